@@ -1,0 +1,10 @@
+"""Facts about this package and the API it was generated from."""
+
+VERSION = "0.1.0"
+API_TITLE = "A2E AI Dubbing API"
+API_VERSION = "2025.02.25"
+DEFAULT_BASE_URL = "https://video.a2e.ai"
+SERVERS = (
+    ("https://video.a2e.ai", "Global server (evidence seed)."),
+    ("https://video.a2e.com.cn", "China server (evidence third-party)."),
+)

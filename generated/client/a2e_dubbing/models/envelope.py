@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .. import _runtime
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Envelope")
+
+
+@_attrs_define
+class Envelope:
+    """Every A2E answer. `code` 0 is success; any other value is an error described by
+    `msg`. `data` is left untyped here: each payload has its own wrapper below.
+
+        Attributes:
+            code (int): 0 on success; A2E's own error code otherwise (codes are unpublished).
+            msg (str | Unset): Human-readable message; always present on errors.
+            trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
+            data (Any | Unset): The payload; its type depends on the operation.
+    """
+
+    code: int
+    msg: str | Unset = UNSET
+    trace_id: UUID | Unset = UNSET
+    data: Any | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        msg = self.msg
+
+        trace_id: str | Unset = UNSET
+        if not isinstance(self.trace_id, Unset):
+            trace_id = str(self.trace_id)
+
+        data = self.data
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+            }
+        )
+        if msg is not UNSET:
+            field_dict["msg"] = msg
+        if trace_id is not UNSET:
+            field_dict["trace_id"] = trace_id
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = _runtime.expect(d.pop("code"), (int,), "code")
+
+        msg = _runtime.expect(d.pop("msg", UNSET), (str, Unset), "msg")
+
+        _trace_id = d.pop("trace_id", UNSET)
+        trace_id: UUID | Unset
+        if isinstance(_trace_id, Unset):
+            trace_id = UNSET
+        else:
+            trace_id = UUID(_trace_id)
+
+        data = d.pop("data", UNSET)
+
+        envelope = cls(
+            code=code,
+            msg=msg,
+            trace_id=trace_id,
+            data=data,
+        )
+
+        envelope.additional_properties = d
+        return envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

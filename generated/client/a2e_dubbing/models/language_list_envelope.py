@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .. import _runtime
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.language import Language
+
+
+T = TypeVar("T", bound="LanguageListEnvelope")
+
+
+@_attrs_define
+class LanguageListEnvelope:
+    """A success answer carrying the available languages.
+
+    Attributes:
+        code (int): Always 0 on success.
+        data (list[Language]): The payload; its type depends on the operation.
+        msg (str | Unset): Human-readable message; always present on errors.
+        trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
+    """
+
+    code: int
+    data: list[Language]
+    msg: str | Unset = UNSET
+    trace_id: UUID | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+        msg = self.msg
+
+        trace_id: str | Unset = UNSET
+        if not isinstance(self.trace_id, Unset):
+            trace_id = str(self.trace_id)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "data": data,
+            }
+        )
+        if msg is not UNSET:
+            field_dict["msg"] = msg
+        if trace_id is not UNSET:
+            field_dict["trace_id"] = trace_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.language import Language  # noqa: PLC0415
+
+        d = dict(src_dict)
+        code = _runtime.expect(d.pop("code"), (int,), "code")
+
+        data = []
+        _data = d.pop("data")
+        for data_item_data in _data:
+            data_item = Language.from_dict(data_item_data)
+
+            data.append(data_item)
+
+        msg = _runtime.expect(d.pop("msg", UNSET), (str, Unset), "msg")
+
+        _trace_id = d.pop("trace_id", UNSET)
+        trace_id: UUID | Unset
+        if isinstance(_trace_id, Unset):
+            trace_id = UNSET
+        else:
+            trace_id = UUID(_trace_id)
+
+        language_list_envelope = cls(
+            code=code,
+            data=data,
+            msg=msg,
+            trace_id=trace_id,
+        )
+
+        language_list_envelope.additional_properties = d
+        return language_list_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,174 @@
+"""Parse the spec once: the raw document and openapi-python-client's model of it.
+
+Every renderer receives the same `ParsedSpec`; nothing here knows about templates.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.parser.properties import ModelProperty, Property
+from openapi_python_client.strings import PythonIdentifier
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_METHODS = ("get", "put", "post", "delete", "patch")
+# openapi-python-client's prefix for names that are not valid Python (e.g. `_id` -> `field_id`).
+FIELD_PREFIX = "field_"
+
+
+class GenerationError(Exception):
+    """The spec could not be turned into code without loss (a warning counts)."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One spec operation: its raw definition next to openapi-python-client's endpoint."""
+
+    operation_id: str
+    method: str
+    path: str
+    definition: dict[str, Any]
+    endpoint: Endpoint
+    tag: str
+
+    def extension(self, name: str, default: Any = None) -> Any:
+        return self.definition.get(f"x-{name}", default)
+
+
+@dataclass(frozen=True)
+class ParsedSpec:
+    """The spec, parsed once, for every renderer."""
+
+    path: Path
+    document: dict[str, Any]
+    data: GeneratorData
+    config: Config
+    operations: tuple[Operation, ...]
+    models_by_schema: dict[str, ModelProperty] = field(repr=False)
+
+    def resolve(self, node: Any) -> Any:
+        """Follow local `$ref`s until a node without one."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            node = self.pointer(node["$ref"])
+        return node
+
+    def pointer(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            raise GenerationError(f"only local $refs are supported, got {ref!r}")
+        node: Any = self.document
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
+
+    def model_for(self, ref: str) -> ModelProperty:
+        """The generated model class of `#/components/schemas/<Name>`."""
+        name = ref.rsplit("/", 1)[-1]
+        try:
+            return self.models_by_schema[name]
+        except KeyError:
+            raise GenerationError(f"no model was generated for {ref}") from None
+
+
+def parse(spec_path: Path) -> ParsedSpec:
+    """Load `spec_path` and parse it with openapi-python-client; any warning is an error."""
+    with spec_path.open("rb") as stream:
+        document = yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
+    if not isinstance(document, dict):
+        raise GenerationError(f"{spec_path}: not an OpenAPI document")
+    config = Config.from_sources(
+        ConfigFile(post_hooks=[], field_prefix=FIELD_PREFIX),
+        MetaType.NONE,
+        spec_path,
+        "utf-8",
+        overwrite=True,
+        output_path=None,
+    )
+    data = GeneratorData.from_dict(copy.deepcopy(document), config=config)
+    if isinstance(data, GeneratorError):
+        raise GenerationError(_describe([data]))
+    problems = list(data.errors)
+    for collection in data.endpoint_collections_by_tag.values():
+        problems += collection.parse_errors
+    if problems:
+        raise GenerationError(_describe(problems))
+    models = {
+        str(root): model for model in data.models for root in model.roots if isinstance(root, str)
+    }
+    _apply_python_names(data)
+    return ParsedSpec(
+        path=spec_path,
+        document=document,
+        data=data,
+        config=config,
+        operations=tuple(_operations(document, data)),
+        models_by_schema=models,
+    )
+
+
+def _operations(document: dict[str, Any], data: GeneratorData) -> list[Operation]:
+    endpoints = {
+        str(endpoint.name): (tag, endpoint)
+        for tag, collection in data.endpoint_collections_by_tag.items()
+        for endpoint in collection.endpoints
+    }
+    found = []
+    for path, item in document.get("paths", {}).items():
+        for method in _METHODS:
+            if method not in item:
+                continue
+            definition = item[method]
+            try:
+                tag, endpoint = endpoints[PythonIdentifier(definition["operationId"], FIELD_PREFIX)]
+            except KeyError:
+                raise GenerationError(
+                    f"{method.upper()} {path} was dropped by the parser"
+                ) from None
+            found.append(
+                Operation(
+                    operation_id=definition["operationId"],
+                    method=method,
+                    path=path,
+                    definition=definition,
+                    endpoint=endpoint,
+                    tag=str(tag),
+                )
+            )
+    return found
+
+
+def _apply_python_names(data: GeneratorData) -> None:
+    """Give API names that start with `_` their natural Python name (`_id` -> `id`).
+
+    openapi-python-client would call them `field_id`; the record's `_id` is the task's id,
+    so the generated models expose it as `id` (the wire name is unchanged).
+    """
+    for model in data.models:
+        for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
+            _rename(prop)
+
+
+def _rename(prop: Property) -> None:
+    wire = (
+        prop.name.get_untrusted_value() if hasattr(prop.name, "get_untrusted_value") else prop.name
+    )
+    if isinstance(wire, str) and wire.startswith("_") and wire.lstrip("_").isidentifier():
+        prop.python_name = PythonIdentifier(wire.lstrip("_"), FIELD_PREFIX)
+
+
+def _describe(errors: list[Any]) -> str:
+    lines = []
+    for error in errors:
+        header = getattr(error, "header", None) or type(error).__name__
+        detail = getattr(error, "detail", None) or ""
+        lines.append(f"{header}: {detail}".strip())
+    return "openapi-python-client reported problems (warnings are errors here):\n" + "\n".join(
+        f"  - {line}" for line in lines
+    )

@@ -1,0 +1,65 @@
+"""Helpers that the generated modules import, shipped once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class OpenStrEnum(StrEnum):
+    """A string enum that accepts words the spec does not list yet.
+
+    A2E may add a status word at any time; parsing must not break on it. An unknown value
+    becomes a pseudo-member whose `value` is the raw word and whose `is_known` is False.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> OpenStrEnum | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False for a word the spec did not list."""
+        return self._value_ in type(self)._value2member_map_
+
+
+_JSON_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+
+
+def expect(value: Any, kinds: tuple[type[Any], ...], field: str) -> Any:
+    """`value` when its type is one of `kinds` (exact JSON types); TypeError naming `field` otherwise."""
+    if type(value) in kinds:
+        return value
+    wanted = " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds if k.__name__ != "Unset")
+    got = _JSON_NAMES.get(type(value), type(value).__name__)
+    raise TypeError(f"field {field!r} should be {wanted}, got {got}: {value!r:.80}")
+
+
+def list_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], list[T]]:
+    """Parse a JSON array whose items `parse` reads."""
+
+    def parse_list(data: Any) -> list[T]:
+        if not isinstance(data, list):
+            raise TypeError(f"expected a JSON array, got {type(data).__name__}")
+        return [parse(item) for item in data]
+
+    return parse_list
+
+
+def ignore_data(data: Any) -> None:
+    """For operations whose `data` is undocumented: nothing to parse."""
+    del data
+
+
+def unique_name(prefix: str = "a2e-dubbing") -> str:
+    """A name no other task has, so that a task whose answer was lost can be found again."""
+    return f"{prefix}-{secrets.token_hex(6)}"
