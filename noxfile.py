@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -9,12 +11,13 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
 PYTHON_SOURCES = ["generator", "contract_tests", "tests", "noxfile.py"]
+GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
 def _install_toolkit(session: nox.Session, *extras: str) -> None:
-    """The toolkit itself (generator + conformance checks), editable, with `extras`."""
+    """The toolkit (generator + conformance checks) and the generated packages, editable."""
     spec = ".[" + ",".join(extras) + "]" if extras else "."
-    session.install("-e", spec)
+    session.install("-e", spec, *(arg for path in GENERATED for arg in ("-e", path)))
 
 
 @nox.session

@@ -14,3 +14,8 @@ def spec() -> Spec:
 @pytest.fixture(scope="session")
 def validator(spec: Spec) -> StrictValidator:
     return StrictValidator(spec)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -66,7 +66,7 @@ class Returns:
             return "_runtime.ignore_data"
         if self.many:
             return f"_runtime.list_of({self.model}.from_dict)"
-        return f"{self.model}.from_dict"
+        return f"_runtime.object_of({self.model}.from_dict)"
 
 
 @dataclass(frozen=True)

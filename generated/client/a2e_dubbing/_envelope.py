@@ -125,9 +125,8 @@ def _error(
         "body": body,
         "method": where.method,
         "url": where.url,
+        "retry_after": retry_after(headers),
     }
-    if kind is RateLimitError:
-        return RateLimitError(message, retry_after=retry_after(headers), **common)
     return kind(message, **common)
 
 

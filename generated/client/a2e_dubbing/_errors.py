@@ -13,7 +13,8 @@ class APIError(A2EError):
     """A2E answered with an error: any HTTP status, including 200 with `code != 0`.
 
     `status_code` is the HTTP status, `code` A2E's own code (None when the answer had
-    none), `message` A2E's `msg`, `trace_id` the id to quote when asking A2E for help.
+    none), `message` A2E's `msg`, `trace_id` the id to quote when asking A2E for help,
+    `retry_after` the seconds of a `Retry-After` header (None without one).
     """
 
     def __init__(
@@ -26,8 +27,10 @@ class APIError(A2EError):
         method: str = "",
         url: str = "",
         body: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
+        self.retry_after = retry_after
         self.message = message
         self.status_code = status_code
         self.code = code
@@ -60,10 +63,6 @@ class NotFoundError(APIError):
 
 class RateLimitError(APIError):
     """Too many requests (429); `retry_after` is the wait A2E asked for, in seconds."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
 
 
 class InternalServerError(APIError):

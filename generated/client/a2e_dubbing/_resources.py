@@ -10,7 +10,6 @@ import builtins
 from typing import TYPE_CHECKING
 
 from . import _resource, _runtime, _tasks
-from .types import UNSET
 
 if TYPE_CHECKING:
     from .models import (
@@ -57,6 +56,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         """
         from .api.dubbing import start_dubbing as _op
         from .models import DubbingTask, StartDubbingRequest
+        from .types import UNSET
 
         if name is None:
             name = _runtime.unique_name()
@@ -73,7 +73,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         )
         return self._client._request(
             kwargs,
-            parse=DubbingTask.from_dict,
+            parse=_runtime.object_of(DubbingTask.from_dict),
             idempotent=False,
             recover=self._recover(
                 {
@@ -109,7 +109,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         )
         return self._client._request(
             kwargs,
-            parse=DubbingTaskPage.from_dict,
+            parse=_runtime.object_of(DubbingTaskPage.from_dict),
         )
 
     def list_processing(
@@ -156,7 +156,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         )
         return self._client._request(
             kwargs,
-            parse=DubbingTask.from_dict,
+            parse=_runtime.object_of(DubbingTask.from_dict),
         )
 
     def delete(
@@ -218,6 +218,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         """
         from .api.dubbing import start_dubbing as _op
         from .models import DubbingTask, StartDubbingRequest
+        from .types import UNSET
 
         if name is None:
             name = _runtime.unique_name()
@@ -234,7 +235,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         )
         return await self._client._request(
             kwargs,
-            parse=DubbingTask.from_dict,
+            parse=_runtime.object_of(DubbingTask.from_dict),
             idempotent=False,
             recover=self._recover(
                 {
@@ -270,7 +271,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         )
         return await self._client._request(
             kwargs,
-            parse=DubbingTaskPage.from_dict,
+            parse=_runtime.object_of(DubbingTaskPage.from_dict),
         )
 
     async def list_processing(
@@ -317,7 +318,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         )
         return await self._client._request(
             kwargs,
-            parse=DubbingTask.from_dict,
+            parse=_runtime.object_of(DubbingTask.from_dict),
         )
 
     async def delete(
@@ -365,7 +366,7 @@ class Account(_resource.SyncResource):
         kwargs = _op._get_kwargs()
         return self._client._request(
             kwargs,
-            parse=RemainingCoins.from_dict,
+            parse=_runtime.object_of(RemainingCoins.from_dict),
         )
 
 
@@ -390,7 +391,7 @@ class AsyncAccount(_resource.AsyncResource):
         kwargs = _op._get_kwargs()
         return await self._client._request(
             kwargs,
-            parse=RemainingCoins.from_dict,
+            parse=_runtime.object_of(RemainingCoins.from_dict),
         )
 
 
@@ -479,7 +480,7 @@ class Storage(_resource.SyncResource):
         )
         return self._client._request(
             kwargs,
-            parse=TransferResult.from_dict,
+            parse=_runtime.object_of(TransferResult.from_dict),
         )
 
 
@@ -510,5 +511,5 @@ class AsyncStorage(_resource.AsyncResource):
         )
         return await self._client._request(
             kwargs,
-            parse=TransferResult.from_dict,
+            parse=_runtime.object_of(TransferResult.from_dict),
         )

@@ -9,6 +9,7 @@ client first looks for the task (`recover`) and sends again only when it is not 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -97,6 +98,16 @@ def _retrying_kwargs(policy: RetryPolicy, idempotent: bool, can_recover: bool) -
     }
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def _async_sleep(seconds: float) -> None:
+    import asyncio  # only async callers pay for it
+
+    await asyncio.sleep(seconds)
+
+
 def retry_sync(
     send: Callable[[], T],
     first_error: A2EError,
@@ -125,7 +136,9 @@ def retry_sync(
             lost[0] = answer_may_be_lost(error)
             raise
 
-    retrying = tenacity.Retrying(**_retrying_kwargs(policy, idempotent, recover is not None))
+    retrying = tenacity.Retrying(
+        sleep=lambda s: _sleep(s), **_retrying_kwargs(policy, idempotent, recover is not None)
+    )
     try:
         return retrying(attempt)
     except A2EError:
@@ -164,7 +177,9 @@ async def retry_async(
             lost[0] = answer_may_be_lost(error)
             raise
 
-    retrying = tenacity.AsyncRetrying(**_retrying_kwargs(policy, idempotent, recover is not None))
+    retrying = tenacity.AsyncRetrying(
+        sleep=lambda s: _async_sleep(s), **_retrying_kwargs(policy, idempotent, recover is not None)
+    )
     try:
         return await retrying(attempt)
     except A2EError:

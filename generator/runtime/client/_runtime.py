@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -40,8 +39,27 @@ def expect(value: Any, kinds: tuple[type[Any], ...], field: str) -> Any:
     if type(value) in kinds:
         return value
     wanted = " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds if k.__name__ != "Unset")
-    got = _JSON_NAMES.get(type(value), type(value).__name__)
+    got = _json_name(value)
     raise TypeError(f"field {field!r} should be {wanted}, got {got}: {value!r:.80}")
+
+
+def _json_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def object_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], T]:
+    """Parse a JSON object with `parse` (a model's `from_dict`)."""
+
+    def parse_object(data: Any) -> T:
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a JSON object, got {_json_name(data)}")
+        return parse(data)
+
+    return parse_object
 
 
 def list_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], list[T]]:
@@ -49,8 +67,8 @@ def list_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], list[T]]
 
     def parse_list(data: Any) -> list[T]:
         if not isinstance(data, list):
-            raise TypeError(f"expected a JSON array, got {type(data).__name__}")
-        return [parse(item) for item in data]
+            raise TypeError(f"expected a JSON array, got {_json_name(data)}")
+        return [object_of(parse)(item) for item in data]
 
     return parse_list
 
@@ -62,4 +80,6 @@ def ignore_data(data: Any) -> None:
 
 def unique_name(prefix: str = "a2e-dubbing") -> str:
     """A name no other task has, so that a task whose answer was lost can be found again."""
+    import secrets  # only starts without a name pay for it
+
     return f"{prefix}-{secrets.token_hex(6)}"

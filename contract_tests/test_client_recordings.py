@@ -1,0 +1,104 @@
+"""Every recording replayed through the generated client (sync and async), field by field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from a2e_dubbing import A2E, APIError, AsyncA2E
+
+from contract_tests._recordings import Recording, load_recordings
+from contract_tests._replay import client_call, differences
+from contract_tests._spec import Spec
+
+RECORDINGS = load_recordings()
+BASE_URL = "https://video.a2e.ai"
+KEY = "sk_replay"
+
+
+def _route(router: respx.Router, recording: Recording) -> respx.Route:
+    request, response = recording.request, recording.response
+    body = response.get("body")
+    content = (
+        json.dumps(body).encode() if "body" in response else response.get("body_text", "").encode()
+    )
+    return router.request(request["method"], request["path"]).respond(
+        response["status"], headers=response.get("headers", {}), content=content
+    )
+
+
+def _check_request(recording: Recording, sent: httpx.Request) -> None:
+    request = recording.request
+    assert sent.method == request["method"]
+    assert sent.url.path == request["path"]
+    assert dict(sent.url.params) == request.get("query", {})
+    if "body" in request:
+        assert json.loads(sent.content) == request["body"]
+    assert sent.headers["authorization"] == f"Bearer {KEY}"
+
+
+def _check_result(recording: Recording, outcome: Any) -> None:
+    body = recording.response.get("body")
+    if isinstance(body, dict) and body.get("code", 0) != 0:
+        assert isinstance(outcome, APIError), outcome
+        assert (outcome.status_code, outcome.code) == (recording.response["status"], body["code"])
+        assert outcome.message == body.get("msg", body.get("message"))
+        assert outcome.trace_id == body.get("trace_id")
+        return
+    assert not isinstance(outcome, BaseException), outcome
+    data = body["data"] if isinstance(body, dict) else None
+    parsed = [item.to_dict() for item in outcome] if isinstance(outcome, list) else outcome
+    parsed = parsed.to_dict() if hasattr(parsed, "to_dict") else parsed
+    if data is not None or parsed is not None:
+        assert differences(data, parsed) == []
+
+
+@pytest.mark.parametrize("recording", RECORDINGS, ids=[r.name for r in RECORDINGS])
+def test_the_client_replays_the_recording(recording: Recording, spec: Spec) -> None:
+    call = client_call(spec, recording)
+    with respx.mock(base_url=BASE_URL) as router:
+        route = _route(router, recording)
+        with A2E(api_key=KEY, max_retries=0) as client:
+            method = getattr(getattr(client, call.resource), call.method)
+            try:
+                outcome: Any = method(**call.kwargs)
+            except APIError as error:
+                outcome = error
+    assert route.call_count == 1
+    _check_request(recording, route.calls.last.request)
+    _check_result(recording, outcome)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("recording", RECORDINGS, ids=[r.name for r in RECORDINGS])
+async def test_the_async_client_replays_the_recording(recording: Recording, spec: Spec) -> None:
+    call = client_call(spec, recording)
+    with respx.mock(base_url=BASE_URL) as router:
+        route = _route(router, recording)
+        async with AsyncA2E(api_key=KEY, max_retries=0) as client:
+            method = getattr(getattr(client, call.resource), call.method)
+            try:
+                outcome: Any = await method(**call.kwargs)
+            except APIError as error:
+                outcome = error
+    _check_request(recording, route.calls.last.request)
+    _check_result(recording, outcome)
+
+
+def test_the_comparison_catches_a_lost_or_changed_field() -> None:
+    recorded = {"a": 1, "b": "2024-09-18T03:49:44.704Z", "c": [1, 2]}
+    assert (
+        differences(recorded, {"a": 1, "b": "2024-09-18T03:49:44.704000+00:00", "c": [1, 2]}) == []
+    )
+    assert differences(recorded, {"a": 1.0, "b": "2024-09-18T03:49:44.705Z", "c": [1]}) == [
+        "$.a: recorded 1, parsed 1.0",
+        "$.b: recorded '2024-09-18T03:49:44.704Z', parsed '2024-09-18T03:49:44.705Z'",
+        "$.c: 2 items recorded, 1 parsed",
+    ]
+    assert differences({"a": 1}, {"b": 1}) == [
+        "$.a: recorded but lost by the client",
+        "$.b: not recorded but produced by the client",
+    ]

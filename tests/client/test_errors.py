@@ -1,0 +1,172 @@
+"""Every failure is a typed error that says what was wrong; never KeyError or AttributeError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from a2e_dubbing import (
+    A2E,
+    A2EError,
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AsyncA2E,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+)
+
+from ._records import BASE_URL, KEY, error, ok, task
+
+TASK_ID = "66ea4dd87db10c73fa29b570"
+DETAIL = "/api/v1/userDubbing/detail"
+
+
+def _get(response: httpx.Response | Exception) -> A2EError:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=[response])
+        with pytest.raises(A2EError) as caught:
+            A2E(api_key=KEY, max_retries=0).dubbing.get(TASK_ID)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, AuthenticationError),
+        (404, NotFoundError),
+        (413, BadRequestError),
+        (415, BadRequestError),
+        (422, BadRequestError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (503, InternalServerError),
+    ],
+)
+def test_http_errors_map_to_typed_errors(status: int, kind: type[APIError]) -> None:
+    raised = _get(httpx.Response(status, json=error(status, "pageSize: must be at most 100")))
+    assert type(raised) is kind
+    assert isinstance(raised, APIError)
+    assert (raised.status_code, raised.code) == (status, status)
+    assert raised.message == "pageSize: must be at most 100"
+    assert raised.trace_id == "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b11"
+    assert f"HTTP {status}" in str(raised)
+    assert "trace_id" in str(raised)
+
+
+def test_code_not_zero_at_http_200_is_an_error() -> None:
+    raised = _get(httpx.Response(200, json={"code": 1001, "msg": "token invalid"}))
+    assert type(raised) is APIError
+    assert (raised.status_code, raised.code, raised.message) == (200, 1001, "token invalid")
+
+
+def test_code_that_reads_as_an_http_status_at_200_picks_the_class() -> None:
+    raised = _get(httpx.Response(200, json={"code": 401, "message": "unauthorized"}))
+    assert isinstance(raised, AuthenticationError)
+    assert raised.message == "unauthorized"
+
+
+def test_retry_after_is_read_from_a_429() -> None:
+    raised = _get(httpx.Response(429, headers={"Retry-After": "7"}, json=error(429, "slow down")))
+    assert isinstance(raised, RateLimitError)
+    assert raised.retry_after == 7.0
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (b"<html>502 Bad Gateway</html>", "<html>502 Bad Gateway</html>"),
+        (b'{"code": 0, "data": {"_id"', '{"code": 0, "data": {"_id"'),
+        (b"", "''"),
+    ],
+    ids=["html", "truncated json", "empty"],
+)
+def test_an_answer_that_is_not_json_shows_what_arrived(content: bytes, shown: str) -> None:
+    raised = _get(httpx.Response(200, content=content, headers={"content-type": "text/html"}))
+    assert isinstance(raised, APIResponseValidationError)
+    assert shown in str(raised)
+    assert raised.body == content
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[1, 2], {"data": {}}, {"code": "0", "data": {}}, {"code": True}, "text", 3],
+    ids=["array", "no code", "string code", "bool code", "string", "number"],
+)
+def test_json_that_is_not_an_envelope_is_a_validation_error(body: Any) -> None:
+    raised = _get(httpx.Response(200, json=body))
+    assert isinstance(raised, APIResponseValidationError)
+    assert "envelope" in str(raised)
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (task(duration="51"), "'duration' should be integer or number, got string"),
+        (task(drop_background_audio=1), "'drop_background_audio' should be boolean"),
+        (task(faild_message=3), "'faild_message' should be string or null"),
+        ({k: v for k, v in task().items() if k != "_id"}, "KeyError: '_id'"),
+        (task(createdAt="yesterday"), "yesterday"),
+        (task(current_status=7), "current_status"),
+        ([task()], "expected a JSON object, got array"),
+        ("oops", "expected a JSON object, got string"),
+        (None, "expected a JSON object, got null"),
+    ],
+    ids=[
+        "number as string",
+        "bool as int",
+        "message as number",
+        "missing _id",
+        "bad date",
+        "status as number",
+        "array",
+        "string",
+        "null",
+    ],
+)
+def test_a_data_payload_that_does_not_match_names_the_problem(data: Any, named: str) -> None:
+    raised = _get(httpx.Response(200, json=ok(data)))
+    assert isinstance(raised, APIResponseValidationError)
+    assert named in str(raised)
+    assert raised.body == data
+
+
+def test_an_unreachable_server_is_a_connection_error_that_was_never_sent() -> None:
+    raised = _get(httpx.ConnectError("[Errno 111] Connection refused"))
+    assert type(raised) is APIConnectionError
+    assert raised.sent is False
+    assert "Connection refused" in str(raised)
+
+
+def test_a_dropped_connection_is_a_connection_error_that_may_have_been_sent() -> None:
+    raised = _get(httpx.RemoteProtocolError("Server disconnected without sending a response."))
+    assert type(raised) is APIConnectionError
+    assert raised.sent is True
+
+
+@pytest.mark.parametrize(
+    ("exc", "sent"),
+    [(httpx.ConnectTimeout("connect"), False), (httpx.ReadTimeout("read"), True)],
+)
+def test_timeouts_are_timeout_errors(exc: Exception, sent: bool) -> None:
+    raised = _get(exc)
+    assert isinstance(raised, APITimeoutError)
+    assert isinstance(raised, APIConnectionError)
+    assert raised.sent is sent
+
+
+@pytest.mark.anyio
+async def test_async_errors_are_the_same_types() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(404, json=error(404, "no dubbing task with this _id"))
+        async with AsyncA2E(api_key=KEY) as client:
+            with pytest.raises(NotFoundError, match="no dubbing task"):
+                await client.dubbing.get(TASK_ID)

@@ -1,0 +1,245 @@
+"""Start dubbing spends credits: one call never starts two tasks.
+
+It is sent again only when the request provably never reached A2E (no connection) or A2E
+refused it (429). After any other failure the client looks for the task the call may have
+created (same name, source and target, just created) and returns it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from a2e_dubbing import (
+    A2E,
+    APIConnectionError,
+    AsyncA2E,
+    BadRequestError,
+    InternalServerError,
+    _retry,
+)
+
+from ._records import BASE_URL, KEY, error, ok, task
+
+START = "/api/v1/userDubbing/startDubbing"
+PROCESSING = "/api/v1/userDubbing/processingRecord"
+RECORDS = "/api/v1/userDubbing/allRecords"
+SOURCE = "https://example.com/interview.mp3"
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def async_sleep(seconds: float) -> None:
+        del seconds
+
+    monkeypatch.setattr(_retry, "_sleep", lambda seconds: None)
+    monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
+    return
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _created(request: httpx.Request, **changes: Any) -> dict[str, Any]:
+    """The record A2E would make for this start request."""
+    sent = json.loads(request.content)
+    return task(
+        _id="77aa4dd87db10c73fa29b571",
+        name=sent["name"],
+        source_url=sent["source_url"],
+        target_lang=sent["target_lang"],
+        createdAt=_now(),
+        updatedAt=_now(),
+        **changes,
+    )
+
+
+class FakeA2E:
+    """A2E whose answers to start can be lost: it keeps the tasks it created."""
+
+    def __init__(self, router: respx.Router, *start_outcomes: str) -> None:
+        self.created: list[dict[str, Any]] = []
+        self.outcomes = list(start_outcomes)
+        self.start = router.post(START).mock(side_effect=self._start)
+        self.processing = router.get(PROCESSING).mock(
+            side_effect=lambda _: httpx.Response(200, json=ok(self.unfinished))
+        )
+        self.records = router.get(RECORDS).mock(
+            side_effect=lambda _: httpx.Response(
+                200, json=ok({"rows": self.created[::-1], "count": len(self.created)})
+            )
+        )
+        self.finish_instantly = False
+
+    @property
+    def unfinished(self) -> list[dict[str, Any]]:
+        return [] if self.finish_instantly else self.created
+
+    def _start(self, request: httpx.Request) -> httpx.Response:
+        outcome = self.outcomes.pop(0) if self.outcomes else "ok"
+        if outcome == "refused":
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+        if outcome == "429":
+            return httpx.Response(429, headers={"Retry-After": "1"}, json=error(429, "slow"))
+        if outcome == "503-before":
+            return httpx.Response(503, json=error(503, "unavailable"))
+        record = _created(request)
+        self.created.append(record)
+        if outcome == "ok":
+            return httpx.Response(200, json=ok(record))
+        if outcome == "503-after":
+            return httpx.Response(503, json=error(503, "gateway lost the answer"))
+        if outcome == "dropped":
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        if outcome == "timeout":
+            raise httpx.ReadTimeout("timed out")
+        raise AssertionError(outcome)
+
+
+def _start(client: A2E, **kwargs: Any) -> Any:
+    return client.dubbing.start(source_url=SOURCE, target_lang="en", **kwargs)
+
+
+@pytest.mark.parametrize("lost", ["503-after", "dropped", "timeout"])
+def test_a_lost_answer_returns_the_task_it_created_without_sending_again(lost: str) -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, lost)
+        got = _start(A2E(api_key=KEY), name="my interview")
+    assert a2e.start.call_count == 1
+    assert len(a2e.created) == 1
+    assert got.id == a2e.created[0]["_id"]
+    assert got.name == "my interview"
+
+
+def test_a_task_that_finished_at_once_is_found_in_the_records() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped")
+        a2e.finish_instantly = True
+        got = _start(A2E(api_key=KEY))
+    assert a2e.start.call_count == 1
+    assert a2e.records.called
+    assert got.id == a2e.created[0]["_id"]
+
+
+def test_without_a_name_a_unique_one_is_sent_and_used_to_find_the_task() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped", "ok")
+        first = _start(A2E(api_key=KEY))
+        second = _start(A2E(api_key=KEY))
+    names = [json.loads(c.request.content)["name"] for c in a2e.start.calls]
+    assert len(set(names)) == 2
+    assert all(n.startswith("a2e-dubbing-") for n in names)
+    assert (first.name, second.name) == tuple(names)
+
+
+def test_another_task_with_other_fields_is_not_taken_for_ours() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "503-before", "ok")
+        a2e.created.append(task(name="my interview", source_url=SOURCE, target_lang="fr"))
+        got = _start(A2E(api_key=KEY), name="my interview")
+    assert a2e.start.call_count == 2
+    assert got.target_lang == "en"
+
+
+def test_an_old_task_with_the_same_fields_is_not_taken_for_ours() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "503-before", "ok")
+        old = task(name="my interview", source_url=SOURCE, target_lang="en")  # created in 2024
+        a2e.created.append(old)
+        got = _start(A2E(api_key=KEY), name="my interview")
+    assert a2e.start.call_count == 2
+    assert got.id != old["_id"]
+
+
+def test_a_request_that_never_reached_a2e_is_sent_again_without_looking() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "refused", "ok")
+        _start(A2E(api_key=KEY))
+    assert a2e.start.call_count == 2
+    assert not a2e.processing.called
+    assert len(a2e.created) == 1
+
+
+def test_a_429_is_sent_again_without_looking() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "429", "ok")
+        _start(A2E(api_key=KEY))
+    assert a2e.start.call_count == 2
+    assert not a2e.processing.called
+
+
+def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "503-before", "ok")
+        got = _start(A2E(api_key=KEY))
+    assert a2e.start.call_count == 2
+    assert a2e.processing.call_count == 1
+    assert len(a2e.created) == 1
+    assert got.id == a2e.created[0]["_id"]
+
+
+def test_when_every_attempt_fails_the_error_is_raised_and_nothing_was_created() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, *["503-before"] * 3)
+        with pytest.raises(InternalServerError):
+            _start(A2E(api_key=KEY, max_retries=2))
+    assert a2e.start.call_count == 3
+    assert a2e.created == []
+
+
+def test_a_lost_answer_on_the_last_attempt_is_still_found() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "503-before", "dropped")
+        got = _start(A2E(api_key=KEY, max_retries=1))
+    assert a2e.start.call_count == 2
+    assert got.id == a2e.created[0]["_id"]
+
+
+def test_with_no_retries_a_lost_answer_is_still_found_not_resent() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped")
+        got = _start(A2E(api_key=KEY, max_retries=0))
+    assert a2e.start.call_count == 1
+    assert got.id == a2e.created[0]["_id"]
+
+
+def test_with_no_retries_a_refused_connection_is_raised() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "refused")
+        with pytest.raises(APIConnectionError):
+            _start(A2E(api_key=KEY, max_retries=0))
+    assert a2e.start.call_count == 1
+
+
+def test_a_bad_request_is_never_sent_again() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        route = router.post(START).respond(422, json=error(422, "target_lang: unknown"))
+        with pytest.raises(BadRequestError, match="target_lang"):
+            _start(A2E(api_key=KEY))
+    assert route.call_count == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lost", ["503-after", "dropped", "timeout"])
+async def test_async_start_keeps_the_same_rule(lost: str) -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, lost)
+        async with AsyncA2E(api_key=KEY) as client:
+            got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
+    assert a2e.start.call_count == 1
+    assert got.id == a2e.created[0]["_id"]
+
+
+@pytest.mark.anyio
+async def test_async_start_resends_what_never_arrived() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "refused", "503-before", "ok")
+        async with AsyncA2E(api_key=KEY) as client:
+            await client.dubbing.start(source_url=SOURCE, target_lang="en")
+    assert a2e.start.call_count == 3
+    assert len(a2e.created) == 1

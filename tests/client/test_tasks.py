@@ -1,0 +1,225 @@
+"""wait, iter, pagination, the other resources, and records A2E may change under us."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from a2e_dubbing import (
+    A2E,
+    AsyncA2E,
+    DubbingStatus,
+    DubbingTask,
+    TaskFailedError,
+    WaitTimeoutError,
+)
+from a2e_dubbing._tasks import PageCursor, Polling
+
+from ._records import BASE_URL, KEY, ok, task
+
+DETAIL = "/api/v1/userDubbing/detail"
+RECORDS = "/api/v1/userDubbing/allRecords"
+TASK_ID = "66ea4dd87db10c73fa29b570"
+DONE_URL = "https://cdn.example.com/result.wav"
+
+
+def _answers(*statuses: str, **last: str) -> list[httpx.Response]:
+    answers = [httpx.Response(200, json=ok(task(current_status=s))) for s in statuses[:-1]]
+    answers.append(httpx.Response(200, json=ok(task(current_status=statuses[-1], **last))))
+    return answers
+
+
+def test_wait_returns_the_completed_task_and_reports_each_change() -> None:
+    seen: list[str] = []
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get(DETAIL).mock(
+            side_effect=_answers(
+                "sent", "sent", "processing", "processing", "completed", result_url=DONE_URL
+            )
+        )
+        done = A2E(api_key=KEY).dubbing.wait(
+            TASK_ID, poll_interval=0.001, on_update=lambda t: seen.append(str(t.current_status))
+        )
+    assert done.current_status == DubbingStatus.COMPLETED
+    assert done.result_url == DONE_URL
+    assert seen == ["sent", "processing", "completed"]
+    assert route.call_count == 5
+
+
+def test_wait_raises_task_failed_with_the_task_and_a2es_reason() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(
+            side_effect=_answers("processing", "failed", faild_message="no speech found")
+        )
+        with pytest.raises(TaskFailedError, match="no speech found") as caught:
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
+    assert caught.value.task.id == TASK_ID
+    assert caught.value.task.current_status == "failed"
+
+
+def test_wait_reads_the_newer_failure_field_too() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(
+            side_effect=_answers("failed", faild_message="", failed_message="source too long")
+        )
+        with pytest.raises(TaskFailedError, match="source too long"):
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
+
+
+def test_wait_stops_at_its_timeout_and_says_the_task_goes_on() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(json=ok(task(current_status="processing")))
+        with pytest.raises(WaitTimeoutError, match="still processing") as caught:
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=0.05, poll_interval=0.01)
+    assert isinstance(caught.value, TimeoutError)
+    assert caught.value.task.current_status == "processing"
+
+
+def test_wait_keeps_polling_through_an_unknown_status_word() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=_answers("queued", "completed"))
+        done = A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
+    assert done.current_status == "completed"
+
+
+def test_polling_intervals_grow_to_a_cap_and_end_at_the_deadline() -> None:
+    now = [0.0]
+    polling = Polling(timeout=60.0, interval=2.0, max_interval=5.0, clock=lambda: now[0])
+    record = DubbingTask.from_dict(task(current_status="processing"))
+    delays = []
+    while True:
+        try:
+            delay = polling.next_delay(record)
+        except WaitTimeoutError:
+            break
+        delays.append(delay)
+        now[0] += delay
+    assert delays[:4] == [2.0, 3.0, 4.5, 5.0]
+    assert max(delays) == 5.0
+    assert sum(delays) == pytest.approx(60.0)
+
+
+@pytest.mark.anyio
+async def test_async_wait_completes() -> None:
+    seen: list[str] = []
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=_answers("sent", "processing", "completed"))
+        async with AsyncA2E(api_key=KEY) as client:
+            done = await client.dubbing.wait(
+                TASK_ID, poll_interval=0.001, on_update=lambda t: seen.append(t.current_status)
+            )
+    assert done.current_status == "completed"
+    assert seen == ["sent", "processing", "completed"]
+
+
+def _paged(total: int) -> list[dict[str, object]]:
+    return [task(_id=f"{i:024x}", name=f"task {i}") for i in range(total)]
+
+
+def _page_route(router: respx.Router, rows: list[dict[str, object]]) -> respx.Route:
+    def answer(request: httpx.Request) -> httpx.Response:
+        num = int(request.url.params["pageNum"])
+        size = int(request.url.params["pageSize"])
+        page = rows[(num - 1) * size : num * size]
+        return httpx.Response(200, json=ok({"rows": page, "count": len(rows)}))
+
+    return router.get(RECORDS).mock(side_effect=answer)
+
+
+def test_list_returns_one_page_with_rows_and_count() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = _page_route(router, _paged(7))
+        page = A2E(api_key=KEY).dubbing.list(page_num=2, page_size=3)
+    assert [t.name for t in page.rows] == ["task 3", "task 4", "task 5"]
+    assert page.count == 7
+    assert dict(route.calls.last.request.url.params) == {"pageNum": "2", "pageSize": "3"}
+
+
+@pytest.mark.parametrize(("total", "requests"), [(5, 3), (4, 2), (0, 1), (1, 1)])
+def test_iter_walks_every_page(total: int, requests: int) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = _page_route(router, _paged(total))
+        names = [t.name for t in A2E(api_key=KEY).dubbing.iter(page_size=2)]
+    assert names == [f"task {i}" for i in range(total)]
+    assert route.call_count == requests
+
+
+def test_iter_stops_when_a2e_keeps_answering_the_same_page() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(RECORDS).respond(json=ok({"rows": _paged(2), "count": 5}))
+        rows = list(A2E(api_key=KEY).dubbing.iter(page_size=2))
+    assert len(rows) == 6  # three full pages reach the count; it never loops forever
+
+
+def test_page_cursor_stops_on_a_short_page() -> None:
+    cursor = PageCursor(10)
+    assert cursor.next_page() == 1
+    cursor.record(type("P", (), {"rows": [1] * 10, "count": 100})())
+    assert cursor.next_page() == 2
+    cursor.record(type("P", (), {"rows": [1] * 3, "count": 100})())
+    assert cursor.next_page() is None
+
+
+@pytest.mark.anyio
+async def test_async_iter_walks_every_page() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        _page_route(router, _paged(5))
+        async with AsyncA2E(api_key=KEY) as client:
+            names = [t.name async for t in client.dubbing.iter(page_size=2)]
+    assert len(names) == 5
+
+
+def test_list_processing_languages_credits_and_transfer() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/processingRecord").respond(
+            json=ok([task(current_status="processing")])
+        )
+        langs = router.get("/api/v1/anchor/language_list").respond(
+            json=ok([{"value": "en", "label": "English"}, {"value": "zh", "label": "Chinese"}])
+        )
+        router.get("/api/v1/user/remainingCoins").respond(json=ok({"coins": 120, "diamonds": 3}))
+        transfer = router.post("/api/v1/tos/transferToStorage").respond(
+            json=ok({"url": "https://tos.example.com/a.mp3"})
+        )
+        client = A2E(api_key=KEY)
+        processing = client.dubbing.list_processing()
+        languages = client.languages.list()
+        coins = client.account.remaining_coins()
+        stored = client.storage.transfer("https://example.com/a.mp3")
+    assert [t.current_status for t in processing] == ["processing"]
+    assert [(lang.value, lang.label) for lang in languages] == [
+        ("en", "English"),
+        ("zh", "Chinese"),
+    ]
+    assert dict(langs.calls.last.request.url.params) == {"lang": "en"}
+    assert (coins.coins, coins.diamonds) == (120, 3)
+    assert stored.url == "https://tos.example.com/a.mp3"
+    assert transfer.calls.last.request.content == b'{"url":"https://example.com/a.mp3"}'
+
+
+def test_an_unknown_status_word_and_extra_fields_keep_their_raw_values() -> None:
+    record = task(current_status="queued_for_gpu", voice_id="v-42", coins=13)
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(json=ok(record))
+        got = A2E(api_key=KEY).dubbing.get(TASK_ID)
+    assert got.current_status == "queued_for_gpu"
+    assert got.current_status.value == "queued_for_gpu"
+    assert not got.current_status.is_known
+    assert DubbingStatus("completed").is_known
+    assert got.additional_properties == {"voice_id": "v-42", "coins": 13}
+    assert got.to_dict()["current_status"] == "queued_for_gpu"
+    assert got.to_dict()["voice_id"] == "v-42"
+
+
+def test_the_optional_newer_failure_fields_are_read() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(json=ok(task(failed_message="x", failed_code="E1")))
+        got = A2E(api_key=KEY).dubbing.get(TASK_ID)
+    assert (got.failed_message, got.failed_code) == ("x", "E1")
+
+
+def test_delete_sends_the_id_in_the_path() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").respond(json=ok(None))
+        A2E(api_key=KEY).dubbing.delete(TASK_ID)
+    assert route.called

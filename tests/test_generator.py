@@ -1,0 +1,101 @@
+"""The generator: deterministic output, a working `check`, and no silent loss."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator._client
+from generator import GenerationError, build, check
+from generator._build import OUTPUT_DIR, REPO_ROOT, SPEC_PATH
+from generator._render import TEMPLATES_DIR, reject_unfiltered
+
+
+def test_generated_is_what_the_spec_and_generator_make() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = build(SPEC_PATH, tmp_path / "one")
+    second = build(SPEC_PATH, tmp_path / "two")
+    assert [p.relative_to(tmp_path / "one") for p in first] == [
+        p.relative_to(tmp_path / "two") for p in second
+    ]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a
+
+
+def test_check_reports_a_hand_edit_with_a_short_diff(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(OUTPUT_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*_cache"))
+    edited = copy / "client" / "a2e_dubbing" / "_meta.py"
+    edited.write_text(edited.read_text() + "HAND_EDIT = True\n")
+    (copy / "client" / "a2e_dubbing" / "extra.py").write_text("x = 1\n")
+
+    diff = check(SPEC_PATH, copy)
+
+    assert "+HAND_EDIT = True" not in diff  # the fresh side lacks it...
+    assert "-HAND_EDIT = True" in diff  # ...so the diff removes it
+    assert "only in generated/: client/a2e_dubbing/extra.py" in diff
+    assert check(SPEC_PATH, OUTPUT_DIR) == ""
+
+
+def test_a_spec_string_printed_without_its_filter_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    meta = templates / "client" / "_meta.py.jinja"
+    meta.write_text(meta.read_text() + "RAW = '{{ view.title }}'\n")
+    monkeypatch.setattr(generator._client, "TEMPLATES", templates / "client")
+
+    with pytest.raises(GenerationError, match=r"without its filter[\s\S]*_meta.py:\d+"):
+        build(SPEC_PATH, tmp_path / "out")
+
+
+def test_reject_unfiltered_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("ok = 1\nx = '<UntrustedString object at 0x7f00deadbeef>'\n")
+    with pytest.raises(GenerationError, match=r"m\.py:2"):
+        reject_unfiltered([tmp_path / "m.py"], tmp_path)
+
+
+def test_a_parser_warning_is_an_error(tmp_path: Path) -> None:
+    spec = SPEC_PATH.read_text().replace(
+        "              minimum: 0\n              maximum: 0\n              description: Always 0 on success.",
+        "              const: 0",
+        1,
+    )
+    broken = tmp_path / "spec.yaml"
+    broken.write_text(spec)
+    with pytest.raises(GenerationError, match="warnings are errors"):
+        build(broken, tmp_path / "out")
+
+
+def test_a_non_idempotent_operation_without_a_recovery_rule_fails(tmp_path: Path) -> None:
+    spec = SPEC_PATH.read_text()
+    start = spec.index("      x-a2e-recover:")
+    end = spec.index("        unique: name\n") + len("        unique: name\n")
+    broken = tmp_path / "spec.yaml"
+    broken.write_text(spec[:start] + spec[end:])
+    with pytest.raises(GenerationError, match="needs x-a2e-recover"):
+        build(broken, tmp_path / "out")
+
+
+def test_the_pinned_versions_are_the_installed_ones() -> None:
+    from generator._format import PINNED, check_pins
+
+    check_pins()
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text()
+    for name, version in PINNED.items():
+        assert f'"{name}=={version}"' in pyproject
