@@ -1,0 +1,260 @@
+"""The command line against a mocked A2E: output forms, errors, downloads, coverage of the API."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from a2e_dubbing import _cli
+
+from contract_tests._spec import load_spec
+from tests.client._records import BASE_URL, KEY, error, ok, task
+
+TASK_ID = "66ea4dd87db10c73fa29b570"
+RESULT = "https://cdn.example.com/results/66ea4dd87db10c73fa29b570.wav"
+WAV = b"RIFF" + b"\0" * 2000
+
+
+@pytest.fixture(autouse=True)
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("A2E_API_KEY", KEY)
+    monkeypatch.setenv("A2E_BASE_URL", BASE_URL)
+
+
+def run(*argv: str) -> int:
+    return _cli.main(list(argv))
+
+
+def test_every_client_method_has_a_command() -> None:
+    commands = {
+        "dubbing.start": "start",
+        "dubbing.get": "get",
+        "dubbing.list": "list",
+        "dubbing.list_processing": "processing",
+        "dubbing.delete": "delete",
+        "account.remaining_coins": "credits",
+        "languages.list": "languages",
+        "storage.transfer": "transfer",
+    }
+    in_spec = {op.definition["x-a2e-client"] for op in load_spec().operations}
+    assert in_spec == set(commands), "a new operation needs a CLI command"
+    subparsers = _cli._parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(commands.values()) | {"wait"} == set(subparsers)
+
+
+def test_get_prints_the_record(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        assert run("get", TASK_ID) == 0
+    out = capsys.readouterr().out
+    assert f"_id                    {TASK_ID}" in out
+    assert "faild_message" in out
+
+
+def test_json_output_is_the_wire_record(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        assert run("--json", "get", TASK_ID) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["_id"] == TASK_ID
+    assert printed["current_status"] == "sent"
+
+
+def test_list_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [task(_id=f"{i:024x}", name=f"talk {i}") for i in range(3)]
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get("/api/v1/userDubbing/allRecords").respond(
+            json=ok({"rows": rows, "count": 13})
+        )
+        assert run("list", "--page", "2", "--size", "3") == 0
+    out = capsys.readouterr().out
+    assert "Page 2 (3 of 13 task(s))" in out
+    assert "talk 2" in out
+    assert dict(route.calls.last.request.url.params) == {"pageNum": "2", "pageSize": "3"}
+
+
+def test_start_sends_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
+        code = run(
+            "--json", "start", "https://example.com/a.mp3", "--to", "fr", "--from", "zh",
+            "--speakers", "2", "--drop-background", "--name", "ep1",
+        )  # fmt: skip
+    assert code == 0
+    assert json.loads(route.calls.last.request.content) == {
+        "source_url": "https://example.com/a.mp3",
+        "target_lang": "fr",
+        "source_lang": "zh",
+        "num_speakers": 2,
+        "drop_background_audio": True,
+        "name": "ep1",
+    }
+    assert json.loads(capsys.readouterr().out)["_id"] == TASK_ID
+
+
+def test_an_api_error_is_one_line_with_code_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "no such task"))
+        assert run("get", TASK_ID) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("a2e-dubbing: error: no such task (HTTP 404, code 404, trace_id ")
+    assert "Traceback" not in err[0]
+
+
+def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "no such task"))
+        assert run("--debug", "get", TASK_ID) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_missing_key_says_how_to_get_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("A2E_API_KEY")
+    assert run("credits") == 1
+    assert "Account > API Token" in capsys.readouterr().err
+
+
+def test_the_key_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/user/remainingCoins").respond(401, json=error(401, "bad key"))
+        assert run("--debug", "credits") == 1
+    captured = capsys.readouterr()
+    assert KEY not in captured.out + captured.err
+
+
+def _statuses(*statuses: str) -> list[httpx.Response]:
+    last = statuses[-1]
+    extra = {"result_url": RESULT} if last == "completed" else {"faild_message": "no speech"}
+    answers = [httpx.Response(200, json=ok(task(current_status=s))) for s in statuses[:-1]]
+    return [*answers, httpx.Response(200, json=ok(task(current_status=last, **extra)))]
+
+
+def test_wait_prints_plain_lines_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(
+            side_effect=_statuses("sent", "processing", "completed")
+        )
+        assert run("wait", TASK_ID, "--poll", "0.001") == 0
+    err = capsys.readouterr().err
+    assert [line.split("] ")[1] for line in err.splitlines()] == [
+        f"{TASK_ID}: sent",
+        f"{TASK_ID}: processing",
+        f"{TASK_ID}: completed",
+    ]
+
+
+def test_a_failed_task_exits_3_with_a2es_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("processing", "failed"))
+        assert run("wait", TASK_ID, "--poll", "0.001") == 3
+    assert "failed: no speech" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_waiting_and_says_how_to_resume(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.get("/api/v1/userDubbing/detail").respond(json=ok(task(current_status="processing")))
+        delete = router.delete(f"/api/v1/userDubbing/{TASK_ID}")
+        monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
+        assert run("wait", TASK_ID) == 130
+    assert f"Resume with: a2e-dubbing wait {TASK_ID}" in capsys.readouterr().err
+    assert not delete.called
+
+
+def test_download_saves_the_result_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "out.wav"
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        result = router.get(RESULT).respond(content=WAV, headers={"content-length": str(len(WAV))})
+        assert run("wait", TASK_ID, "--download", str(target)) == 0
+        assert "authorization" not in result.calls.last.request.headers
+    assert target.read_bytes() == WAV
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_download_into_a_folder_uses_the_results_name(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        router.get(RESULT).respond(content=WAV)
+        assert run("wait", TASK_ID, "--download", str(tmp_path)) == 0
+    assert (tmp_path / f"{TASK_ID}.wav").read_bytes() == WAV
+
+
+class _BrokenStream(httpx.SyncByteStream):
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"RIFF" + b"\0" * 100
+        raise httpx.ReadError("connection reset by peer")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(200, stream=_BrokenStream(), headers={"content-length": "5000"}),
+        httpx.Response(403, content=b"expired"),
+    ],
+    ids=["broken mid-way", "expired"],
+)
+def test_a_failed_download_leaves_no_file(
+    answer: httpx.Response, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.wav"
+    target_existing = tmp_path / "keep.wav"
+    target_existing.write_bytes(b"old")
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        router.get(RESULT).mock(return_value=answer)
+        assert run("wait", TASK_ID, "--download", str(target)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.wav"]
+    assert "download of the result failed" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_wait_shows_a_live_display_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(
+            side_effect=_statuses("sent", "processing", "completed")
+        )
+        router.get(RESULT).respond(content=WAV, headers={"content-length": str(len(WAV))})
+        assert run("wait", TASK_ID, "--poll", "0.001", "--download", str(tmp_path)) == 0
+    shown = terminal.getvalue()
+    assert f"task {TASK_ID}: completed after" in shown
+    assert "\x1b[" in shown  # the live display drew on the terminal
+
+
+def test_a_special_file_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        router.get(RESULT).respond(content=WAV)
+        assert run("wait", TASK_ID, "--download", str(fifo)) == 0
+    reader.join(timeout=10)
+    assert received == [WAV]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
