@@ -1,0 +1,56 @@
+"""The drift report fails, readably, on a drifted recording; and passes on the real ones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from contract_tests._cli import main
+from contract_tests._recordings import RECORDINGS_DIR
+
+
+def test_the_recordings_show_no_drift(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    assert main(["drift", "--junit", str(junit)]) == 0
+    out = capsys.readouterr().out
+    assert "ok    start_dubbing.seed.json (startDubbing)" in out
+    assert out.rstrip().endswith("No drift.")
+    suite = ET.parse(junit).getroot()
+    assert (suite.get("tests"), suite.get("failures")) == ("1", "0")
+
+
+def test_a_drifted_recording_fails_with_a_readable_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "recordings"
+    shutil.copytree(RECORDINGS_DIR, folder)
+    seed = json.loads((folder / "start_dubbing.seed.json").read_text())
+    seed["response"]["body"]["data"]["current_status"] = "queued"
+    seed["response"]["body"]["data"]["lipsync"] = True
+    (folder / "start_dubbing.drifted.json").write_text(json.dumps(seed))
+    junit = tmp_path / "reports" / "junit.xml"
+
+    assert main(["drift", "--recordings", str(folder), "--junit", str(junit)]) == 1
+
+    out = capsys.readouterr().out
+    assert "2 checked, 1 with drift" in out
+    assert "DRIFT start_dubbing.drifted.json (startDubbing)" in out
+    assert "response.body $.data.current_status: enum: 'queued' is not one of" in out
+    assert "response.body $.data.lipsync: undocumented-field" in out
+    assert "startDubbing: 2 checked, enum x1, undocumented-field x1" in out
+    assert "listDubbingTasks: not covered" in out
+    failure = ET.parse(junit).getroot().find("testcase[@name='start_dubbing.drifted.json']/failure")
+    assert failure is not None
+    assert "$.data.lipsync" in (failure.text or "")
+
+
+def test_a_malformed_recording_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "bad.json").write_text("{not json")
+    assert main(["drift", "--recordings", str(tmp_path)]) == 2
+    assert "bad.json: not readable JSON" in capsys.readouterr().err
