@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator._client import render_client
 from generator._format import check_pins, format_project
+from generator._mock import render_mock
 from generator._parse import ParsedSpec, parse
 from generator._render import reject_unfiltered
 
@@ -23,6 +24,7 @@ Renderer = Callable[[ParsedSpec, Path], None]
 # One renderer per generated project, all fed by the same parse.
 RENDERERS: dict[str, Renderer] = {
     "client": lambda parsed, out: render_client(parsed, out, version=VERSION),
+    "mock": lambda parsed, out: render_mock(parsed, out, version=VERSION),
 }
 # Files that tools leave next to generated code; neither written nor compared.
 IGNORED = (

@@ -1,0 +1,92 @@
+"""`a2e-dubbing-mock serve ...`: the mock as a local HTTP server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, create_app
+from ._meta import VERSION
+from ._server import serve
+
+DEFAULT_DB = "a2e-dubbing-mock.sqlite3"
+LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        app = create_app(
+            db=args.db,
+            tokens=args.token,
+            processing_seconds=args.processing_seconds,
+            fault_rate=args.fault_rate,
+            seed=args.seed,
+            rate_limit=args.rate_limit,
+            logger=logging.getLogger(LOGGER),
+        )
+    except (ValueError, OSError) as error:
+        print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
+        return 2
+    try:
+        serve(app, host=args.host, port=args.port, log_level=args.log_level)
+    finally:
+        app.close()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="a2e-dubbing-mock", description="A stateful mock of the A2E AI Dubbing API."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="serve the mock over HTTP")
+    run.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    run.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    run.add_argument("--db", default=DEFAULT_DB, help="SQLite file, or :memory:")
+    run.add_argument(
+        "--token",
+        action="append",
+        help="accept only this bearer token (repeatable; default: any sk_... token)",
+    )
+    run.add_argument(
+        "--processing-seconds",
+        type=_seconds,
+        default=DEFAULT_PROCESSING_SECONDS,
+        help="seconds from start to completed, or 'off' (only /__mock/ calls move tasks)",
+    )
+    run.add_argument("--fault-rate", type=_rate, default=0.0, help="share of faulty requests")
+    run.add_argument("--seed", type=int, default=0, help="seed of --fault-rate")
+    run.add_argument("--rate-limit", type=_positive, help="requests per second per token")
+    run.add_argument("--log-level", choices=LEVELS, default="info")
+    return parser
+
+
+def _seconds(text: str) -> float | None:
+    if text == "off":
+        return None
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 'off' or a number of seconds >= 0")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value

@@ -1,0 +1,84 @@
+"""How tasks move on: sent -> processing -> completed by time, or when an admin says so."""
+
+from __future__ import annotations
+
+from ._clock import Clock
+from ._errors import ApiError
+from ._store import Change, Store
+from ._tasks import COMPLETED, FAILED, PROCESSING, SENT, UNFINISHED, TaskRow
+
+
+class Lifecycle:
+    """Due steps happen lazily, before each request reads: exact, durable, restart-proof.
+
+    With `processing_seconds` S a task is `sent` for S/2, then `processing` for S/2, then
+    `completed`. With None tasks move only through the admin calls.
+    """
+
+    def __init__(self, store: Store, clock: Clock, processing_seconds: float | None) -> None:
+        if processing_seconds is not None and processing_seconds < 0:
+            raise ValueError("processing_seconds must be at least 0")
+        self._store = store
+        self._clock = clock
+        self._step_ms = None if processing_seconds is None else round(processing_seconds * 500)
+        self._due = store.next_due() if self._step_ms is not None else None
+
+    def now_ms(self) -> int:
+        return int(self._clock.now() * 1000)
+
+    def first_step(self, created_ms: int) -> int | None:
+        """When a task created at `created_ms` becomes `processing` by itself."""
+        return None if self._step_ms is None else created_ms + self._step_ms
+
+    def scheduled(self, due_ms: int | None) -> None:
+        """Note a new automatic step (after its task was stored)."""
+        if due_ms is not None and (self._due is None or due_ms < self._due):
+            self._due = due_ms
+
+    async def catch_up(self) -> None:
+        """Apply every step whose time has come (cheap when none has)."""
+        if self._due is None or self._step_ms is None:
+            return
+        now = self.now_ms()
+        if now < self._due:
+            return
+        await self._store.advance_due(now, self._step_ms)
+        self._due = self._store.next_due()
+
+    async def advance(self, tenant: str, task_id: str) -> TaskRow:
+        """One step: sent -> processing -> completed."""
+        row = await self._current(tenant, task_id)
+        now = self.now_ms()
+        if row.status in ("initialized", SENT):
+            next_ms = None if self._step_ms is None else now + self._step_ms
+            change = Change((row.status,), PROCESSING, now, next_ms)
+        elif row.status == PROCESSING:
+            change = Change((PROCESSING,), COMPLETED, now)
+        else:
+            raise ApiError(409, f"_id: the task is already {row.status}")
+        return await self._apply(tenant, task_id, change)
+
+    async def complete(self, tenant: str, task_id: str) -> TaskRow:
+        await self._current(tenant, task_id)
+        return await self._apply(tenant, task_id, Change(UNFINISHED, COMPLETED, self.now_ms()))
+
+    async def fail(self, tenant: str, task_id: str, message: str, code: str | None) -> TaskRow:
+        await self._current(tenant, task_id)
+        change = Change(UNFINISHED, FAILED, self.now_ms(), None, message, code)
+        return await self._apply(tenant, task_id, change)
+
+    async def _current(self, tenant: str, task_id: str) -> TaskRow:
+        await self.catch_up()
+        row = self._store.get(tenant, task_id)
+        if row is None:
+            raise ApiError(404, "_id: no dubbing task with this _id")
+        return row
+
+    async def _apply(self, tenant: str, task_id: str, change: Change) -> TaskRow:
+        changed, row = await self._store.transition(tenant, task_id, change)
+        if row is None:
+            raise ApiError(404, "_id: no dubbing task with this _id")
+        if not changed:
+            raise ApiError(409, f"_id: the task is already {row.status}")
+        self.scheduled(change.next_ms)
+        return row

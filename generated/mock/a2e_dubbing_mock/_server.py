@@ -1,0 +1,85 @@
+"""Serving the app with uvicorn, on connections that a fault can reset."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+
+from ._http import ABORT_EXTENSION, Receive, Scope, Send
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _BaseProtocol
+except ImportError:  # pragma: no cover - httptools is a dependency; h11 is uvicorn's fallback
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _BaseProtocol  # type: ignore[assignment]
+
+
+class ResettableProtocol(_BaseProtocol):
+    """uvicorn's HTTP protocol, giving each request a way to reset its connection."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        app: Any = self.app
+
+        def abort() -> None:
+            reset(transport)
+
+        async def with_abort(scope: Scope, receive: Receive, send: Send) -> None:
+            extensions = scope.get("extensions") or {}
+            extensions[ABORT_EXTENSION] = abort
+            scope["extensions"] = extensions
+            await app(scope, receive, send)
+
+        self.app = with_abort
+
+
+def reset(transport: asyncio.Transport) -> None:
+    """Close a connection with a TCP reset (RST), not a clean close."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[str, int], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and not self.should_exit:
+            name = self.servers[0].sockets[0].getsockname()
+            self._on_ready(str(name[0]), int(name[1]))
+
+
+def announce(host: str, port: int) -> None:
+    """The one line that tells a parent process the server accepts connections."""
+    shown = f"[{host}]" if ":" in host else host
+    sys.stdout.write(f"Listening on http://{shown}:{port}\n")
+    sys.stdout.flush()
+
+
+def serve(app: Any, *, host: str, port: int, log_level: str) -> None:
+    """Run `app` until SIGINT or SIGTERM; print `Listening on http://HOST:PORT` when ready."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=ResettableProtocol,
+        loop="auto",
+        ws="none",
+        lifespan="on",
+        access_log=False,
+        log_config=None,
+        log_level=log_level.lower(),
+        server_header=False,
+    )
+    _Server(config, announce).run()

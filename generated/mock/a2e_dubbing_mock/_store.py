@@ -1,0 +1,367 @@
+"""The task store: SQLite, with every write durable before its request is answered.
+
+A file database runs in WAL mode with `synchronous=FULL`. Writes go to one writer thread,
+which commits whatever is queued in one transaction (group commit: many requests, one
+fsync) and only then wakes the requests up; reads run on the event loop through a second,
+read-only connection. `:memory:` keeps everything on one connection, without durability.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ._tasks import COMPLETED, PROCESSING, SENT, UNFINISHED, TaskRow
+
+T = TypeVar("T")
+Op = Callable[[sqlite3.Connection], T]
+MEMORY = ":memory:"
+
+
+def _sql_list(words: tuple[str, ...]) -> str:
+    """`('a', 'b')` for constant status words (never for user input)."""
+    if not all(w.isidentifier() for w in words):
+        raise ValueError(f"not a status word: {words!r}")
+    return "(" + ", ".join(f"'{w}'" for w in words) + ")"
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS tasks (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    next_ms INTEGER,
+    name TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    num_speakers INTEGER NOT NULL,
+    drop_background_audio INTEGER NOT NULL,
+    duration REAL NOT NULL,
+    failed_message TEXT,
+    failed_code TEXT
+);
+CREATE INDEX IF NOT EXISTS tasks_by_tenant ON tasks (tenant, created_ms, seq);
+CREATE INDEX IF NOT EXISTS tasks_unfinished ON tasks (tenant, created_ms, seq)
+    WHERE status IN {_sql_list(UNFINISHED)};
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks (next_ms) WHERE next_ms IS NOT NULL;
+CREATE TABLE IF NOT EXISTS spending (
+    tenant TEXT PRIMARY KEY,
+    coins INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+# SQL text below is built from constants only (column names, status words), never input.
+_COLUMNS = ", ".join(TaskRow._fields)
+_GET = f"SELECT {_COLUMNS} FROM tasks WHERE id = ? AND tenant = ?"  # noqa: S608
+_PAGE = (
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? "  # noqa: S608
+    "ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?"
+)
+_COUNT = "SELECT COUNT(*) FROM tasks WHERE tenant = ?"
+_UNFINISHED = (
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND status IN {_sql_list(UNFINISHED)} "  # noqa: S608
+    "ORDER BY created_ms DESC, seq DESC"
+)
+_PLACEHOLDERS = ", ".join("?" for _ in TaskRow._fields)
+_INSERT = f"INSERT INTO tasks (tenant, {_COLUMNS}) VALUES (?, {_PLACEHOLDERS})"  # noqa: S608
+_SPEND = (
+    "INSERT INTO spending (tenant, coins) VALUES (?, ?) "
+    "ON CONFLICT (tenant) DO UPDATE SET coins = coins + excluded.coins"
+)
+
+
+class Store:
+    """Tasks and spending per tenant (a tenant is the hash of a token, never the token)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.durable = self.path != MEMORY
+        writer_conn = _connect(self.path)
+        if self.durable:
+            writer_conn.execute("PRAGMA journal_mode=WAL")
+            writer_conn.execute("PRAGMA synchronous=FULL")
+        writer_conn.executescript(_SCHEMA)
+        self._writer: _Writer
+        if self.durable:
+            self._read = _connect(self.path)
+            self._read.execute("PRAGMA query_only=1")
+            self._writer = _ThreadWriter(writer_conn)
+        else:
+            self._read = writer_conn
+            self._writer = _InlineWriter(writer_conn)
+
+    # Reads: on the caller's thread, against committed data only.
+
+    def get(self, tenant: str, task_id: str) -> TaskRow | None:
+        row = self._read.execute(_GET, (task_id, tenant)).fetchone()
+        return None if row is None else TaskRow._make(row)
+
+    def status_of(self, task_id: str) -> str | None:
+        """The status of any tenant's task (result URLs are public, like signed URLs)."""
+        row = self._read.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def page(self, tenant: str, limit: int, offset: int) -> tuple[list[TaskRow], int]:
+        """One page, newest first, and the tenant's total (one consistent snapshot)."""
+        with _snapshot(self._read):
+            rows = self._read.execute(_PAGE, (tenant, limit, offset)).fetchall()
+            (count,) = self._read.execute(_COUNT, (tenant,)).fetchone()
+        return [TaskRow._make(r) for r in rows], int(count)
+
+    def unfinished(self, tenant: str) -> list[TaskRow]:
+        return [TaskRow._make(r) for r in self._read.execute(_UNFINISHED, (tenant,))]
+
+    def spent(self, tenant: str) -> int:
+        row = self._read.execute("SELECT coins FROM spending WHERE tenant = ?", (tenant,))
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def next_due(self) -> int | None:
+        """The earliest time (ms) at which a task moves on by itself, if any."""
+        (due,) = self._read.execute("SELECT MIN(next_ms) FROM tasks").fetchone()
+        return None if due is None else int(due)
+
+    def count(self) -> int:
+        (count,) = self._read.execute("SELECT COUNT(*) FROM tasks").fetchone()
+        return int(count)
+
+    def query_plan(self, sql: str, params: tuple[Any, ...]) -> list[str]:
+        """SQLite's plan for `sql` (tests check that paging uses an index)."""
+        rows = self._read.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        return [str(r[-1]) for r in rows]
+
+    # Writes: awaited until they are committed (durably, for a file database).
+
+    async def insert(self, tenant: str, row: TaskRow, cost: int) -> None:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(_INSERT, (tenant, *row))
+            conn.execute(_SPEND, (tenant, cost))
+
+        await self._writer.run(op)
+
+    async def delete(self, tenant: str, task_id: str) -> bool:
+        def op(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "DELETE FROM tasks WHERE id = ? AND tenant = ?", (task_id, tenant)
+            )
+            return cursor.rowcount > 0
+
+        return await self._writer.run(op)
+
+    async def advance_due(self, now_ms: int, step_ms: int) -> None:
+        """Move every task whose time has come: sent -> processing -> completed."""
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE tasks SET status = ?, updated_ms = next_ms, next_ms = next_ms + ? "
+                "WHERE next_ms <= ? AND status = ?",
+                (PROCESSING, step_ms, now_ms, SENT),
+            )
+            conn.execute(
+                "UPDATE tasks SET status = ?, updated_ms = next_ms, next_ms = NULL "
+                "WHERE next_ms <= ? AND status = ?",
+                (COMPLETED, now_ms, PROCESSING),
+            )
+
+        await self._writer.run(op)
+
+    async def transition(
+        self, tenant: str, task_id: str, change: Change
+    ) -> tuple[bool, TaskRow | None]:
+        """Apply `change` if the task's status allows it: (changed, the task afterwards)."""
+
+        def op(conn: sqlite3.Connection) -> tuple[bool, TaskRow | None]:
+            cursor = conn.execute(
+                "UPDATE tasks SET status = ?, updated_ms = ?, next_ms = ?, "  # noqa: S608
+                "failed_message = ?, failed_code = ? "
+                f"WHERE id = ? AND tenant = ? AND status IN {_sql_list(change.from_statuses)}",
+                (
+                    change.status,
+                    change.at_ms,
+                    change.next_ms,
+                    change.failed_message,
+                    change.failed_code,
+                    task_id,
+                    tenant,
+                ),
+            )
+            row = conn.execute(_GET, (task_id, tenant)).fetchone()
+            return cursor.rowcount > 0, None if row is None else TaskRow._make(row)
+
+        return await self._writer.run(op)
+
+    async def reset(self, tenant: str | None = None) -> int:
+        """Forget one tenant's tasks and spending, or everyone's; how many tasks went."""
+
+        def op(conn: sqlite3.Connection) -> int:
+            if tenant is None:
+                conn.execute("DELETE FROM spending")
+                return conn.execute("DELETE FROM tasks").rowcount
+            conn.execute("DELETE FROM spending WHERE tenant = ?", (tenant,))
+            return conn.execute("DELETE FROM tasks WHERE tenant = ?", (tenant,)).rowcount
+
+        return await self._writer.run(op)
+
+    def close(self) -> None:
+        """Finish pending writes and close the database."""
+        self._writer.close()
+        with contextlib.suppress(sqlite3.Error):
+            self._read.close()
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status change asked for by an admin call."""
+
+    from_statuses: tuple[str, ...]
+    status: str
+    at_ms: int
+    next_ms: int | None = None
+    failed_message: str | None = None
+    failed_code: str | None = None
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+class _Writer:
+    async def run(self, op: Op[T]) -> T:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _InlineWriter(_Writer):
+    """Runs each write at once on the event loop (in-memory databases)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def run(self, op: Op[T]) -> T:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            value = op(self._conn)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return value
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+
+@dataclass
+class _Job(Generic[T]):
+    op: Op[T]
+    future: asyncio.Future[T]
+
+
+class _ThreadWriter(_Writer):
+    """One thread that commits every queued write in one transaction, then wakes them."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._queue: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name="a2e-mock-writer", daemon=True)
+        self._thread.start()
+
+    async def run(self, op: Op[T]) -> T:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put(_Job(op, future))
+        return await future
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+
+    def _work(self) -> None:
+        stop = False
+        while not stop:
+            job = self._queue.get()
+            if job is None:
+                break
+            batch = [job]
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._commit(batch)
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+
+    def _commit(self, batch: list[_Job[Any]]) -> None:
+        outcomes: list[tuple[_Job[Any], Any, BaseException | None]] = []
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job in batch:
+                conn.execute("SAVEPOINT job")
+                try:
+                    value = job.op(conn)
+                except Exception as error:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    outcomes.append((job, None, error))
+                else:
+                    conn.execute("RELEASE job")
+                    outcomes.append((job, value, None))
+            conn.execute("COMMIT")  # durable here: nobody is answered before this returns
+        except Exception as failure:  # nothing of this batch is stored
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            outcomes = [(job, None, failure) for job in batch]
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, ...]]] = {}
+        for job, value, problem in outcomes:
+            by_loop.setdefault(job.future.get_loop(), []).append((job.future, value, problem))
+        for loop, results in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting
+                loop.call_soon_threadsafe(_settle, results)
+
+
+def _settle(results: list[tuple[Any, ...]]) -> None:
+    for future, value, error in results:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(value)
+        else:
+            future.set_exception(error)

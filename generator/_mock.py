@@ -1,0 +1,206 @@
+"""Render the mock server package `a2e_dubbing_mock` into `generated/mock/`.
+
+The spec's data (routes, parameter and body schemas, documented statuses, examples) is
+rendered into `_spec.py` and `_routes.py`; the behaviour is the hand-written runtime in
+generator/runtime/mock/, copied once. Each operation is answered by the runtime function
+named after its operationId (snake case) in `_handlers.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openapi_python_client.schema.untrusted_string import UntrustedString
+from openapi_python_client.strings import PythonIdentifier
+
+from generator._parse import GenerationError, Operation, ParsedSpec
+from generator._render import (
+    RUNTIME_DIR,
+    TEMPLATES_DIR,
+    copy_runtime,
+    environment,
+    render_to,
+)
+
+DISTRIBUTION = "a2e-dubbing-mock"
+PACKAGE = "a2e_dubbing_mock"
+TEMPLATES = TEMPLATES_DIR / "mock"
+HANDLERS_FILE = RUNTIME_DIR / "mock" / "_handlers.py"
+# Generated modules; a runtime module of the same name would be overwritten.
+GENERATED = ("__init__", "_meta", "_routes", "_spec")
+
+
+@dataclass(frozen=True)
+class MockParam:
+    name: str
+    location: str
+    required: bool
+    schema: dict[str, Any]
+    default: Any
+
+
+@dataclass(frozen=True)
+class MockBody:
+    required: bool
+    schema: dict[str, Any]
+    defaults: dict[str, Any]
+    url_fields: list[str]
+
+
+@dataclass(frozen=True)
+class MockOperation:
+    operation_id: str
+    handler: PythonIdentifier
+    method: str
+    path: str
+    summary: UntrustedString
+    params: tuple[MockParam, ...]
+    body: MockBody | None
+    statuses: list[str]
+
+
+@dataclass(frozen=True)
+class MockView:
+    """Everything the mock templates need, computed from the parsed spec."""
+
+    distribution: str
+    package: str
+    version: str
+    title: str
+    api_version: str
+    operations: tuple[MockOperation, ...]
+    schemas: dict[str, Any]
+    examples: dict[str, Any]  # operationId -> `data` of its first documented success example
+
+
+def render_mock(parsed: ParsedSpec, project_dir: Path, *, version: str) -> None:
+    """Write the complete mock project into `project_dir` (which must not exist)."""
+    view = mock_view(parsed, version=version)
+    check_handlers(view.operations)
+    package_dir = project_dir / PACKAGE
+    package_dir.mkdir(parents=True)
+    copied = copy_runtime("mock", package_dir)
+    clash = sorted(set(copied) & set(GENERATED))
+    if clash:
+        raise GenerationError(f"runtime/mock must not define generated modules: {clash}")
+    env = environment(TEMPLATES)
+    for name in GENERATED:
+        template = "package_init.py.jinja" if name == "__init__" else f"{name}.py.jinja"
+        render_to(env, template, package_dir / f"{name}.py", view=view)
+    render_to(env, "project/pyproject.toml.jinja", project_dir / "pyproject.toml", view=view)
+    render_to(env, "project/README.md.jinja", project_dir / "README.md", view=view)
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def check_handlers(operations: tuple[MockOperation, ...]) -> None:
+    """Every operation has a handler in runtime/mock/_handlers.py, and every handler an operation."""
+    tree = ast.parse(HANDLERS_FILE.read_text(encoding="utf-8"), filename=str(HANDLERS_FILE))
+    defined = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_")
+    }
+    wanted = {str(op.handler): op for op in operations}
+    missing = [
+        f"  {op.method} {op.path} ({op.operation_id}): add `async def {name}(call: Call) -> Any`"
+        for name, op in wanted.items()
+        if name not in defined
+    ]
+    unused = sorted(defined - set(wanted))
+    problems = []
+    if missing:
+        problems.append("operations without a handler in the mock runtime:\n" + "\n".join(missing))
+    if unused:
+        problems.append(
+            "mock handlers without an operation in the spec (rename with `_` if a helper): "
+            + ", ".join(unused)
+        )
+    if problems:
+        raise GenerationError(f"{HANDLERS_FILE}:\n" + "\n".join(problems))
+
+
+def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
+    info = parsed.document.get("info", {})
+    schemas = parsed.document.get("components", {}).get("schemas", {})
+    operations = tuple(_operation(parsed, op) for op in parsed.operations)
+    examples = {}
+    for op in parsed.operations:
+        example = _success_example(parsed, op)
+        if example is not None:
+            examples[op.operation_id] = example
+    return MockView(
+        distribution=DISTRIBUTION,
+        package=PACKAGE,
+        version=version,
+        title=str(info.get("title", "")),
+        api_version=str(info.get("version", "")),
+        operations=operations,
+        schemas=schemas,
+        examples=examples,
+    )
+
+
+def _operation(parsed: ParsedSpec, op: Operation) -> MockOperation:
+    params = []
+    for raw in op.definition.get("parameters", []):
+        param = parsed.resolve(raw)
+        if param.get("in") not in ("path", "query"):
+            raise GenerationError(f"{op.operation_id}: the mock supports path and query parameters")
+        schema = parsed.resolve(param.get("schema", {}))
+        params.append(
+            MockParam(
+                name=str(param["name"]),
+                location=str(param["in"]),
+                required=bool(param.get("required", False)),
+                schema=dict(schema),
+                default=schema.get("default"),
+            )
+        )
+    return MockOperation(
+        operation_id=op.operation_id,
+        handler=op.endpoint.name,
+        method=op.method.upper(),
+        path=op.path,
+        summary=UntrustedString(str(op.definition.get("summary", op.operation_id))),
+        params=tuple(params),
+        body=_body(parsed, op),
+        statuses=sorted(str(status) for status in op.definition.get("responses", {})),
+    )
+
+
+def _body(parsed: ParsedSpec, op: Operation) -> MockBody | None:
+    request_body = parsed.resolve(op.definition.get("requestBody"))
+    if not request_body:
+        return None
+    content = request_body.get("content", {})
+    if set(content) != {"application/json"}:
+        raise GenerationError(f"{op.operation_id}: the mock supports JSON request bodies only")
+    schema = content["application/json"].get("schema", {})
+    resolved = parsed.resolve(schema)
+    defaults: dict[str, Any] = {}
+    url_fields: list[str] = []
+    for name, prop in resolved.get("properties", {}).items():
+        prop = parsed.resolve(prop)
+        if "default" in prop:
+            defaults[str(name)] = prop["default"]
+        if prop.get("format") == "uri":
+            url_fields.append(str(name))
+    return MockBody(
+        required=bool(request_body.get("required", False)),
+        schema=dict(schema),
+        defaults=defaults,
+        url_fields=url_fields,
+    )
+
+
+def _success_example(parsed: ParsedSpec, op: Operation) -> Any:
+    ok = parsed.resolve(op.definition.get("responses", {}).get("200", {}))
+    media = ok.get("content", {}).get("application/json", {})
+    for example in media.get("examples", {}).values():
+        value = parsed.resolve(example).get("value")
+        if isinstance(value, dict) and value.get("code") == 0 and "data" in value:
+            return value["data"]
+    return None
