@@ -36,29 +36,26 @@ class Router:
         ]
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        allowed: set[str] = set()
         methods = self._literal.get(path)
-        if methods is not None:
-            route = methods.get(method)
-            if route is not None:
-                return route, {}
-            allowed.update(methods)
-        for pattern, names, methods in self._templated:
-            found = pattern.fullmatch(path)
-            if found is None:
-                continue
-            route = methods.get(method)
-            if route is not None:
-                return route, {names[k]: v for k, v in found.groupdict().items()}
-            allowed.update(methods)
-        if allowed:
-            listed = ", ".join(sorted(allowed))
+        params: dict[str, str] = {}
+        if methods is None:  # a literal path wins over templated ones (OpenAPI)
+            for pattern, names, candidates in self._templated:
+                found = pattern.fullmatch(path)
+                if found is not None:
+                    methods = candidates
+                    params = {names[k]: v for k, v in found.groupdict().items()}
+                    break
+        if methods is None:
+            raise ApiError(404, "path: no operation at this path")
+        route = methods.get(method)
+        if route is None:
+            listed = ", ".join(sorted(methods))
             raise ApiError(
                 405,
                 f"method: {method} is not allowed here (allowed: {listed})",
                 headers=((b"allow", listed.encode()),),
             )
-        raise ApiError(404, "path: no operation at this path")
+        return route, params
 
 
 def _pattern(template: str) -> tuple[re.Pattern[str], dict[str, str]]:

@@ -1,0 +1,169 @@
+"""sent -> processing -> completed | failed, by time or through /__mock/, and the result file."""
+
+from __future__ import annotations
+
+import io
+import wave
+from typing import Any
+
+import httpx
+import pytest
+from a2e_dubbing_mock import ManualClock, create_app
+
+from tests.mock.conftest import AUTH, DETAIL, OTHER_AUTH, PROCESSING, Check, start_task
+
+pytestmark = pytest.mark.anyio
+
+
+async def detail(client: httpx.AsyncClient, check: Check, task_id: str) -> dict[str, Any]:
+    response = await client.get(DETAIL, params={"_id": task_id}, headers=AUTH)
+    return dict(check("getDubbingTask", response)["data"])
+
+
+async def admin(
+    client: httpx.AsyncClient, task_id: str, action: str, **kwargs: Any
+) -> httpx.Response:
+    return await client.post(f"/__mock/tasks/{task_id}/{action}", headers=AUTH, **kwargs)
+
+
+async def test_time_moves_a_task_to_completed(
+    client: httpx.AsyncClient, check: Check, clock: ManualClock
+) -> None:
+    task = await start_task(client)
+    clock.advance(1.9)
+    still_sent = await detail(client, check, task["_id"])
+    clock.advance(0.2)
+    processing = await detail(client, check, task["_id"])
+    clock.advance(2.0)
+    completed = await detail(client, check, task["_id"])
+    assert still_sent["current_status"] == "sent"
+    assert processing["current_status"] == "processing"
+    assert completed["current_status"] == "completed"
+    assert str(completed["result_url"]).startswith("http://mock.test/__mock/results/")
+    assert completed["updatedAt"] > processing["updatedAt"] > task["createdAt"]
+    assert completed["faild_message"] == ""
+
+
+async def test_admin_steps_through_the_lifecycle(client: httpx.AsyncClient, check: Check) -> None:
+    task = await start_task(client)
+    first = await admin(client, task["_id"], "advance")
+    second = await admin(client, task["_id"], "advance")
+    third = await admin(client, task["_id"], "advance")
+    assert first.json()["data"]["current_status"] == "processing"
+    assert second.json()["data"]["current_status"] == "completed"
+    assert third.status_code == 409
+    assert (await detail(client, check, task["_id"]))["current_status"] == "completed"
+
+
+async def test_admin_fails_a_task_with_a_message(client: httpx.AsyncClient, check: Check) -> None:
+    task = await start_task(client)
+    response = await admin(
+        client, task["_id"], "fail", json={"message": "no speech found", "code": "E_AUDIO"}
+    )
+    failed = await detail(client, check, task["_id"])
+    again = await admin(client, task["_id"], "complete")
+    assert response.status_code == 200
+    assert failed["current_status"] == "failed"
+    assert failed["faild_message"] == failed["failed_message"] == "no speech found"
+    assert failed["failed_code"] == "E_AUDIO"
+    assert failed["result_url"] == ""
+    assert again.status_code == 409
+
+
+async def test_fail_without_a_body_uses_a_default_message(
+    client: httpx.AsyncClient, check: Check
+) -> None:
+    task = await start_task(client)
+    await admin(client, task["_id"], "fail")
+    failed = await detail(client, check, task["_id"])
+    bad = await admin(client, (await start_task(client))["_id"], "fail", json={"message": 3})
+    assert failed["current_status"] == "failed"
+    assert failed["faild_message"]
+    assert bad.status_code == 400
+    assert bad.json()["msg"].startswith("message:")
+
+
+async def test_processing_record_is_exactly_the_unfinished_tasks(
+    client: httpx.AsyncClient, check: Check
+) -> None:
+    sent, processing, completed, failed = [await start_task(client) for _ in range(4)]
+    await admin(client, processing["_id"], "advance")
+    await admin(client, completed["_id"], "complete")
+    await admin(client, failed["_id"], "fail")
+    answer = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
+    statuses = {t["_id"]: t["current_status"] for t in answer["data"]}
+    assert statuses == {sent["_id"]: "sent", processing["_id"]: "processing"}
+    assert [t["_id"] for t in answer["data"]] == [processing["_id"], sent["_id"]]  # newest first
+
+
+async def test_admin_calls_only_touch_the_callers_tasks(client: httpx.AsyncClient) -> None:
+    theirs = await start_task(client, OTHER_AUTH)
+    response = await admin(client, theirs["_id"], "complete")
+    anonymous = await client.post(f"/__mock/tasks/{theirs['_id']}/complete")
+    assert response.status_code == 404
+    assert anonymous.status_code == 401
+
+
+async def test_reset_forgets_one_tenant_and_reset_all_everyone(client: httpx.AsyncClient) -> None:
+    mine = await start_task(client, AUTH)
+    theirs = await start_task(client, OTHER_AUTH)
+    reset = await client.post("/__mock/reset", headers=AUTH)
+    mine_gone = await client.get(DETAIL, params={"_id": mine["_id"]}, headers=AUTH)
+    theirs_kept = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=OTHER_AUTH)
+    reset_all = await client.post("/__mock/reset-all")
+    theirs_gone = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=OTHER_AUTH)
+    unauthenticated = await client.post("/__mock/reset")
+    assert reset.json()["data"] == {"deleted": 1}
+    assert (mine_gone.status_code, theirs_kept.status_code) == (404, 200)
+    assert reset_all.json()["data"] == {"deleted": 1}
+    assert theirs_gone.status_code == 404
+    assert unauthenticated.status_code == 401
+
+
+async def test_health_and_admin_errors(client: httpx.AsyncClient) -> None:
+    health = await client.get("/__mock/health")
+    wrong_method = await client.get("/__mock/reset")
+    unknown = await client.get("/__mock/nothing")
+    assert health.json()["data"] == {"status": "ok"}
+    assert health.status_code == 200
+    assert wrong_method.status_code == 405
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == 404
+
+
+async def test_the_result_is_a_valid_wav(client: httpx.AsyncClient, check: Check) -> None:
+    task = await start_task(client)
+    not_yet = await client.get(f"/__mock/results/{task['_id']}.wav")
+    await admin(client, task["_id"], "complete")
+    url = (await detail(client, check, task["_id"]))["result_url"]
+    response = await client.get(str(url))  # a plain GET, no token: a signed URL
+    head = await client.head(str(url))
+    assert not_yet.status_code == 404
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/wav"
+    with wave.open(io.BytesIO(response.content)) as audio:
+        assert audio.getnchannels() == 1
+        assert audio.getsampwidth() == 2
+        assert 0.5 <= audio.getnframes() / audio.getframerate() <= 5
+        assert any(audio.readframes(100))
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["content-length"]) == len(response.content)
+
+
+async def test_without_processing_time_only_admin_calls_move_tasks(check: Check) -> None:
+    clock = ManualClock()
+    app = create_app(clock=clock, processing_seconds=None)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
+            task = await start_task(http)
+            clock.advance(3600)
+            waited = await detail(http, check, task["_id"])
+            await admin(http, task["_id"], "advance")
+            clock.advance(3600)
+            advanced = await detail(http, check, task["_id"])
+    finally:
+        app.close()
+    assert waited["current_status"] == "sent"
+    assert advanced["current_status"] == "processing"

@@ -1,0 +1,209 @@
+"""Every kind of bad input gets a 4xx envelope whose `msg` names the field and the reason."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from a2e_dubbing_mock import create_app
+
+from tests.mock.conftest import (
+    AUTH,
+    COINS,
+    DETAIL,
+    LANGUAGES,
+    LIST,
+    PROCESSING,
+    SEED_BODY,
+    START,
+    TRANSFER,
+    Check,
+    task_path,
+)
+
+pytestmark = pytest.mark.anyio
+JSON = {"content-type": "application/json"}
+
+
+@dataclass
+class Bad:
+    """One bad request and what its answer must say."""
+
+    operation: str
+    method: str
+    path: str
+    status: int
+    says: tuple[str, ...]  # substrings of `msg`, the field first
+    params: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def start(status: int, says: tuple[str, ...], **change: Any) -> Bad:
+    body = {k: v for k, v in {**SEED_BODY, **change}.items() if v is not ...}
+    return Bad("startDubbing", "POST", START, status, says, json=body)
+
+
+CASES = {
+    # body: missing, wrong types, limits, URLs, languages
+    "missing source_url": start(422, ("source_url", "required"), source_url=...),
+    "missing target_lang": start(422, ("target_lang", "required"), target_lang=...),
+    "num_speakers string": start(422, ("num_speakers", "type integer"), num_speakers="2"),
+    "num_speakers zero": start(422, ("num_speakers", "at least 1"), num_speakers=0),
+    "num_speakers too many": start(422, ("num_speakers", "at most 50"), num_speakers=51),
+    "num_speakers boolean": start(422, ("num_speakers", "integer"), num_speakers=True),
+    "drop flag string": start(422, ("drop_background_audio", "boolean"), drop_background_audio="no"),
+    "name empty": start(422, ("name", "at least 1"), name=""),
+    "name too long": start(422, ("name", "at most 256"), name="n" * 257),
+    "name not a string": start(422, ("name", "string"), name=["a"]),
+    "url not http": start(422, ("source_url", "must match"), source_url="ftp://example.com/a.wav"),
+    "url with a space": start(422, ("source_url", "uri"), source_url="https://exa mple.com/a"),
+    "url without host": start(422, ("source_url", "host"), source_url="https://"),
+    "url too long": start(422, ("source_url", "2048"), source_url="https://e.com/" + "a" * 2100),
+    "target_lang syntax": start(422, ("target_lang", "must match"), target_lang="EN"),
+    "target_lang unknown": start(422, ("target_lang", "unsupported"), target_lang="xx"),
+    "target_lang auto": start(422, ("target_lang", "must match"), target_lang="auto"),
+    "source_lang unknown": start(422, ("source_lang", "unsupported"), source_lang="qq"),
+    "source_lang syntax": start(422, ("source_lang", "must match"), source_lang="Chinese"),
+    "body is an array": Bad("startDubbing", "POST", START, 422, ("request body", "object"), json=[1]),
+    "body is null": Bad("startDubbing", "POST", START, 422, ("request body", "object"), json=None, content=b"null", headers=JSON),
+    "transfer url missing": Bad("transferToStorage", "POST", TRANSFER, 422, ("url", "required"), json={}),
+    "transfer url bad": Bad("transferToStorage", "POST", TRANSFER, 422, ("url", "must match"), json={"url": "file:///etc/passwd"}),
+    # body: not JSON at all
+    "malformed JSON": Bad("startDubbing", "POST", START, 400, ("request body", "malformed JSON"), content=b'{"source_url": ', headers=JSON),
+    "trailing comma": Bad("startDubbing", "POST", START, 400, ("request body", "malformed"), content=b'{"a": 1,}', headers=JSON),
+    "empty body": Bad("startDubbing", "POST", START, 400, ("request body", "required"), content=b"", headers=JSON),
+    "invalid UTF-8": Bad("startDubbing", "POST", START, 400, ("request body", "UTF-8"), content=b'{"source_url": "https://e.com/\xff", "target_lang": "en"}', headers=JSON),
+    "lone surrogate": Bad("startDubbing", "POST", START, 400, ("request body",), content=b'{"name": "\\ud800", "source_url": "https://e.com/a", "target_lang": "en"}', headers=JSON),
+    "deep nesting": Bad("startDubbing", "POST", START, 400, ("request body", "nested too deeply"), content=b'{"source_url": ' + b"[" * 5000 + b"]" * 5000 + b"}", headers=JSON),
+    "huge number": Bad("startDubbing", "POST", START, 400, ("request body",), content=b'{"num_speakers": 1e999}', headers=JSON),
+    # content type and size
+    "text/plain": Bad("startDubbing", "POST", START, 415, ("Content-Type", "application/json"), content=b"{}", headers={"content-type": "text/plain"}),
+    "form body": Bad("transferToStorage", "POST", TRANSFER, 415, ("Content-Type",), content=b"url=x", headers={"content-type": "application/x-www-form-urlencoded"}),
+    "no content type": Bad("startDubbing", "POST", START, 415, ("Content-Type", "missing"), content=b"{}"),
+    "latin-1 charset": Bad("startDubbing", "POST", START, 415, ("Content-Type", "utf-8"), content=b"{}", headers={"content-type": "application/json; charset=latin-1"}),
+    "body over 1 MiB": Bad("startDubbing", "POST", START, 413, ("request body", "1048576"), content=b" " * (1024 * 1024 + 1), headers=JSON),
+    # paging
+    "pageSize zero": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "at least 1"), params={"pageSize": 0}),
+    "pageSize 101": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "at most 100"), params={"pageSize": 101}),
+    "pageNum zero": Bad("listDubbingTasks", "GET", LIST, 400, ("pageNum", "at least 1"), params={"pageNum": 0}),
+    "pageNum negative": Bad("listDubbingTasks", "GET", LIST, 400, ("pageNum", "at least 1"), params={"pageNum": -3}),
+    "pageNum not a number": Bad("listDubbingTasks", "GET", LIST, 400, ("pageNum", "integer"), params={"pageNum": "two"}),
+    "pageSize fraction": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": "1.5"}),
+    "pageSize empty": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": ""}),
+    "pageSize huge": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": "9" * 5000}),
+    "pageSize twice": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "more than once"), params={"pageSize": ["1", "2"]}),
+    # ids
+    "detail without _id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "required")),
+    "detail short _id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "must match"), params={"_id": "66ea4dd8"}),
+    "detail upper-case _id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "must match"), params={"_id": "66EA4DD87DB10C73FA29B570"}),
+    "detail _id not UTF-8": Bad("getDubbingTask", "GET", DETAIL + "?_id=%ff", 400, ("query string", "UTF-8")),
+    "delete bad _id": Bad("deleteDubbingTask", "DELETE", task_path("not-an-id"), 400, ("_id", "must match")),
+    "delete encoded _id": Bad("deleteDubbingTask", "DELETE", task_path("%E2%98%83"), 400, ("_id", "must match")),
+    "language label syntax": Bad("listLanguages", "GET", LANGUAGES, 400, ("lang", "must match"), params={"lang": "EN!"}),
+    # auth (every operation checks it the same way)
+    "no Authorization": Bad("getRemainingCoins", "GET", COINS, 401, ("Authorization", "missing")),
+    "Basic scheme": Bad("getRemainingCoins", "GET", COINS, 401, ("Authorization", "Bearer"), headers={"Authorization": "Basic c2tfeDp5"}),
+    "not an sk_ token": Bad("listProcessingDubbingTasks", "GET", PROCESSING, 401, ("Authorization", "sk_"), headers={"Authorization": "Bearer abc"}),
+    "empty sk_ suffix": Bad("getRemainingCoins", "GET", COINS, 401, ("Authorization",), headers={"Authorization": "Bearer sk_"}),
+    "Bearer alone": Bad("getRemainingCoins", "GET", COINS, 401, ("Authorization",), headers={"Authorization": "Bearer"}),
+    # the fault header itself, on an operation that documents no 400: HTTP 200, code 400
+    "bad fault header": Bad("getRemainingCoins", "GET", COINS, 200, ("X-Mock-Fault", "unknown"), headers={"X-Mock-Fault": "explode"}),
+    "undocumented fault status": Bad("startDubbing", "POST", START, 400, ("X-Mock-Fault", "404"), json=SEED_BODY, headers={"X-Mock-Fault": "status=404"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+async def test_bad_input_is_a_4xx_envelope_that_names_the_problem(
+    client: httpx.AsyncClient, check: Check, case: Bad
+) -> None:
+    headers = {**AUTH, **case.headers} if "Authorization" not in case.headers else case.headers
+    if case.says[0] == "Authorization" and "Authorization" not in case.headers:
+        headers = dict(case.headers)
+    kwargs: dict[str, Any] = {"headers": headers}
+    if case.params:
+        kwargs["params"] = case.params
+    if case.content is not None:
+        kwargs["content"] = case.content
+    elif case.json is not None:
+        kwargs["json"] = case.json
+    response = await client.request(case.method, case.path, **kwargs)
+    body = check(case.operation, response)
+    assert response.status_code == case.status, body
+    assert body["code"] == (case.status if case.status != 200 else 400)
+    field, *reasons = case.says
+    assert body["msg"].startswith(field), body["msg"]
+    for reason in reasons:
+        assert reason in body["msg"], body["msg"]
+
+
+async def test_an_oversized_body_is_refused_while_streaming(
+    client: httpx.AsyncClient, check: Check
+) -> None:
+    sent = 0
+
+    async def chunks() -> Any:  # no Content-Length: the size is only known by reading
+        nonlocal sent
+        for _ in range(64):
+            sent += 64 * 1024
+            yield b" " * (64 * 1024)
+
+    response = await client.post(START, content=chunks(), headers={**AUTH, **JSON})
+    assert check("startDubbing", response)["code"] == 413
+    assert response.status_code == 413
+
+
+async def test_several_problems_are_named_together(client: httpx.AsyncClient) -> None:
+    response = await client.post(START, json={"num_speakers": 0}, headers=AUTH)
+    message = response.json()["msg"]
+    assert response.status_code == 422
+    assert "source_url: is a required property" in message
+    assert "target_lang: is a required property" in message
+
+
+async def test_the_message_never_echoes_the_value(client: httpx.AsyncClient) -> None:
+    secret = "https://example.com/" + "s3cr3t" * 500
+    response = await client.post(START, json={**SEED_BODY, "source_url": secret}, headers=AUTH)
+    assert response.status_code == 422
+    assert "s3cr3t" not in response.text
+
+
+async def test_random_garbage_never_gets_a_5xx(check: Check) -> None:
+    chooser = random.Random(20240918)
+    app = create_app()
+    paths = [
+        ("POST", START, "startDubbing"),
+        ("POST", TRANSFER, "transferToStorage"),
+        ("GET", LIST, "listDubbingTasks"),
+        ("GET", DETAIL, "getDubbingTask"),
+        ("GET", LANGUAGES, "listLanguages"),
+        ("DELETE", task_path("x"), "deleteDubbingTask"),
+    ]
+    values: list[Any] = [None, True, -1, 0, 10**30, 1.5, "", "é", "\u0000", [], {}, "sk_x" * 40]
+    keys = [*SEED_BODY, "url", "pageNum", "pageSize", "_id", "lang", "é", ""]
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
+            for _ in range(300):
+                method, path, operation = chooser.choice(paths)
+                body = {chooser.choice(keys): chooser.choice(values) for _ in range(3)}
+                if chooser.random() < 0.3:
+                    body = {**SEED_BODY, **body}
+                raw = bytes(chooser.getrandbits(8) for _ in range(chooser.randint(0, 40)))
+                params = {chooser.choice(keys): str(chooser.choice(values))}
+                if chooser.random() < 0.5:
+                    response = await http.request(
+                        method, path, json=body, params=params, headers=AUTH
+                    )
+                else:
+                    response = await http.request(
+                        method, path, content=raw, params=params, headers={**AUTH, **JSON}
+                    )
+                assert response.status_code < 500, response.text
+                check(operation, response)
+    finally:
+        app.close()
