@@ -72,6 +72,7 @@ _UNFINISHED = (
     f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND status IN {_sql_list(UNFINISHED)} "  # noqa: S608
     "ORDER BY created_ms DESC, seq DESC"
 )
+_NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
 _PLACEHOLDERS = ", ".join("?" for _ in TaskRow._fields)
 _INSERT = f"INSERT INTO tasks (tenant, {_COLUMNS}) VALUES (?, {_PLACEHOLDERS})"  # noqa: S608
 _SPEND = (
@@ -128,17 +129,26 @@ class Store:
 
     def next_due(self) -> int | None:
         """The earliest time (ms) at which a task moves on by itself, if any."""
-        (due,) = self._read.execute("SELECT MIN(next_ms) FROM tasks").fetchone()
+        (due,) = self._read.execute(_NEXT_DUE).fetchone()
         return None if due is None else int(due)
 
     def count(self) -> int:
         (count,) = self._read.execute("SELECT COUNT(*) FROM tasks").fetchone()
         return int(count)
 
-    def query_plan(self, sql: str, params: tuple[Any, ...]) -> list[str]:
-        """SQLite's plan for `sql` (tests check that paging uses an index)."""
-        rows = self._read.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-        return [str(r[-1]) for r in rows]
+    def plans(self) -> dict[str, list[str]]:
+        """SQLite's plan of each read query (tests check that none scans the whole table)."""
+        queries = {
+            "get": (_GET, ("0" * 24, "t")),
+            "page": (_PAGE, ("t", 10, 0)),
+            "count": (_COUNT, ("t",)),
+            "unfinished": (_UNFINISHED, ("t",)),
+            "next_due": (_NEXT_DUE, ()),
+        }
+        return {
+            name: [str(row[-1]) for row in self._read.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
+            for name, (sql, args) in queries.items()
+        }
 
     # Writes: awaited until they are committed (durably, for a file database).
 

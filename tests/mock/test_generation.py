@@ -1,0 +1,93 @@
+"""How the mock is generated: handlers by operationId, spec data in, indexes used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from a2e_dubbing_mock import create_app
+
+import generator._mock as mock_renderer
+from generator._build import OUTPUT_DIR, SPEC_PATH
+from generator._parse import GenerationError, parse
+
+RUNTIME = Path(mock_renderer.__file__).parent / "runtime" / "mock"
+
+
+def operations() -> tuple[mock_renderer.MockOperation, ...]:
+    return mock_renderer.mock_view(parse(SPEC_PATH), version="0").operations
+
+
+def test_every_operation_of_the_spec_has_a_handler() -> None:
+    ops = operations()
+    mock_renderer.check_handlers(ops)  # raises otherwise
+    assert {op.operation_id for op in ops} == {
+        "startDubbing",
+        "listDubbingTasks",
+        "listProcessingDubbingTasks",
+        "getDubbingTask",
+        "deleteDubbingTask",
+        "getRemainingCoins",
+        "listLanguages",
+        "transferToStorage",
+    }
+
+
+def test_an_operation_without_a_handler_fails_generation_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (RUNTIME / "_handlers.py").read_text()
+    handlers = tmp_path / "_handlers.py"
+    handlers.write_text(source.replace("async def list_languages(", "async def _list_languages("))
+    monkeypatch.setattr(mock_renderer, "HANDLERS_FILE", handlers)
+    with pytest.raises(GenerationError) as raised:
+        mock_renderer.check_handlers(operations())
+    message = str(raised.value)
+    assert "listLanguages" in message
+    assert "async def list_languages" in message
+
+
+def test_a_handler_without_an_operation_fails_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handlers = tmp_path / "_handlers.py"
+    extra = "\n\nasync def cancel_dubbing(call):\n    return None\n"
+    handlers.write_text((RUNTIME / "_handlers.py").read_text() + extra)
+    monkeypatch.setattr(mock_renderer, "HANDLERS_FILE", handlers)
+    with pytest.raises(GenerationError, match="cancel_dubbing"):
+        mock_renderer.check_handlers(operations())
+
+
+def test_the_runtime_is_copied_verbatim() -> None:
+    package = OUTPUT_DIR / "mock" / mock_renderer.PACKAGE
+    for path in RUNTIME.glob("*.py"):
+        assert (package / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_spec_data_reaches_the_generated_package() -> None:
+    from a2e_dubbing_mock import _spec
+
+    start = next(op for op in _spec.OPERATIONS if op.operation_id == "startDubbing")
+    assert start.method == "POST"
+    assert start.body is not None
+    assert start.body.defaults == {
+        "source_lang": "auto",
+        "num_speakers": 1,
+        "drop_background_audio": False,
+    }
+    assert start.body.url_fields == ("source_url",)
+    assert {"200", "400", "401", "413", "415", "422", "429", "5XX"} == start.statuses
+    assert _spec.EXAMPLES["getRemainingCoins"] == {"coins": 1200, "diamonds": 0}
+
+
+def test_reads_use_indexes_not_full_scans() -> None:
+    app = create_app()
+    try:
+        plans = app.store.plans()
+    finally:
+        app.close()
+    for name, plan in plans.items():
+        text = " ".join(plan)
+        assert " USING " in text, (name, plan)
+        assert "INDEX" in text, (name, plan)
+        assert "TEMP B-TREE" not in text, (name, plan)  # ORDER BY follows the index
