@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import wave
 from typing import Any
 
+import anyio
 import httpx
 import pytest
-from a2e_dubbing_mock import ManualClock, create_app
+from a2e_dubbing_mock import ManualClock, MockApp, create_app
 
-from tests.mock.conftest import AUTH, DETAIL, OTHER_AUTH, PROCESSING, Check, start_task
+from tests.mock.conftest import AUTH, DETAIL, OTHER_AUTH, PROCESSING, TOKEN, Check, start_task
 
 pytestmark = pytest.mark.anyio
 
@@ -167,3 +169,35 @@ async def test_without_processing_time_only_admin_calls_move_tasks(check: Check)
         app.close()
     assert waited["current_status"] == "sent"
     assert advanced["current_status"] == "processing"
+
+
+async def test_processing_record_follows_time_too(
+    client: httpx.AsyncClient, check: Check, clock: ManualClock
+) -> None:
+    early = await start_task(client)
+    clock.advance(3)
+    late = await start_task(client)
+    halfway = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
+    clock.advance(3)
+    later = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
+    assert [(t["_id"], t["current_status"]) for t in halfway["data"]] == [
+        (late["_id"], "sent"),
+        (early["_id"], "processing"),
+    ]
+    assert [(t["_id"], t["current_status"]) for t in later["data"]] == [(late["_id"], "processing")]
+
+
+async def test_due_steps_are_written_to_the_store(
+    app: MockApp, client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    task = await start_task(client)
+    clock.advance(10)
+    await client.get(PROCESSING, headers=AUTH)  # derives at once, writes in the background
+    stored = None
+    for _ in range(100):
+        stored = app.store.get(hashlib.sha256(TOKEN.encode()).hexdigest(), task["_id"])
+        if stored is not None and stored.status == "completed":
+            break
+        await anyio.sleep(0.01)
+    assert stored is not None
+    assert stored.status == "completed"

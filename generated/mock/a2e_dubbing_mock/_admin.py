@@ -51,7 +51,8 @@ class Admin:
         found = _RESULT.fullmatch(path)
         if found is not None:
             _method(method, "GET", "HEAD")
-            if self._state.store.status_of(found.group(1)) != COMPLETED:
+            row = self._state.store.find(found.group(1))
+            if row is None or self._state.lifecycle.view(row).status != COMPLETED:
                 raise ApiError(404, "_id: no completed dubbing task with this _id")
             await send_raw(send, 200, tone_wav(), content_type=CONTENT_TYPE, head=method == "HEAD")
             return "result"

@@ -146,7 +146,7 @@ class MockApp:
         if op.body is not None:
             _check_content_type(request)
             body = validator.body(await request.body())
-        await self.state.lifecycle.catch_up()
+        self.state.lifecycle.nudge()
         data = await route.handler(Call(self.state, tenant, params, body, request.base_url()))
         if fault is not None and fault.drop_after_commit:
             await drop(request)

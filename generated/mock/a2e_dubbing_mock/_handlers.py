@@ -15,7 +15,7 @@ from ._context import Call
 from ._errors import ApiError
 from ._languages import AUTO, CODES, language_list
 from ._spec import EXAMPLES
-from ._tasks import SENT, TaskRow, cost_for, duration_for, new_id, record
+from ._tasks import SENT, UNFINISHED, TaskRow, cost_for, duration_for, new_id, record
 
 
 async def start_dubbing(call: Call) -> Any:
@@ -55,7 +55,9 @@ async def list_dubbing_tasks(call: Call) -> Any:
 
 
 async def list_processing_dubbing_tasks(call: Call) -> Any:
-    return [_record(call, row) for row in call.state.store.unfinished(call.tenant.key)]
+    now = call.state.lifecycle.now_ms()
+    rows = [call.state.lifecycle.view(r, now) for r in call.state.store.unfinished(call.tenant.key)]
+    return [_record(call, row) for row in rows if row.status in UNFINISHED]
 
 
 async def get_dubbing_task(call: Call) -> Any:
@@ -92,7 +94,8 @@ async def transfer_to_storage(call: Call) -> Any:
 
 
 def _record(call: Call, row: TaskRow) -> dict[str, Any]:
-    return record(row, call.tenant.user_id, call.base_url)
+    """The task as it is now, as A2E answers it."""
+    return record(call.state.lifecycle.view(row), call.tenant.user_id, call.base_url)
 
 
 def _check_language(field: str, code: str, *, allow_auto: bool) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
 from ._clock import Clock
 from ._errors import ApiError
 from ._store import Change, Store
@@ -9,11 +13,15 @@ from ._tasks import COMPLETED, FAILED, PROCESSING, SENT, UNFINISHED, TaskRow
 
 
 class Lifecycle:
-    """Due steps happen lazily, before each request reads: exact, durable, restart-proof.
+    """Where each task is now, derived from stored times: exact, and restart-proof.
 
     With `processing_seconds` S a task is `sent` for S/2, then `processing` for S/2, then
-    `completed`. With None tasks move only through the admin calls.
+    `completed`. With None tasks move only through the admin calls. Reads derive the
+    current state (no write on the read path); due steps are also written to the store in
+    the background, at most every PERSIST_EVERY seconds, and before every admin change.
     """
+
+    PERSIST_EVERY = 0.25
 
     def __init__(self, store: Store, clock: Clock, processing_seconds: float | None) -> None:
         if processing_seconds is not None and processing_seconds < 0:
@@ -22,6 +30,8 @@ class Lifecycle:
         self._clock = clock
         self._step_ms = None if processing_seconds is None else round(processing_seconds * 500)
         self._due = store.next_due() if self._step_ms is not None else None
+        self._persisting: asyncio.Task[None] | None = None
+        self._persisted_at = 0.0
 
     def now_ms(self) -> int:
         return int(self._clock.now() * 1000)
@@ -35,8 +45,42 @@ class Lifecycle:
         if due_ms is not None and (self._due is None or due_ms < self._due):
             self._due = due_ms
 
+    def view(self, row: TaskRow, now_ms: int | None = None) -> TaskRow:
+        """The task as it is at `now_ms` (default: now), steps due since it was stored applied."""
+        step = self._step_ms
+        due = row.next_ms
+        if step is None or due is None:
+            return row
+        now = self.now_ms() if now_ms is None else now_ms
+        if now < due:
+            return row
+        if row.status == SENT and now < due + step:
+            return row._replace(status=PROCESSING, updated_ms=due, next_ms=due + step)
+        if row.status == SENT:
+            return row._replace(status=COMPLETED, updated_ms=due + step, next_ms=None)
+        if row.status == PROCESSING:
+            return row._replace(status=COMPLETED, updated_ms=due, next_ms=None)
+        return row
+
+    def nudge(self) -> None:
+        """Write due steps in the background when some are due (cheap when none is)."""
+        if self._due is None or self._persisting is not None or self.now_ms() < self._due:
+            return
+        if time.monotonic() - self._persisted_at < self.PERSIST_EVERY:
+            return
+        self._persisting = asyncio.get_running_loop().create_task(self._persist())
+
+    async def _persist(self) -> None:
+        try:
+            await self.catch_up()
+        except Exception:  # the next nudge retries; reads never depended on it
+            logging.getLogger(__name__).exception("could not store due lifecycle steps")
+        finally:
+            self._persisted_at = time.monotonic()
+            self._persisting = None
+
     async def catch_up(self) -> None:
-        """Apply every step whose time has come (cheap when none has)."""
+        """Write every step whose time has come to the store."""
         if self._due is None or self._step_ms is None:
             return
         now = self.now_ms()

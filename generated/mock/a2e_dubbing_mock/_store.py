@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS spending (
 # SQL text below is built from constants only (column names, status words), never input.
 _COLUMNS = ", ".join(TaskRow._fields)
 _GET = f"SELECT {_COLUMNS} FROM tasks WHERE id = ? AND tenant = ?"  # noqa: S608
+_FIND = f"SELECT {_COLUMNS} FROM tasks WHERE id = ?"  # noqa: S608
 _PAGE = (
     f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? "  # noqa: S608
     "ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?"
@@ -107,10 +108,10 @@ class Store:
         row = self._read.execute(_GET, (task_id, tenant)).fetchone()
         return None if row is None else TaskRow._make(row)
 
-    def status_of(self, task_id: str) -> str | None:
-        """The status of any tenant's task (result URLs are public, like signed URLs)."""
-        row = self._read.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
-        return None if row is None else str(row[0])
+    def find(self, task_id: str) -> TaskRow | None:
+        """Any tenant's task (result URLs are public, like A2E's signed URLs)."""
+        row = self._read.execute(_FIND, (task_id,)).fetchone()
+        return None if row is None else TaskRow._make(row)
 
     def page(self, tenant: str, limit: int, offset: int) -> tuple[list[TaskRow], int]:
         """One page, newest first, and the tenant's total (one consistent snapshot)."""
@@ -140,6 +141,7 @@ class Store:
         """SQLite's plan of each read query (tests check that none scans the whole table)."""
         queries = {
             "get": (_GET, ("0" * 24, "t")),
+            "find": (_FIND, ("0" * 24,)),
             "page": (_PAGE, ("t", 10, 0)),
             "count": (_COUNT, ("t",)),
             "unfinished": (_UNFINISHED, ("t",)),
