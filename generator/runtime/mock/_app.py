@@ -95,6 +95,7 @@ class MockApp:
         op: OperationSpec | None = None
         try:
             if request.path.startswith(PREFIX):
+                label = "mock"
                 label = "mock " + await self._admin.handle(request, send)
                 outcome = "200"
             else:
