@@ -218,6 +218,11 @@ class Store:
 
         return await self._writer.run(op)
 
+    @property
+    def commits(self) -> int:
+        """Transactions committed since the store was opened (group commit shares them)."""
+        return self._writer.commits
+
     def close(self) -> None:
         """Finish pending writes and close the database."""
         self._writer.close()

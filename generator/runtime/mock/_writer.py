@@ -23,6 +23,8 @@ Op = Callable[[sqlite3.Connection], T]
 class Writer:
     """Runs `op(connection)` in a transaction; returns once it is committed."""
 
+    commits = 0  # transactions committed so far (several writes may share one)
+
     async def run(self, op: Op[T]) -> T:
         raise NotImplementedError
 
@@ -44,6 +46,7 @@ class InlineWriter(Writer):
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        self.commits += 1
         return value
 
     def close(self) -> None:
@@ -118,6 +121,7 @@ class ThreadWriter(Writer):
                     conn.execute("RELEASE job")
                     outcomes.append((job, value, None))
             conn.execute("COMMIT")  # durable here: nobody is answered before this returns
+            self.commits += 1
         except Exception as failure:  # nothing of this batch is stored
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
