@@ -35,6 +35,7 @@ RANDOM_KINDS = (
     "reset",
     "drop-after-commit",
 )
+DIRECTIVES = ("status", "retry-after", "code", "delay", "reset", "drop-after-commit")
 _DELAY = re.compile(r"(\d+(?:\.\d+)?)(ms|s)?")
 _INT = re.compile(r"-?\d{1,9}")
 
@@ -60,7 +61,7 @@ def parse_fault(text: str) -> Fault:
         if not name:
             continue
         if name in values:
-            raise _bad(f"{name!r} given twice")
+            raise _bad(f"{name if name in DIRECTIVES else 'a directive'} given twice")
         values[name] = value.strip() if has_value else None
     delay = _delay(values.pop("delay")) if "delay" in values else 0.0
     status = _int(values.pop("status"), "status") if "status" in values else None
@@ -71,7 +72,7 @@ def parse_fault(text: str) -> Fault:
     reset = _flag(values, "reset")
     drop = _flag(values, "drop-after-commit")
     if values:
-        raise _bad(f"unknown directive {sorted(values)[0][:40]!r}")
+        raise _bad(f"unknown directive (known: {', '.join(DIRECTIVES)})")
     if sum((status is not None, code is not None, reset, drop)) > 1:
         raise _bad("use at most one of status, code, reset, drop-after-commit")
     if status is not None and not 400 <= status <= 599:
