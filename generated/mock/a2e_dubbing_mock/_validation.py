@@ -88,12 +88,19 @@ def _compile(schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> jsonschem
 def _query(query: bytes) -> dict[str, list[str]]:
     if not query:
         return {}
+    if b"%" not in query and b"+" not in query and query.isascii():  # the usual, plain case
+        found: dict[str, list[str]] = {}
+        for pair in query.decode("ascii").split("&"):
+            if pair:
+                name, _, value = pair.partition("=")
+                found.setdefault(name, []).append(value)
+        return found
     try:
         text = query.decode("utf-8")
         pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise ApiError(400, "query string: is not valid UTF-8") from None
-    found: dict[str, list[str]] = {}
+    found = {}
     for name, value in pairs:
         found.setdefault(name, []).append(value)
     return found

@@ -12,6 +12,7 @@ from ._errors import ApiError
 
 # `sk_` and a non-empty suffix of visible ASCII characters.
 _TOKEN = re.compile(rb"sk_[\x21-\x7e]+")
+_REMEMBER = 10_000
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,23 @@ class Authenticator:
                     raise ValueError("an accepted token must be `sk_` followed by visible ASCII")
                 allowed.append(tenant_key(raw))
             self._allowed = tuple(allowed)
+        self._seen: dict[bytes, Tenant] = {}
 
     def tenant(self, authorization: bytes | None) -> Tenant:
         """The tenant of an Authorization header value; ApiError 401 when it is not accepted."""
         if authorization is None:
             raise ApiError(401, "Authorization: missing, expected 'Bearer sk_...'")
+        # Accepted headers are remembered by their hash (never the header itself).
+        seen = hashlib.sha256(authorization).digest()
+        tenant = self._seen.get(seen)
+        if tenant is None:
+            tenant = self._check(authorization)
+            if len(self._seen) >= _REMEMBER:
+                self._seen.clear()
+            self._seen[seen] = tenant
+        return tenant
+
+    def _check(self, authorization: bytes) -> Tenant:
         scheme, _, token = authorization.strip().partition(b" ")
         token = token.strip()
         if scheme.lower() != b"bearer" or not token:
