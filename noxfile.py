@@ -42,3 +42,10 @@ def lint(session: nox.Session) -> None:
         "contract_tests/test_spec.py",
         "contract_tests/test_spec_lint.py",
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the peers (raw httpx, bare openapi-python-client, Prism), side by side."""
+    _install_toolkit(session, "test", "bench")
+    session.run("python", "-m", "benchmarks", *session.posargs)
