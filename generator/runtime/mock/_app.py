@@ -95,8 +95,8 @@ class MockApp:
         op: OperationSpec | None = None
         try:
             if request.path.startswith(PREFIX):
-                label = "mock"
-                label = "mock " + await self._admin.handle(request, send)
+                label = "mock"  # until the admin call says which one it was
+                label += " " + await self._admin.handle(request, send)
                 outcome = "200"
             else:
                 route, path_params = self._router.match(request.method, request.path)
