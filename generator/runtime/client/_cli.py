@@ -137,7 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=_list)
 
     processing = commands.add_parser("processing", help="list the unfinished tasks")
-    processing.set_defaults(run=lambda c, a, o: _tasks(o, c.dubbing.list_processing(), "Processing"))
+    processing.set_defaults(
+        run=lambda c, a, o: _tasks(o, c.dubbing.list_processing(), "Processing")
+    )
 
     delete = commands.add_parser("delete", help="delete a task")
     delete.add_argument("task_id", metavar="ID")
