@@ -9,6 +9,7 @@ named after its operationId (snake case) in `_handlers.py`.
 from __future__ import annotations
 
 import ast
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ DISTRIBUTION = "a2e-dubbing-mock"
 PACKAGE = "a2e_dubbing_mock"
 TEMPLATES = TEMPLATES_DIR / "mock"
 HANDLERS_FILE = RUNTIME_DIR / "mock" / "_handlers.py"
+# The recorded exchanges with the real API: input data, like the spec.
+RECORDINGS_DIR = RUNTIME_DIR.parent.parent / "contract_tests" / "recordings"
 # Generated modules; a runtime module of the same name would be overwritten.
 GENERATED = ("__init__", "_meta", "_routes", "_spec")
 
@@ -93,6 +96,15 @@ def render_mock(parsed: ParsedSpec, project_dir: Path, *, version: str) -> None:
     render_to(env, "project/pyproject.toml.jinja", project_dir / "pyproject.toml", view=view)
     render_to(env, "project/README.md.jinja", project_dir / "README.md", view=view)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+    _copy_recordings(package_dir / "recordings")
+
+
+def _copy_recordings(target: Path) -> None:
+    """Ship the recorded real exchanges, for the pytest plugin's `a2e_recordings_router`."""
+    target.mkdir()
+    for path in sorted(RECORDINGS_DIR.glob("*.json")):
+        if not path.name.endswith(".schema.json"):
+            shutil.copyfile(path, target / path.name)
 
 
 def check_handlers(operations: tuple[MockOperation, ...]) -> None:
