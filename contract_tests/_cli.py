@@ -11,13 +11,20 @@ Exit status: 0 when everything matches the spec, 1 on drift, 2 on a usage or inp
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
+
 from contract_tests._drift import DriftReport, Subject
+from contract_tests._live import DEFAULT_SOURCE, run_live
+from contract_tests._recorder import record_call
 from contract_tests._recordings import (
     RECORDINGS_DIR,
+    Recording,
     RecordingFormatError,
     check_recording,
     load_recordings,
@@ -40,6 +47,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     drift.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
     drift.set_defaults(run=_drift)
+
+    live = commands.add_parser("live", help="check a running server (A2E, or the mock)")
+    live.add_argument("--base-url", default=os.environ.get("A2E_BASE_URL"), help="the server")
+    live.add_argument(
+        "--allow-writes", action="store_true", help="also start a dubbing (spends credits)"
+    )
+    live.add_argument(
+        "--source-url", default=DEFAULT_SOURCE, help="the source to dub with --allow-writes"
+    )
+    live.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    live.add_argument(
+        "--record", type=Path, metavar="DIR", help="save every exchange as a recording"
+    )
+    live.set_defaults(run=_live)
+
+    record = commands.add_parser("record", help="send one request and save it as a recording")
+    record.add_argument("--base-url", default=os.environ.get("A2E_BASE_URL"), help="the server")
+    record.add_argument("--out", type=Path, default=RECORDINGS_DIR, help="where to save it")
+    record.add_argument("--name", help="file name stem (default: a timestamp)")
+    record.add_argument("--query", action="append", default=[], metavar="KEY=VALUE")
+    record.add_argument("--json", dest="body", help="the JSON body")
+    record.add_argument("method", choices=["GET", "POST", "DELETE", "PUT", "PATCH"])
+    record.add_argument("path", help="e.g. /api/v1/user/remainingCoins")
+    record.set_defaults(run=_record)
+
+    proxy = commands.add_parser("proxy", help="forward to a server and record every exchange")
+    proxy.add_argument("--upstream", default=os.environ.get("A2E_BASE_URL"), help="the server")
+    proxy.add_argument("--out", type=Path, default=RECORDINGS_DIR, help="where to save them")
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=int, default=8089, help="0 picks a free port")
+    proxy.set_defaults(run=_proxy)
 
     args = parser.parse_args(argv)
     try:
@@ -69,6 +107,70 @@ def _drift(args: argparse.Namespace) -> int:
     if args.junit:
         report.write_junit(args.junit, "conformance.recordings")
     return EXIT_DRIFT if report.drifted else 0
+
+
+def _key() -> str | None:
+    return os.environ.get("A2E_API_KEY") or None
+
+
+def _need(value: str | None, what: str) -> str:
+    if not value:
+        raise ValueError(f"{what} is needed (or set A2E_BASE_URL)")
+    return value
+
+
+def _live(args: argparse.Namespace) -> int:
+    key = _key()
+    if key is None:
+        print(
+            "a2e-conformance live: A2E_API_KEY is not set; skipping the live run (nothing was sent)"
+        )
+        if args.junit:
+            DriftReport(
+                "live", [Subject("live run", "all", skipped="A2E_API_KEY is not set")], []
+            ).write_junit(args.junit, "conformance.live")
+        return 0
+    base_url = _need(args.base_url, "--base-url")
+    report = run_live(
+        base_url,
+        key,
+        spec=Spec.load(args.spec),
+        allow_writes=args.allow_writes,
+        source_url=args.source_url,
+        record_to=args.record,
+    )
+    print(report.render())
+    if args.junit:
+        report.write_junit(args.junit, "conformance.live")
+    return EXIT_DRIFT if report.drifted else 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    key = _key()
+    if key is None:
+        raise ValueError("A2E_API_KEY is not set: a recording needs a real answer")
+    query = dict(item.split("=", 1) for item in args.query)
+    body = json.loads(args.body) if args.body else None
+    with httpx.Client(base_url=_need(args.base_url, "--base-url"), timeout=60.0) as client:
+        path = record_call(
+            client, args.method, args.path, query=query, body=body, api_key=key,
+            folder=args.out, spec=Spec.load(args.spec), stem=args.name,
+        )  # fmt: skip
+    print(f"saved {path}")
+    recording = Recording.load(path)
+    findings = check_recording(
+        recording, Spec.load(args.spec), StrictValidator(Spec.load(args.spec))
+    )
+    for finding in findings:
+        print(f"  drift: {finding.violation}")
+    return EXIT_DRIFT if findings else 0
+
+
+def _proxy(args: argparse.Namespace) -> int:
+    from contract_tests._proxy import serve
+
+    serve(_need(args.upstream, "--upstream"), args.out, Spec.load(args.spec), args.host, args.port)
+    return 0
 
 
 if __name__ == "__main__":

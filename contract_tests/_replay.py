@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from contract_tests._recordings import Recording
-from contract_tests._spec import Spec
+from contract_tests._spec import Spec, snake_case
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,6 @@ def differences(recorded: Any, parsed: Any, path: str = "$") -> list[str]:
     if recorded != parsed or type(recorded) is not type(parsed):
         return [f"{path}: recorded {recorded!r}, parsed {parsed!r}"]
     return []
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def _typed(value: str, schema: dict[str, Any]) -> Any:

@@ -98,6 +98,11 @@ class Spec:
         return None
 
 
+def snake_case(name: str) -> str:
+    """`operationId`/`camelCase` -> `snake_case`, as Python names of spec names."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
 def _operations(document: dict[str, Any]) -> list[Operation]:
     found = []
     for path, item in document.get("paths", {}).items():

@@ -1,0 +1,196 @@
+"""The live gate: real requests to a running server, every answer checked strictly.
+
+Read-only operations run by default. Operations that spend credits or store files (start
+dubbing, save to storage) run only when writes are allowed; the task started is deleted
+at the end.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from contract_tests._drift import DriftReport, Subject
+from contract_tests._recorder import Scrubber, save, to_recording
+from contract_tests._recordings import Finding
+from contract_tests._spec import Spec
+from contract_tests._strict import StrictValidator, Violation
+
+# A2E's own sample (the seed page's source): small, public, reachable by A2E.
+DEFAULT_SOURCE = (
+    "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_voice_clone/"
+    "b89f5b2e-2c7a-4de5-89b4-17ffee2799b6/audio.WAV"
+)
+UNKNOWN_ID = "ffffffffffffffffffffffff"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request of the live run."""
+
+    name: str
+    operation: str
+    write: bool = False
+    expect_error: bool = False
+    authenticated: bool = True
+    query: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
+    path_params: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
+    body: Callable[[dict[str, Any]], Any] = lambda state: None
+    keep: Callable[[dict[str, Any], Any], None] = lambda state, data: None
+
+
+def _first_row_id(state: dict[str, Any], data: Any) -> None:
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if rows and isinstance(rows[0], dict):
+        state.setdefault("read_id", rows[0].get("_id"))
+
+
+def _created_id(state: dict[str, Any], data: Any) -> None:
+    if isinstance(data, dict) and isinstance(data.get("_id"), str):
+        state["created_id"] = data["_id"]
+        state["read_id"] = data["_id"]
+
+
+def _id_query(key: str) -> Callable[[dict[str, Any]], dict[str, str] | None]:
+    return lambda state: {"_id": state[key]} if state.get(key) else None
+
+
+STEPS = (
+    Step("remaining credits", "getRemainingCoins"),
+    Step("languages", "listLanguages", query=lambda s: {"lang": "en"}),
+    Step(
+        "first page of tasks",
+        "listDubbingTasks",
+        query=lambda s: {"pageNum": "1", "pageSize": "10"},
+        keep=_first_row_id,
+    ),
+    Step("processing tasks", "listProcessingDubbingTasks"),
+    Step(
+        "start dubbing (spends credits)",
+        "startDubbing",
+        write=True,
+        body=lambda s: {
+            "source_url": s["source_url"],
+            "target_lang": "en",
+            "name": f"a2e-conformance-{secrets.token_hex(4)}",
+        },
+        keep=_created_id,
+    ),
+    Step("details of a task", "getDubbingTask", query=_id_query("read_id")),
+    Step(
+        "details of an unknown id",
+        "getDubbingTask",
+        expect_error=True,
+        query=lambda s: {"_id": UNKNOWN_ID},
+    ),
+    Step("a request without a key", "getRemainingCoins", expect_error=True, authenticated=False),
+    Step(
+        "save a URL to storage",
+        "transferToStorage",
+        write=True,
+        body=lambda s: {"url": s["source_url"]},
+    ),
+    Step(
+        "delete the task started here",
+        "deleteDubbingTask",
+        write=True,
+        path_params=lambda s: {"_id": s["created_id"]} if s.get("created_id") else None,
+    ),
+)
+
+
+def run_live(
+    base_url: str,
+    api_key: str,
+    *,
+    spec: Spec,
+    allow_writes: bool = False,
+    source_url: str = DEFAULT_SOURCE,
+    record_to: Path | None = None,
+    timeout: float = 60.0,
+) -> DriftReport:
+    """Run every step against `base_url` and report what differs from the spec."""
+    validator = StrictValidator(spec)
+    state: dict[str, Any] = {"source_url": source_url}
+    subjects: list[Subject] = []
+    with httpx.Client(base_url=base_url, timeout=timeout) as client:
+        for step in STEPS:
+            subject = Subject(step.name, step.operation)
+            subjects.append(subject)
+            if step.write and not allow_writes:
+                subject.skipped = "writes not allowed (--allow-writes)"
+                continue
+            query, params = step.query(state), step.path_params(state)
+            if query is None or params is None:
+                subject.skipped = "no task id to use"
+                continue
+            op = spec.operation(step.operation)
+            headers = {"Authorization": f"Bearer {api_key}"} if step.authenticated else {}
+            try:
+                response = client.request(
+                    op.method.upper(),
+                    op.path.format(**params),
+                    params=query,
+                    json=step.body(state),
+                    headers=headers,
+                )
+            except httpx.HTTPError as error:
+                subject.findings.append(_finding(step, "unreachable", f"no answer: {error}"))
+                continue
+            body = _json(response)
+            violations = validator.check_response(
+                op,
+                response.status_code,
+                body,
+                content_type=response.headers.get("content-type", ""),
+            )
+            subject.findings += [Finding(step.name, step.operation, v) for v in violations]
+            subject.findings += _outcome(step, response.status_code, body)
+            if not violations and isinstance(body, dict) and body.get("code") == 0:
+                step.keep(state, body.get("data"))
+            if record_to is not None:
+                recording = to_recording(
+                    response.request,
+                    response,
+                    origin=base_url,
+                    scrubber=Scrubber(api_key),
+                    description=f"live conformance run: {step.name}",
+                )
+                save(recording, record_to, spec)
+    return DriftReport(
+        f"Live conformance: {base_url} vs {spec.path.name if spec.path else 'the spec'}",
+        subjects,
+        [op.operation_id for op in spec.operations],
+    )
+
+
+def _outcome(step: Step, status: int, body: Any) -> list[Finding]:
+    """A success where an error is due, or the reverse, is drift too."""
+    code = body.get("code") if isinstance(body, dict) else None
+    failed = status >= 400 or code != 0
+    if step.expect_error and not failed:
+        return [
+            _finding(
+                step, "accepted-invalid", f"expected an error answer, got HTTP {status} code {code}"
+            )
+        ]
+    if not step.expect_error and failed:
+        message = body.get("msg") if isinstance(body, dict) else None
+        return [_finding(step, "unexpected-error", f"HTTP {status}, code {code}: {message}")]
+    return []
+
+
+def _finding(step: Step, kind: str, message: str) -> Finding:
+    return Finding(step.name, step.operation, Violation(kind, "response", "$", message))
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

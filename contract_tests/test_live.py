@@ -1,0 +1,153 @@
+"""Live mode, proven against a mock over a real socket (it stands in for the real host)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from a2e_dubbing_mock import create_app
+from a2e_dubbing_mock.pytest_plugin import MockServer
+
+from contract_tests._cli import main
+from contract_tests._live import run_live
+from contract_tests._recordings import Recording, check_recording
+from contract_tests._spec import Spec
+from contract_tests._strict import StrictValidator
+
+
+@pytest.fixture
+def key(monkeypatch: pytest.MonkeyPatch, a2e_mock_server: MockServer) -> str:
+    monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
+    return a2e_mock_server.token
+
+
+def test_without_a_key_it_says_so_and_skips(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.delenv("A2E_API_KEY", raising=False)
+    junit = tmp_path / "live.xml"
+    assert main(["live", "--base-url", "http://127.0.0.1:9", "--junit", str(junit)]) == 0
+    assert "A2E_API_KEY is not set; skipping the live run" in capsys.readouterr().out
+    assert ET.parse(junit).getroot().get("skipped") == "1"
+
+
+def test_read_only_by_default(
+    key: str, a2e_mock_server: MockServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["live", "--base-url", a2e_mock_server.url]) == 0
+    out = capsys.readouterr().out
+    assert "ok    remaining credits (getRemainingCoins)" in out
+    assert "ok    a request without a key (getRemainingCoins)" in out
+    assert "start dubbing (spends credits) (startDubbing): skipped, writes not allowed" in out
+    with httpx_client(a2e_mock_server) as http:
+        assert http.get("/api/v1/userDubbing/allRecords").json()["data"]["count"] == 0
+
+
+def test_with_writes_every_operation_conforms_and_the_task_is_cleaned_up(
+    key: str, a2e_mock_server: MockServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    junit = tmp_path / "live.xml"
+    code = main(
+        ["live", "--base-url", a2e_mock_server.url, "--allow-writes", "--junit", str(junit)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    for operation in ("startDubbing", "getDubbingTask", "transferToStorage", "deleteDubbingTask"):
+        assert f"  {operation}: " in out
+        assert f"{operation}: not covered" not in out
+    assert "skipped" not in out
+    suite = ET.parse(junit).getroot()
+    assert (suite.get("failures"), suite.get("skipped")) == ("0", "0")
+    with httpx_client(a2e_mock_server) as http:
+        assert http.get("/api/v1/userDubbing/allRecords").json()["data"]["count"] == 0
+
+
+def test_live_exchanges_can_be_recorded_and_pass_the_strict_checks(
+    key: str, a2e_mock_server: MockServer, spec: Spec, tmp_path: Path
+) -> None:
+    report = run_live(
+        a2e_mock_server.url, key, spec=spec, allow_writes=True, record_to=tmp_path / "rec"
+    )
+    assert not report.drifted, report.render()
+    saved = sorted((tmp_path / "rec").glob("*.json"))
+    assert len(saved) == 10
+    validator = StrictValidator(spec)
+    for path in saved:
+        text = path.read_text()
+        assert key not in text
+        assert re.findall(r"sk_[A-Za-z0-9_]{3,}", text) == []
+        assert check_recording(Recording.load(path), spec, validator) == []
+
+
+class _Drifted:
+    """The mock, broken on purpose: task records gain a field and a new status word."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def altered(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                body = json.loads(message["body"])
+                data = body.get("data")
+                if isinstance(data, dict) and "_id" in data:
+                    data["voice_clone_id"] = "v1"
+                    data["current_status"] = "queued"
+                message = {**message, "body": json.dumps(body).encode()}
+            elif message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k.lower() != b"content-length"]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, altered)
+
+
+@contextlib.contextmanager
+def _serve(app: Any) -> Iterator[str]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def test_a_drifted_server_fails_with_a_readable_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", "sk_live_check")
+    app = create_app()
+    try:
+        with _serve(_Drifted(app)) as url:
+            code = main(["live", "--base-url", url, "--allow-writes"])
+    finally:
+        app.close()
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "DRIFT start dubbing (spends credits) (startDubbing)" in out
+    assert "response.body $.data.voice_clone_id: undocumented-field" in out
+    assert "response.body $.data.current_status: enum: 'queued' is not one of" in out
+    assert out.rstrip().endswith("DRIFT: the API and the spec disagree")
+
+
+def httpx_client(server: MockServer) -> Any:
+    import httpx
+
+    return httpx.Client(base_url=server.url, headers=server.headers)

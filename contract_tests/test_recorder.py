@@ -1,0 +1,147 @@
+"""The recorder: one call or a proxy, scrubbed, in our format, passing the strict checks.
+
+Demonstrated against a live mock; files it makes here go to a temporary folder (output of
+our own mock is never a recording of the real API).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from a2e_dubbing import A2E
+from a2e_dubbing_mock.pytest_plugin import MockServer
+
+from contract_tests._cli import main
+from contract_tests._recorder import Scrubber, to_recording
+from contract_tests._recordings import Recording, check_recording
+from contract_tests._spec import Spec
+from contract_tests._strict import StrictValidator
+
+
+def _checked(paths: list[Path], spec: Spec, token: str) -> list[dict[str, object]]:
+    validator = StrictValidator(spec)
+    loaded = []
+    for path in paths:
+        text = path.read_text()
+        assert token not in text
+        recording = Recording.load(path)
+        assert "authorization" not in recording.request.get("headers", {})
+        assert check_recording(recording, spec, validator) == [], path.name
+        loaded.append(recording.data)
+    return loaded
+
+
+def test_record_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+    a2e_mock_server: MockServer,
+    spec: Spec,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
+    body = json.dumps({"source_url": "https://example.com/a.mp3", "target_lang": "en"})
+    argv = ["record", "--base-url", a2e_mock_server.url, "--out", str(tmp_path), "--name", "demo"]
+    assert main([*argv, "--json", body, "POST", "/api/v1/userDubbing/startDubbing"]) == 0
+    assert main([*argv, "--query", "pageNum=1", "--query", "pageSize=5", "GET", "/api/v1/userDubbing/allRecords"]) == 0  # fmt: skip
+    saved = sorted(tmp_path.glob("*.json"))
+    assert [p.name for p in saved] == ["list_dubbing_tasks.demo.json", "start_dubbing.demo.json"]
+    listing, started = _checked(saved, spec, a2e_mock_server.token)
+    assert started["request"]["body"] == json.loads(body)  # type: ignore[index]
+    assert listing["request"]["query"] == {"pageNum": "1", "pageSize": "5"}  # type: ignore[index]
+    data = started["response"]["body"]["data"]  # type: ignore[index]
+    assert data["user_id"] == "000000000000000000000001"
+    assert started["source"]["kind"] == "recorder"  # type: ignore[index]
+    assert "user_id" in started["source"]["scrubbed"]  # type: ignore[index]
+    assert "saved" in capsys.readouterr().out
+
+
+def test_record_needs_a_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("A2E_API_KEY", raising=False)
+    assert (
+        main(["record", "--base-url", "http://127.0.0.1:9", "GET", "/api/v1/user/remainingCoins"])
+        == 2
+    )
+    assert "A2E_API_KEY is not set" in capsys.readouterr().err
+
+
+@pytest.fixture
+def proxy(a2e_mock_server: MockServer, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    out = tmp_path / "recorded"
+    command = [
+        sys.executable, "-m", "contract_tests", "proxy",
+        "--upstream", a2e_mock_server.url, "--port", "0", "--out", str(out),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        assert selector.select(timeout=30), "the proxy did not start"
+    line = process.stdout.readline()
+    try:
+        assert line.startswith("Listening on http://127.0.0.1:"), line
+        yield line.removeprefix("Listening on ").strip(), out
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        process.stdout.close()
+
+
+def test_the_proxy_records_what_a_client_does(
+    proxy: tuple[str, Path], a2e_mock_server: MockServer, spec: Spec
+) -> None:
+    url, out = proxy
+    with A2E(api_key=a2e_mock_server.token, base_url=url) as client:
+        task = client.dubbing.start(source_url="https://example.com/b.mp3", target_lang="ja")
+        assert client.dubbing.get(task.id).id == task.id
+        client.dubbing.delete(task.id)
+    names = sorted(p.name.split(".")[0] for p in out.glob("*.json"))
+    assert names == ["delete_dubbing_task", "get_dubbing_task", "start_dubbing"]
+    _checked(sorted(out.glob("*.json")), spec, a2e_mock_server.token)
+
+
+def test_the_scrubber_removes_tokens_account_ids_and_signatures() -> None:
+    scrubber = Scrubber("sk_live_secret123")
+    body = {
+        "data": {
+            "user_id": "665da3d7bcf6ab778bad0f6a",
+            "owner": {"user_id": "665da3d7bcf6ab778bad0f6a"},
+            "result_url": "https://cdn.example.com/r.wav?Expires=1&Signature=abc&Key-Pair-Id=K&v=2",
+            "note": "called with sk_live_secret123 and sk_other_token",
+        }
+    }
+    request = httpx.Request(
+        "POST",
+        "https://video.a2e.ai/api/v1/userDubbing/startDubbing",
+        json={"source_url": "https://s3.example.com/a.mp3?X-Amz-Signature=zzz"},
+        headers={"Authorization": "Bearer sk_live_secret123", "Cookie": "session=1"},
+    )
+    response = httpx.Response(200, json=body, headers={"set-cookie": "a=b", "retry-after": "1"})
+    recording = to_recording(
+        request, response, origin="https://video.a2e.ai", scrubber=scrubber, description="x"
+    )
+    text = json.dumps(recording)
+    for secret in ("secret123", "sk_other_token", "session=1", "set-cookie"):
+        assert secret not in text
+    data = recording["response"]["body"]["data"]
+    assert data["user_id"] == data["owner"]["user_id"] == "000000000000000000000001"
+    assert data["result_url"] == (
+        "https://cdn.example.com/r.wav?Expires=REDACTED&Signature=REDACTED&Key-Pair-Id=REDACTED&v=2"
+    )
+    assert recording["request"]["body"]["source_url"].endswith("X-Amz-Signature=REDACTED")
+    assert recording["response"]["headers"] == {
+        "content-type": "application/json",
+        "retry-after": "1",
+    }
+    assert set(recording["source"]["scrubbed"]) >= {"token", "user_id", "url signatures"}
