@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -10,7 +11,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
-PYTHON_SOURCES = ["generator", "contract_tests", "tests", "noxfile.py"]
+PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "noxfile.py"]
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
@@ -21,10 +22,42 @@ def _install_toolkit(session: nox.Session, *extras: str) -> None:
 
 
 @nox.session
+def demo(session: nox.Session) -> None:
+    """The main job: check the packages, start the mock, dub a sample with the CLI, download it."""
+    _install_toolkit(session)
+    session.run("python", "-m", "generator", "check")
+    session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: spec, recordings, generator, client, mock."""
     _install_toolkit(session, "test")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The conformance gate: drift report, contract tests (mock, client, recordings), live mode.
+
+    `nox -s conformance -- --deep` runs many more generated examples. Live mode runs when
+    A2E_API_KEY and A2E_BASE_URL are set (writes only with A2E_ALLOW_WRITES=1). JUnit XML
+    goes to reports/.
+    """
+    _install_toolkit(session, "test")
+    deep = "--deep" in session.posargs
+    reports = Path("reports")
+    reports.mkdir(exist_ok=True)
+    session.run("a2e-conformance", "drift", "--junit", str(reports / "drift.xml"))
+    session.run(
+        "python", "-m", "pytest", "contract_tests", "-q", f"--junitxml={reports / 'contract.xml'}",
+        env={"A2E_CONFORMANCE_DEEP": "1" if deep else "0"},
+    )  # fmt: skip
+    if os.environ.get("A2E_API_KEY") and os.environ.get("A2E_BASE_URL"):
+        writes = ["--allow-writes"] if os.environ.get("A2E_ALLOW_WRITES") == "1" else []
+        session.run("a2e-conformance", "live", "--junit", str(reports / "live.xml"), *writes)
+    else:
+        session.log("live mode skipped: set A2E_API_KEY and A2E_BASE_URL to check a real server")
 
 
 @nox.session
