@@ -100,6 +100,11 @@ class Method:
         return UntrustedString(str(self.operation.definition.get("description", "")))
 
     @property
+    def gone_is_done(self) -> bool:
+        """A delete: a 404 after a retry means an earlier attempt already deleted it."""
+        return self.operation.method == "delete" and self.returns.model is None
+
+    @property
     def models(self) -> list[str]:
         return sorted({m for m in (self.body_model, self.returns.model) if m})
 

@@ -13,6 +13,7 @@ from a2e_dubbing import (
     AsyncA2E,
     BadRequestError,
     InternalServerError,
+    NotFoundError,
     _retry,
 )
 
@@ -166,3 +167,48 @@ async def test_async_reads_retry_too(waits: list[float]) -> None:
     assert got.id == TASK_ID
     assert route.call_count == 3
     assert len(waits) == 2
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.Response(503, json=error(503, "answer lost")),
+    ],
+    ids=["dropped", "503"],
+)
+def test_a_retried_delete_that_finds_the_task_gone_has_succeeded(
+    lost: httpx.Response | Exception, waits: list[float]
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+            side_effect=[lost, httpx.Response(404, json=error(404, "no such task"))]
+        )
+        A2E(api_key=KEY).dubbing.delete(TASK_ID)
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize(
+    "first",
+    [httpx.Response(404, json=error(404, "no such task")), httpx.ConnectError("refused")],
+    ids=["at once", "after a request that never arrived"],
+)
+def test_a_delete_of_a_missing_task_is_not_found(
+    first: httpx.Response | Exception, waits: list[float]
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+            side_effect=[first, httpx.Response(404, json=error(404, "no such task"))]
+        )
+        with pytest.raises(NotFoundError):
+            A2E(api_key=KEY).dubbing.delete(TASK_ID)
+
+
+@pytest.mark.anyio
+async def test_async_delete_after_a_lost_answer_succeeds(waits: list[float]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+            side_effect=[httpx.ReadTimeout("slow"), httpx.Response(404, json=error(404, "gone"))]
+        )
+        async with AsyncA2E(api_key=KEY) as client:
+            await client.dubbing.delete(TASK_ID)

@@ -180,6 +180,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         return self._client._request(
             kwargs,
             parse=_runtime.ignore_data,
+            gone_is_done=True,
         )
 
 
@@ -342,6 +343,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         return await self._client._request(
             kwargs,
             parse=_runtime.ignore_data,
+            gone_is_done=True,
         )
 
 

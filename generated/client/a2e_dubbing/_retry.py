@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import A2EError, APIConnectionError, APIError, RateLimitError
+from ._errors import A2EError, APIConnectionError, APIError, NotFoundError, RateLimitError
 
 if TYPE_CHECKING:
     import tenacity
@@ -115,8 +115,14 @@ def retry_sync(
     *,
     idempotent: bool,
     recover: Callable[[], T | None] | None = None,
+    gone: Callable[[], T] | None = None,
 ) -> T:
-    """Go on after `first_error` (attempt 1, already made) until success or the policy stops."""
+    """Go on after `first_error` (attempt 1, already made) until success or the policy stops.
+
+    `recover` looks for the effect of a call whose answer was lost (see the module doc).
+    `gone` is the result of a delete whose earlier attempt may have succeeded: a 404 on a
+    retry then means the record is already gone, not that the call failed.
+    """
     import tenacity
 
     pending: list[A2EError] = [first_error]
@@ -132,6 +138,10 @@ def retry_sync(
                 return found
         try:
             return send()
+        except NotFoundError:
+            if gone is not None and lost[0]:
+                return gone()
+            raise
         except A2EError as error:
             lost[0] = answer_may_be_lost(error)
             raise
@@ -156,6 +166,7 @@ async def retry_async(
     *,
     idempotent: bool,
     recover: Callable[[], Awaitable[T | None]] | None = None,
+    gone: Callable[[], T] | None = None,
 ) -> T:
     """The async twin of `retry_sync`."""
     import tenacity
@@ -173,6 +184,10 @@ async def retry_async(
                 return found
         try:
             return await send()
+        except NotFoundError:
+            if gone is not None and lost[0]:
+                return gone()
+            raise
         except A2EError as error:
             lost[0] = answer_may_be_lost(error)
             raise

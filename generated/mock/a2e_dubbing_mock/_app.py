@@ -85,7 +85,9 @@ class MockApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.close()
+                # The store stays open: every write a request waited for is committed, and a
+                # test harness may start and stop the lifespan of one app many times (one per
+                # test) and keep calling it. `close()` closes it (the CLI, fixtures, `with`).
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -94,6 +96,8 @@ class MockApp:
         label, outcome = "unknown path", "-"
         op: OperationSpec | None = None
         try:
+            if self._closed:
+                raise ApiError(503, "the mock is closed (MockApp.close() was called)")
             if request.path.startswith(PREFIX):
                 label = "mock"  # until the admin call says which one it was
                 label += " " + await self._admin.handle(request, send)

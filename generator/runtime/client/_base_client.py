@@ -152,6 +152,7 @@ class SyncAPIClient(_BaseClient):
         parse: Parse[T],
         idempotent: bool = True,
         recover: Callable[[], T | None] | None = None,
+        gone_is_done: bool = False,
     ) -> T:
         method, url, options = self._prepare(kwargs)
 
@@ -172,7 +173,10 @@ class SyncAPIClient(_BaseClient):
             can_recover = recover is not None
             if not self._policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
                 raise
-            return retry_sync(send, error, self._policy, idempotent=idempotent, recover=recover)
+            gone = (lambda: parse(None)) if gone_is_done else None
+            return retry_sync(
+                send, error, self._policy, idempotent=idempotent, recover=recover, gone=gone
+            )
 
 
 class AsyncAPIClient(_BaseClient):
@@ -221,6 +225,7 @@ class AsyncAPIClient(_BaseClient):
         parse: Parse[T],
         idempotent: bool = True,
         recover: Callable[[], Awaitable[T | None]] | None = None,
+        gone_is_done: bool = False,
     ) -> T:
         method, url, options = self._prepare(kwargs)
 
@@ -241,6 +246,7 @@ class AsyncAPIClient(_BaseClient):
             can_recover = recover is not None
             if not self._policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
                 raise
+            gone = (lambda: parse(None)) if gone_is_done else None
             return await retry_async(
-                send, error, self._policy, idempotent=idempotent, recover=recover
+                send, error, self._policy, idempotent=idempotent, recover=recover, gone=gone
             )
