@@ -78,6 +78,14 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def soak(session: nox.Session) -> None:
+    """Reliability and security: 20,000 operations under faults, crash recovery, hostile input."""
+    _install_toolkit(session, "test")
+    session.run("python", "-m", "pytest", "tests/soak", "tests/security", "-q")
+    session.run("python", "-m", "tests.soak", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against the peers (raw httpx, bare openapi-python-client, Prism), side by side."""
     _install_toolkit(session, "test", "bench")

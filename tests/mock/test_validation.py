@@ -42,6 +42,29 @@ class Bad:
     content: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
+    def request(self) -> dict[str, Any]:
+        """Keyword arguments of `httpx.Client.request` for this case (a valid key unless testing auth)."""
+        headers = {**AUTH, **self.headers} if "Authorization" not in self.headers else self.headers
+        if self.says[:1] == ("Authorization",) and "Authorization" not in self.headers:
+            headers = dict(self.headers)
+        kwargs: dict[str, Any] = {"method": self.method, "url": self.path, "headers": headers}
+        if self.params:
+            kwargs["params"] = self.params
+        if self.content is not None:
+            kwargs["content"] = self.content
+        elif self.json is not None:
+            kwargs["json"] = self.json
+        return kwargs
+
+    def assert_answered(self, status: int, body: dict[str, Any]) -> None:
+        """The answer is this case's status, with a `msg` that names the field and reasons."""
+        assert status == self.status, body
+        assert body["code"] == (self.status if self.status != 200 else 400)
+        field_name, *reasons = self.says
+        assert body["msg"].startswith(field_name), body["msg"]
+        for reason in reasons:
+            assert reason in body["msg"], body["msg"]
+
 
 def start(status: int, says: tuple[str, ...], **change: Any) -> Bad:
     body = {k: v for k, v in {**SEED_BODY, **change}.items() if v is not ...}
@@ -121,24 +144,8 @@ CASES = {
 async def test_bad_input_is_a_4xx_envelope_that_names_the_problem(
     client: httpx.AsyncClient, check: Check, case: Bad
 ) -> None:
-    headers = {**AUTH, **case.headers} if "Authorization" not in case.headers else case.headers
-    if case.says[0] == "Authorization" and "Authorization" not in case.headers:
-        headers = dict(case.headers)
-    kwargs: dict[str, Any] = {"headers": headers}
-    if case.params:
-        kwargs["params"] = case.params
-    if case.content is not None:
-        kwargs["content"] = case.content
-    elif case.json is not None:
-        kwargs["json"] = case.json
-    response = await client.request(case.method, case.path, **kwargs)
-    body = check(case.operation, response)
-    assert response.status_code == case.status, body
-    assert body["code"] == (case.status if case.status != 200 else 400)
-    field, *reasons = case.says
-    assert body["msg"].startswith(field), body["msg"]
-    for reason in reasons:
-        assert reason in body["msg"], body["msg"]
+    response = await client.request(**case.request())
+    case.assert_answered(response.status_code, check(case.operation, response))
 
 
 async def test_an_oversized_body_is_refused_while_streaming(
