@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import selectors
-import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
+from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from contract_tests._spec import Spec, load_spec
 from contract_tests._strict import StrictValidator
@@ -99,94 +93,18 @@ async def start_task(http: httpx.AsyncClient, auth: dict[str, str] = AUTH, **bod
     return response.json()["data"]
 
 
-@dataclass
-class Server:
-    """A mock server started as a subprocess, bound to 127.0.0.1."""
-
-    process: subprocess.Popen[str]
-    url: str
-    log: Path
-    db: Path
-
-    def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10.0, **kwargs)
-
-    def stop(self) -> int:
-        """SIGTERM and wait; the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait(timeout=15)
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to flush or close anything."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=15)
-
-    def rest_of_stdout(self) -> str:
-        assert self.process.stdout is not None
-        return self.process.stdout.read()
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).parent / "a2e-dubbing-mock"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("a2e-dubbing-mock")
-    return [found] if found else [sys.executable, "-m", "a2e_dubbing_mock"]
-
-
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+def serve(tmp_path: Path) -> Iterator[Callable[..., MockServer]]:
     """`serve(*options, db=...)` starts `a2e-dubbing-mock serve --port 0`; stopped at the end."""
-    started: list[Server] = []
+    started: list[MockServer] = []
 
-    def start(*options: str, db: Path | None = None) -> Server:
+    def start(*options: str, db: Path | None = None) -> MockServer:
         database = db if db is not None else tmp_path / "mock.sqlite3"
         log = tmp_path / f"server-{len(started)}.log"
-        command = [
-            *_command(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--db",
-            str(database),
-            *options,
-        ]
-        with log.open("w") as stderr:
-            process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=_env()
-            )
-        server = Server(process, "", log, database)
+        server = MockServer(database, options, log, TOKEN)
         started.append(server)
-        line = _first_line(process)
-        assert line.startswith("Listening on http://127.0.0.1:"), (line, log.read_text())
-        server.url = line.removeprefix("Listening on ").strip()
-        return server
+        return server.start()
 
     yield start
     for server in started:
         server.stop()
-        if server.process.stdout is not None:
-            server.process.stdout.close()
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _first_line(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=STARTUP_TIMEOUT):
-            process.kill()
-            pytest.fail("the mock server did not print its Listening line in time")
-    return process.stdout.readline()

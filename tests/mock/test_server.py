@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from tests.mock.conftest import (
     AUTH,
@@ -29,21 +30,20 @@ from tests.mock.conftest import (
     TOKEN,
     TRANSFER,
     Check,
-    Server,
     task_path,
 )
 
-Serve = Callable[..., Server]
+Serve = Callable[..., MockServer]
 
 
-def _address(server: Server) -> tuple[str, int]:
+def _address(server: MockServer) -> tuple[str, int]:
     parts = urlsplit(server.url)
     assert parts.hostname == "127.0.0.1"
     assert parts.port is not None
     return parts.hostname, parts.port
 
 
-def raw_exchange(server: Server, request: bytes) -> bytes:
+def raw_exchange(server: MockServer, request: bytes) -> bytes:
     """Send `request` on a plain TCP socket; everything received until the peer closes."""
     received = b""
     with socket.create_connection(_address(server), timeout=10) as sock:
@@ -77,7 +77,7 @@ def test_serve_announces_itself_once_and_answers_every_operation(
         assert audio.getnframes() > 0
     assert server.stop() in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM once shut down
     assert "Application shutdown complete" in server.log.read_text()
-    assert server.rest_of_stdout() == ""  # the Listening line was the only one
+    assert server.output == ""  # the Listening line was the only one
 
 
 def test_a_reset_fault_is_a_connection_error_not_a_status(serve: Serve) -> None:

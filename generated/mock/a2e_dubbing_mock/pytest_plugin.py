@@ -33,6 +33,7 @@ from ._app import MockApp, create_app
 from ._clock import ManualClock
 
 if TYPE_CHECKING:
+    import httpx
     import respx
 
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
@@ -50,11 +51,18 @@ class MockServer:
         self.token = token
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
+        self.output = ""  # what it printed after the Listening line, read when it stopped
 
     @property
     def headers(self) -> dict[str, str]:
         """The Authorization header of `token`."""
         return {"Authorization": f"Bearer {self.token}"}
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An httpx client on `url` (add `headers=server.headers` to authenticate)."""
+        import httpx
+
+        return httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0), **kwargs)
 
     def start(self) -> MockServer:
         """Start (again, on the same database); returns when it accepts connections."""
@@ -77,11 +85,11 @@ class MockServer:
         self.url = line.removeprefix("Listening on ").strip()
         return self
 
-    def stop(self) -> None:
-        """Stop gracefully (SIGTERM), or kill after 15 s."""
+    def stop(self) -> int | None:
+        """Stop gracefully (SIGTERM), or kill after 15 s; the exit code (None if not running)."""
         process = self.process
         if process is None:
-            return
+            return None
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -90,8 +98,10 @@ class MockServer:
                 process.kill()
                 process.wait(timeout=15)
         if process.stdout is not None:
+            self.output = process.stdout.read()
             process.stdout.close()
         self.process = None
+        return process.returncode
 
     def kill(self) -> None:
         """SIGKILL, as a crash: nothing is flushed or closed."""
