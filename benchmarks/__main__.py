@@ -1,0 +1,7 @@
+"""`python -m benchmarks [--quick]`."""
+
+import sys
+
+from benchmarks._cli import main
+
+sys.exit(main())

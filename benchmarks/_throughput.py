@@ -1,0 +1,169 @@
+"""3. Mock throughput and latency: our mock vs Prism, same spec, same load (wrk).
+
+Both servers run at once (each idle while the other is loaded): ours as one process
+(`a2e-dubbing-mock serve`, one uvicorn worker) on a SQLite file in a temporary folder,
+so with request validation and durable writes; Prism as one Node.js process with static
+examples and request validation. Each (request, server) pair gets a warm-up run, then
+several measured rounds, the servers alternating (A B, B A, ...) so that a change in the
+machine's load falls on both. Throughput is all requests over all measured seconds.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import _api, _wrk
+from benchmarks._paths import WRK_SCRIPTS
+from benchmarks._procs import Server
+from benchmarks._results import Comparison, Section, Table
+from benchmarks._servers import our_mock, prism, prism_version
+from benchmarks._settings import Settings
+from benchmarks._stats import median
+
+GROUP = "Mock vs Prism"
+OURS, PEER = "a2e-dubbing-mock", "Prism"
+POST, GET = "POST startDubbing", "GET detail"
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """The measured wrk rounds of one server on one request."""
+
+    runs: tuple[_wrk.WrkResult, ...]
+
+    @property
+    def requests_per_second(self) -> float:
+        return sum(r.requests for r in self.runs) / sum(r.seconds for r in self.runs)
+
+    @property
+    def p50_ms(self) -> float:
+        return median([r.p50_ms for r in self.runs])
+
+    @property
+    def p99_ms(self) -> float:
+        return median([r.p99_ms for r in self.runs])
+
+
+def measure(settings: Settings) -> Section:
+    section = Section("Mock throughput")
+    _wrk.wrk_path()
+    with (
+        tempfile.TemporaryDirectory(prefix="a2e-bench-mock-") as tmp,
+        our_mock(Path(tmp) / "mock.sqlite3") as ours,
+        prism() as peer,
+    ):
+        task_id = _api.start_task(ours.url)
+        servers = {OURS: ours, PEER: peer}
+        requests = {
+            POST: (_api.START_PATH, WRK_SCRIPTS / "post.lua"),
+            GET: (_api.detail_path(task_id), None),
+        }
+        for server in servers.values():  # both answer a valid request with code 0 first
+            _api.start_task(server.url)
+            _api.data(server.url, "GET", _api.detail_path(task_id))
+        results = {
+            (name, kind): Rounds(runs)
+            for kind, (path, script) in requests.items()
+            for name, runs in _alternating(servers, path, script, settings).items()
+        }
+        stored = _api.task_count(ours.url)
+        how = {OURS: " ".join(_shown(ours)), PEER: " ".join(_shown(peer))}
+    for kind in requests:
+        mine, theirs = results[OURS, kind], results[PEER, kind]
+        section.comparisons.append(
+            Comparison(
+                group=GROUP,
+                measure=f"{kind} throughput (wrk -t{settings.wrk_threads} "
+                f"-c{settings.wrk_connections})",
+                unit="req/s",
+                ours_label=OURS,
+                peer_label=f"{PEER} {prism_version()}",
+                ours=mine.requests_per_second,
+                peer=theirs.requests_per_second,
+                higher_is_better=True,
+                target=3.0,
+                short=kind.replace(" ", "\n", 1),
+            )
+        )
+    section.tables.append(_table(results, settings, how, stored))
+    section.details = {
+        "rounds": {
+            f"{name} / {kind}": [vars(run) for run in rounds.runs]
+            for (name, kind), rounds in results.items()
+        },
+        "commands": how,
+    }
+    return section
+
+
+def _alternating(
+    servers: dict[str, Server], path: str, script: Path | None, settings: Settings
+) -> dict[str, tuple[_wrk.WrkResult, ...]]:
+    def once(server: Server, seconds: float) -> _wrk.WrkResult:
+        return _wrk.load(
+            server.url + path,
+            threads=settings.wrk_threads,
+            connections=settings.wrk_connections,
+            seconds=seconds,
+            script=script,
+            headers=None if script is not None else _api.AUTH,
+        )
+
+    for server in servers.values():
+        once(server, settings.wrk_warmup_seconds)
+    runs: dict[str, list[_wrk.WrkResult]] = {name: [] for name in servers}
+    names = list(servers)
+    for turn in range(settings.wrk_rounds):
+        for name in names if turn % 2 == 0 else reversed(names):
+            runs[name].append(once(servers[name], settings.wrk_round_seconds))
+    return {name: tuple(results) for name, results in runs.items()}
+
+
+def _table(
+    results: dict[tuple[str, str], Rounds], settings: Settings, how: dict[str, str], stored: int
+) -> Table:
+    rounds = settings.wrk_rounds
+    paired = {
+        kind: median(
+            [
+                a.requests_per_second / b.requests_per_second
+                for a, b in zip(results[OURS, kind].runs, results[PEER, kind].runs, strict=True)
+            ]
+        )
+        for kind in (POST, GET)
+    }
+    return Table(
+        title="Mock vs Prism under load: throughput and latency",
+        header=("request", "server", "req/s", "p50 ms", "p99 ms", "req/s per round"),
+        rows=tuple(
+            (
+                kind,
+                name,
+                f"{result.requests_per_second:,.0f}",
+                f"{result.p50_ms:.2f}",
+                f"{result.p99_ms:.2f}",
+                ", ".join(f"{r.requests_per_second:,.0f}" for r in result.runs),
+            )
+            for (name, kind), result in results.items()
+        ),
+        notes=(
+            f"wrk {settings.wrk_threads} threads, {settings.wrk_connections} connections: "
+            f"{settings.wrk_warmup_seconds:g} s of warm-up, then {rounds} rounds of "
+            f"{settings.wrk_round_seconds:g} s per request and server, the servers alternating; "
+            "p50 and p99 are medians over the rounds. Every answer was 2xx (checked).",
+            "Paired check (median of per-round ratios): "
+            + ", ".join(f"{kind} {ratio:.2f}×" for kind, ratio in paired.items())
+            + ".",
+            f"Ours: `{how[OURS]}` — one process, one event loop and one writer thread; durable "
+            f"group-committed SQLite writes ({stored:,} tasks stored by the end).",
+            f"Prism: `{how[PEER]}` — one Node.js process, static examples.",
+            "wrk runs on the same cores as the server under test.",
+        ),
+    )
+
+
+def _shown(server: Server) -> list[str]:
+    """The command line, with paths shortened to their last parts."""
+    return [Path(arg).name if "/" in arg else arg for arg in server.argv]
