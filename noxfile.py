@@ -11,7 +11,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
-PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "noxfile.py"]
+PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "benchmarks", "noxfile.py"]
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
@@ -63,7 +63,7 @@ def conformance(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on our code, and the spec linters (openapi-spec-validator, Spectral, Redocly)."""
-    _install_toolkit(session, "test", "lint")
+    _install_toolkit(session, "test", "lint", "bench")
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
     session.run("mypy")
