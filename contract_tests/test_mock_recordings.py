@@ -9,7 +9,9 @@ per request, and the rest depends on the account and the media A2E was given.
 
 A request that names a task (`_id` in the query or the path) and was answered with a
 success is replayed against a task started in the mock first, under its new id; a recorded
-list of tasks gets one task in the mock to list.
+list of tasks gets one task in the mock to list. A recorded 401 is replayed without a
+token; a recorded 429 or 5xx, or an error envelope at HTTP 200, is asked of the mock with
+its `X-Mock-Fault` header (the request alone cannot cause it).
 
 Differences that are known and explained are listed in KNOWN_DIFFERENCES, each with its
 reason; a test fails when one of them no longer occurs, so the list cannot go stale.
@@ -25,7 +27,7 @@ from typing import Any
 
 import httpx
 import pytest
-from a2e_dubbing_mock import ManualClock, MockApp, create_app
+from a2e_dubbing_mock import FAULT_HEADER, ManualClock, MockApp, create_app
 
 from contract_tests._recordings import RECORDINGS_DIR, Recording, load_recordings
 from contract_tests._spec import Spec
@@ -164,11 +166,30 @@ async def replay(
         task_id = await _start_a_task(http)
         path, query = _with_task(spec, request, task_id)
     headers = {k: v for k, v in (request.get("headers") or {}).items() if k != "content-length"}
+    headers.update(_as_recorded(response))
     content = json.dumps(request["body"]).encode() if "body" in request else None
     answer = await http.request(
-        request["method"], path, params=query, headers={**headers, **AUTH}, content=content
+        request["method"], path, params=query, headers=headers, content=content
     )
     return answer.status_code, answer.json(), answer.request
+
+
+def _as_recorded(response: dict[str, Any]) -> dict[str, str]:
+    """Headers that make the mock answer as A2E did: a token, or none, or a fault.
+
+    Recordings never keep the token: a recorded 401 was sent without a valid one. A2E's
+    overload and failures (429, 5xx) and its error envelopes at HTTP 200 cannot be caused
+    by the request, so the mock is asked for the same with `X-Mock-Fault`.
+    """
+    status, body = response["status"], response.get("body")
+    code = body.get("code") if isinstance(body, dict) else None
+    if status == 401:
+        return {}
+    if status == 429 or status >= 500:
+        return {**AUTH, FAULT_HEADER: f"status={status}"}
+    if status == 200 and isinstance(code, int) and code != 0:
+        return {**AUTH, FAULT_HEADER: f"code={code}"}
+    return dict(AUTH)
 
 
 def _names_a_task(spec: Spec, request: dict[str, Any]) -> bool:
@@ -326,11 +347,13 @@ def test_a_different_status_class_or_envelope_is_a_difference() -> None:
     ]
 
 
-def synthetic(tmp_path: Path, name: str, request: dict[str, Any], body: Any) -> Recording:
+def synthetic(
+    tmp_path: Path, name: str, request: dict[str, Any], body: Any, *, status: int = 200
+) -> Recording:
     """A recording-shaped exchange for this test only (never saved with the real ones)."""
     data = json.loads(SEED.read_text(encoding="utf-8"))
     data["request"] = request
-    data["response"] = {"status": 200, "headers": {"content-type": "application/json"}}
+    data["response"] = {"status": status, "headers": {"content-type": "application/json"}}
     data["response"]["body"] = body
     path = tmp_path / name
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -370,3 +393,31 @@ async def test_a_recorded_read_is_replayed_on_a_task_of_the_mock(
     )
     status, body, _ = await replay(http, spec, listed)
     assert unexplained(answer_differences(listed.response, status, body)) == []
+
+
+TRACE = "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b17"  # the spec's example
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (401, {"code": 401, "msg": "invalid token"}),
+        (503, {"code": 503, "msg": "service unavailable", "trace_id": TRACE}),
+        (429, {"code": 429, "msg": "too many requests", "trace_id": TRACE}),
+        (200, {"code": 1001, "msg": "insufficient credits", "trace_id": TRACE}),
+    ],
+    ids=["401 without a token", "503 by fault", "429 by fault", "code 1001 at HTTP 200"],
+)
+async def test_a_recorded_error_is_asked_of_the_mock_and_compared(
+    status: int, body: dict[str, Any], http: httpx.AsyncClient, spec: Spec, tmp_path: Path
+) -> None:
+    request = {"method": "GET", "path": "/api/v1/user/remainingCoins"}
+    recording = synthetic(tmp_path, "get_remaining_coins.error.json", request, body, status=status)
+    answered, answer, sent = await replay(http, spec, recording)
+    assert (answered, answer["code"]) == (status, body["code"])
+    assert ("authorization" in sent.headers) == (status != 401)
+    differences = answer_differences(recording.response, answered, answer)
+    if "trace_id" in body:
+        assert differences == []
+    else:  # a recorded error without trace_id: the known difference, and only that
+        assert differences == list(KNOWN_DIFFERENCES)
