@@ -193,10 +193,14 @@ SCHEMAS: Final[dict[str, Any]] = {
     },
     "LanguageCode": {
         "type": "string",
-        "description": "A language code such as `en`, `zh` or `pt-BR`. Which codes "
-        "dubbing accepts is\n"
-        "unknown; the syntax is our choice, wide enough for every code "
-        "seen in clients.\n",
+        "description": "A language code such as `en`, `zh` or `pt-BR`: one of the "
+        "`value`s that List\n"
+        "available languages answers. A code of this syntax that is not "
+        "in that list is\n"
+        "refused with 422 (our choice: which codes A2E's dubbing accepts "
+        "is unknown). The\n"
+        "syntax is our choice too, wide enough for every code seen in "
+        "clients.\n",
         "pattern": "^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
         "example": "en",
     },
@@ -343,10 +347,7 @@ SCHEMAS: Final[dict[str, Any]] = {
         "type": "object",
         "required": ["value", "label"],
         "properties": {
-            "value": {
-                "type": "string",
-                "description": "The code to send as `target_lang` or `source_lang`.",
-            },
+            "value": {"$ref": "#/components/schemas/LanguageCode"},
             "label": {"type": "string", "description": "The language's name."},
         },
     },

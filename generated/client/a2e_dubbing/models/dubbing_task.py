@@ -31,8 +31,10 @@ class DubbingTask:
                 `completed` (see `result_url`) or `failed` (see `faild_message`). A2E may add words;
                 clients must not break on an unknown one.
             source_lang (str): A language code, or `auto` to let A2E detect the language. Example: auto.
-            target_lang (str): A language code such as `en`, `zh` or `pt-BR`. Which codes dubbing accepts is
-                unknown; the syntax is our choice, wide enough for every code seen in clients.
+            target_lang (str): A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that List
+                available languages answers. A code of this syntax that is not in that list is
+                refused with 422 (our choice: which codes A2E's dubbing accepts is unknown). The
+                syntax is our choice too, wide enough for every code seen in clients.
                  Example: en.
             num_speakers (int):
             drop_background_audio (bool):

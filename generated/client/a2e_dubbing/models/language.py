@@ -15,7 +15,11 @@ T = TypeVar("T", bound="Language")
 class Language:
     """
     Attributes:
-        value (str): The code to send as `target_lang` or `source_lang`.
+        value (str): A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that List
+            available languages answers. A code of this syntax that is not in that list is
+            refused with 422 (our choice: which codes A2E's dubbing accepts is unknown). The
+            syntax is our choice too, wide enough for every code seen in clients.
+             Example: en.
         label (str): The language's name.
     """
 

@@ -18,8 +18,10 @@ class StartDubbingRequest:
 
     Attributes:
         source_url (str): URL of the audio, or of a video whose audio is used. A2E must be able to fetch it.
-        target_lang (str): A language code such as `en`, `zh` or `pt-BR`. Which codes dubbing accepts is
-            unknown; the syntax is our choice, wide enough for every code seen in clients.
+        target_lang (str): A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that List
+            available languages answers. A code of this syntax that is not in that list is
+            refused with 422 (our choice: which codes A2E's dubbing accepts is unknown). The
+            syntax is our choice too, wide enough for every code seen in clients.
              Example: en.
         name (str | Unset): A name for the task, shown in A2E's web UI (limits are our choice).
         source_lang (str | Unset): The language spoken in the source, or `auto` to let A2E detect it. Default: 'auto'.
