@@ -176,14 +176,14 @@ BUDGET = DEEP_BUDGET if os.environ.get(DEEP_ENV, "") not in ("", "0") else DEFAU
 
 
 def schemathesis_config(
-    token: str, *, base_url: str | None = None, budget: Budget = BUDGET
+    token: str, *, base_url: str | None = None, budget: Budget = BUDGET, mode: str = "all"
 ) -> schemathesis.Config:
-    """Every phase, positive and negative data, every check, derandomized, one bearer token."""
+    """Every phase, every check, derandomized, one bearer token; `mode` all/positive/negative."""
     project: dict[str, Any] = {
         "seed": SEED,
         "suppress-health-check": ["too_slow"],  # the only timing-dependent one: no flakes
         "generation": {
-            "mode": "all",
+            "mode": mode,
             "max-examples": budget.examples,
             "deterministic": True,
             "database": "none",
