@@ -26,7 +26,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
-from generator._parse import GenerationError, Operation, ParsedSpec
+from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
 DISTRIBUTION = "a2e-dubbing"
@@ -170,30 +170,31 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 
+# The Python types json.loads gives for each scalar property kind.
+_JSON_TYPES: dict[type[Any], tuple[str, ...]] = {
+    StringProperty: ("str",),
+    IntProperty: ("int",),
+    FloatProperty: ("int", "float"),
+    BooleanProperty: ("bool",),
+    NoneProperty: ("type(None)",),
+}
+
+
 def expected_types(prop: Property) -> str | None:
     """Python code of the types a field may hold when read from JSON, e.g. `(str, Unset)`.
 
     None for fields that take any value. Used by the model template so that a wrong type is
     a clear error when the answer is read, not a surprise later.
     """
-    scalars: dict[type[Any], tuple[str, ...]] = {
-        StringProperty: ("str",),
-        IntProperty: ("int",),
-        FloatProperty: ("int", "float"),
-        BooleanProperty: ("bool",),
-        NoneProperty: ("type(None)",),
-    }
     members = list(prop.inner_properties) if isinstance(prop, UnionProperty) else [prop]
     names: list[str] = []
     for member in members:
         if isinstance(member, AnyProperty):
             return None
-        kinds = scalars.get(type(member))
+        kinds = _JSON_TYPES.get(type(member))
         if kinds is None:
             continue  # converted by its own template (models, enums, dates)
         names += [k for k in kinds if k not in names]
-    if isinstance(prop, UnionProperty) and any(isinstance(m, NoneProperty) for m in members):
-        names += [] if "type(None)" in names else ["type(None)"]
     if not names:
         return None
     if not prop.required:
@@ -319,7 +320,7 @@ def _param(prop: Property, name: str, *, in_body: bool) -> Param:
             default = "None"
             unset_when_none = True
     return Param(
-        name=PythonIdentifier(name, "field_"),
+        name=PythonIdentifier(name, FIELD_PREFIX),
         annotation=annotation,
         default=default,
         description=getattr(prop, "description", None),
