@@ -1,14 +1,20 @@
-"""The file store: committed before the answer, many starts per commit, WAL on disk."""
+"""The file store: committed before the answer, many starts per commit, WAL on disk; a
+failing write in a batch fails alone."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 from a2e_dubbing_mock import create_app
+from a2e_dubbing_mock._writer import ThreadWriter, Writer
 
 from tests.mock.conftest import AUTH, SEED_BODY, START
 
@@ -57,3 +63,79 @@ def test_a_file_database_is_in_wal_mode(tmp_path: Path) -> None:
         Path(__file__).parents[2] / "generator" / "runtime" / "mock" / "_store.py"
     ).read_text()
     assert "PRAGMA synchronous=FULL" in source  # per connection, so not readable from the file
+
+
+def _blocked_writer(path: Path) -> tuple[ThreadWriter, threading.Event, threading.Event]:
+    """A writer on a table `t`, and a first write that holds it until `release` is set."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (v INTEGER PRIMARY KEY)")
+    return ThreadWriter(conn), threading.Event(), threading.Event()
+
+
+async def _hold_writer(writer: Writer, started: threading.Event, release: threading.Event) -> Any:
+    """Occupy the writer thread, so that what is queued next makes one batch."""
+
+    def hold(conn: sqlite3.Connection) -> None:
+        started.set()
+        release.wait(10)
+
+    holding = asyncio.ensure_future(writer.run(hold))
+    while not started.is_set():
+        await asyncio.sleep(0.001)
+    return holding
+
+
+def _put(value: int) -> Callable[[sqlite3.Connection], int]:
+    def op(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO t VALUES (?)", (value,))
+        return value
+
+    return op
+
+
+def _broken(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO t VALUES (100)")  # undone with its savepoint
+    raise RuntimeError("this write fails")
+
+
+async def test_a_failing_write_in_a_batch_loses_only_itself(tmp_path: Path) -> None:
+    db = tmp_path / "batch.sqlite3"
+    writer, started, release = _blocked_writer(db)
+    try:
+        holding = await _hold_writer(writer, started, release)
+        writes = [
+            asyncio.ensure_future(writer.run(op))
+            for op in (_put(1), _broken, _put(2), _put(1), _put(3))  # _put(1) again: UNIQUE
+        ]
+        await asyncio.sleep(0.01)  # all queued behind the held write
+        release.set()
+        await holding
+        results = await asyncio.gather(*writes, return_exceptions=True)
+        commits, replays = writer.commits, writer.replays
+    finally:
+        writer.close()
+    conn = sqlite3.connect(db)
+    stored = [v for (v,) in conn.execute("SELECT v FROM t ORDER BY v")]
+    conn.close()
+    assert results[0] == 1
+    assert isinstance(results[1], RuntimeError)
+    assert results[2] == 2
+    assert isinstance(results[3], sqlite3.IntegrityError)
+    assert results[4] == 3
+    assert stored == [1, 2, 3]
+    assert (commits, replays) == (2, 1)  # the held write, then the batch once (replayed)
+
+
+async def test_a_batch_without_failures_is_one_transaction_without_replay(tmp_path: Path) -> None:
+    writer, started, release = _blocked_writer(tmp_path / "plain.sqlite3")
+    try:
+        holding = await _hold_writer(writer, started, release)
+        writes = [asyncio.ensure_future(writer.run(_put(v))) for v in range(1, 21)]
+        await asyncio.sleep(0.01)
+        release.set()
+        await holding
+        assert await asyncio.gather(*writes) == list(range(1, 21))
+        assert (writer.commits, writer.replays) == (2, 0)
+    finally:
+        writer.close()
