@@ -1,11 +1,15 @@
 """The file store: committed before the answer, many starts per commit, WAL on disk; a
-failing write in a batch fails alone."""
+failing write in a batch fails alone; task and trace ids."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
+import subprocess
+import sys
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,8 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from a2e_dubbing_mock import create_app
+from a2e_dubbing_mock import _ids, create_app
+from a2e_dubbing_mock._ids import new_id, trace_id
 from a2e_dubbing_mock._writer import ThreadWriter, Writer
 
 from tests.mock.conftest import AUTH, SEED_BODY, START
@@ -139,3 +144,40 @@ async def test_a_batch_without_failures_is_one_transaction_without_replay(tmp_pa
         assert (writer.commits, writer.replays) == (2, 0)
     finally:
         writer.close()
+
+
+def test_task_ids_are_unique_time_first_and_24_hex() -> None:
+    now = 1_726_631_384.704
+    ids = [new_id(now) for _ in range(100_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{24}", task_id) for task_id in ids)
+    assert {task_id[:8] for task_id in ids} == {f"{int(now):08x}"}
+
+
+def test_task_ids_of_another_process_in_the_same_second_differ() -> None:
+    """A restart on the same database must not repeat ids (the store retries if one does)."""
+    code = (
+        "from a2e_dubbing_mock._ids import new_id\n"
+        "print('\\n'.join(new_id(1726631384.0) for _ in range(2000)))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert len(runs[0]) == len(runs[1]) == 2000
+    assert not set(runs[0]) & set(runs[1])
+    before = {new_id(1726631384.0) for _ in range(2000)}
+    _ids.reseed()  # as a new (or forked) process does
+    assert not before & {new_id(1726631384.0) for _ in range(2000)}
+
+
+def test_trace_ids_are_random_uuid4_text() -> None:
+    traces = [trace_id() for _ in range(10_000)]
+    assert len(set(traces)) == len(traces)
+    for text in traces[:200]:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+        assert str(parsed) == text

@@ -13,9 +13,10 @@ from typing import Any
 
 from ._context import Call
 from ._errors import ApiError
+from ._ids import new_id
 from ._languages import AUTO, CODES, language_list
 from ._spec import EXAMPLES
-from ._tasks import SENT, UNFINISHED, TaskRow, cost_for, duration_for, new_id, record
+from ._tasks import SENT, UNFINISHED, TaskRow, cost_for, duration_for, record
 
 
 async def start_dubbing(call: Call) -> Any:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
 
 from ._errors import ApiError, ClientGone, ConnectionDropped
+from ._ids import trace_id
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -91,10 +91,6 @@ def _too_large(limit: int) -> ApiError:
         f"request body: is larger than {limit} bytes",
         headers=((b"connection", b"close"),),
     )
-
-
-def trace_id() -> str:
-    return str(uuid.uuid4())
 
 
 async def send_raw(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import os
 import time
 from typing import Any, NamedTuple
 
@@ -34,11 +33,6 @@ class TaskRow(NamedTuple):
     duration: float
     failed_message: str | None
     failed_code: str | None
-
-
-def new_id(now: float) -> str:
-    """24 lowercase hex digits, time first like A2E's (MongoDB) ids."""
-    return f"{int(now) & 0xFFFFFFFF:08x}{os.urandom(8).hex()}"
 
 
 def iso_ms(ms: int) -> str:

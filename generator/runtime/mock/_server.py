@@ -81,5 +81,6 @@ def serve(app: Any, *, host: str, port: int, log_level: str) -> None:
         log_config=None,
         log_level=log_level.lower(),
         server_header=False,
+        proxy_headers=False,  # a local mock: no proxy in front to trust
     )
     _Server(config, announce).run()
