@@ -11,6 +11,8 @@ import anyio
 import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
+from a2e_dubbing_mock._lifecycle import Lifecycle
+from a2e_dubbing_mock._tasks import iso_ms
 
 from tests.mock.conftest import AUTH, DETAIL, OTHER_AUTH, PROCESSING, TOKEN, Check, start_task
 
@@ -201,3 +203,30 @@ async def test_due_steps_are_written_to_the_store(
         await anyio.sleep(0.01)
     assert stored is not None
     assert stored.status == "completed"
+
+
+async def test_due_steps_are_written_a_few_tasks_per_write_until_all_are(
+    app: MockApp, client: httpx.AsyncClient, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Lifecycle, "PERSIST_ROWS", 2)
+    done = [await start_task(client) for _ in range(5)]
+    clock.advance(3)
+    halfway = [await start_task(client) for _ in range(3)]
+    clock.advance(1.5)
+    fresh = [await start_task(client) for _ in range(2)]
+    clock.advance(1)  # 4 s of processing: done 5.5 s old, halfway 2.5 s, fresh 1 s
+    commits = app.store.commits
+    await app.state.lifecycle.catch_up()
+    key = hashlib.sha256(TOKEN.encode()).hexdigest()
+    stored = {t["_id"]: app.store.get(key, t["_id"]) for t in done + halfway + fresh}
+    status = {task_id: row.status if row else None for task_id, row in stored.items()}
+    assert {status[t["_id"]] for t in done} == {"completed"}
+    assert {status[t["_id"]] for t in halfway} == {"processing"}
+    assert {status[t["_id"]] for t in fresh} == {"sent"}
+    assert app.store.commits - commits == 5  # 8 due tasks, 2 per write: 4 full writes + 1
+    for task in done:  # what was stored is what the API showed, times included
+        shown = await client.get(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
+        row = stored[task["_id"]]
+        assert row is not None
+        assert row.next_ms is None
+        assert shown.json()["data"]["updatedAt"] == iso_ms(row.updated_ms)

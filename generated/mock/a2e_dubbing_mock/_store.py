@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._tasks import COMPLETED, PROCESSING, SENT, UNFINISHED, TaskRow
 from ._writer import InlineWriter, ThreadWriter, Writer
@@ -68,6 +69,20 @@ _UNFINISHED = (
     "ORDER BY created_ms DESC, seq DESC"
 )
 _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
+_DUE = (
+    "SELECT seq FROM tasks WHERE next_ms <= :now AND status IN (:sent, :processing) "
+    "ORDER BY next_ms LIMIT :limit"
+)
+# Every due step of up to :limit tasks, in one statement: sent -> processing -> completed
+# (SQLite computes every SET expression from the row as it was).
+_ADVANCE = f"""
+UPDATE tasks SET
+    status = CASE WHEN status = :sent AND next_ms + :step > :now
+        THEN :processing ELSE :completed END,
+    updated_ms = CASE WHEN status = :sent AND next_ms + :step <= :now
+        THEN next_ms + :step ELSE next_ms END,
+    next_ms = CASE WHEN status = :sent AND next_ms + :step > :now THEN next_ms + :step END
+WHERE seq IN ({_DUE})"""  # noqa: S608
 _PLACEHOLDERS = ", ".join("?" for _ in TaskRow._fields)
 _INSERT = f"INSERT INTO tasks (tenant, {_COLUMNS}) VALUES (?, {_PLACEHOLDERS})"  # noqa: S608
 _SPEND = (
@@ -133,13 +148,15 @@ class Store:
 
     def plans(self) -> dict[str, list[str]]:
         """SQLite's plan of each read query (tests check that none scans the whole table)."""
-        queries = {
+        due = {"now": 0, "sent": SENT, "processing": PROCESSING, "limit": 1}
+        queries: dict[str, tuple[str, Any]] = {
             "get": (_GET, ("0" * 24, "t")),
             "find": (_FIND, ("0" * 24,)),
             "page": (_PAGE, ("t", 10, 0)),
             "count": (_COUNT, ("t",)),
             "unfinished": (_UNFINISHED, ("t",)),
             "next_due": (_NEXT_DUE, ()),
+            "due": (_DUE, due),
         }
         return {
             name: [str(row[-1]) for row in self._read.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
@@ -164,22 +181,22 @@ class Store:
 
         return await self._writer.run(op)
 
-    async def advance_due(self, now_ms: int, step_ms: int) -> None:
-        """Move every task whose time has come: sent -> processing -> completed."""
+    async def advance_due(self, now_ms: int, step_ms: int, limit: int) -> int:
+        """Move up to `limit` tasks whose time has come (sent -> processing -> completed),
+        earliest first; how many moved (`limit`: maybe more are due)."""
+        args = {
+            "now": now_ms,
+            "step": step_ms,
+            "limit": limit,
+            "sent": SENT,
+            "processing": PROCESSING,
+            "completed": COMPLETED,
+        }
 
-        def op(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE tasks SET status = ?, updated_ms = next_ms, next_ms = next_ms + ? "
-                "WHERE next_ms <= ? AND status = ?",
-                (PROCESSING, step_ms, now_ms, SENT),
-            )
-            conn.execute(
-                "UPDATE tasks SET status = ?, updated_ms = next_ms, next_ms = NULL "
-                "WHERE next_ms <= ? AND status = ?",
-                (COMPLETED, now_ms, PROCESSING),
-            )
+        def op(conn: sqlite3.Connection) -> int:
+            return conn.execute(_ADVANCE, args).rowcount
 
-        await self._writer.run(op)
+        return await self._writer.run(op)
 
     async def transition(
         self, tenant: str, task_id: str, change: Change
