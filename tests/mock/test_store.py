@@ -4,6 +4,7 @@ failing write in a batch fails alone; task and trace ids."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ import httpx
 import pytest
 from a2e_dubbing_mock import _ids, create_app
 from a2e_dubbing_mock._ids import new_id, trace_id
+from a2e_dubbing_mock._store import Store
+from a2e_dubbing_mock._tasks import TaskRow
 from a2e_dubbing_mock._writer import ThreadWriter, Writer
 
 from tests.mock.conftest import AUTH, SEED_BODY, START
@@ -144,6 +147,41 @@ async def test_a_batch_without_failures_is_one_transaction_without_replay(tmp_pa
         assert (writer.commits, writer.replays) == (2, 0)
     finally:
         writer.close()
+
+
+async def test_starts_in_a_batch_with_a_taken_id_are_all_stored(tmp_path: Path) -> None:
+    store = Store(tmp_path / "taken.sqlite3")
+    tenant = hashlib.sha256(b"sk_x").hexdigest()
+    now = 1_726_631_384.704
+    first = _row(new_id(now), now)
+    try:
+        await store.insert(tenant, first, 1)
+        started, release = threading.Event(), threading.Event()
+        holding = await _hold_writer(store._writer, started, release)
+        rows = [_row(new_id(now), now), first._replace(name="same id"), _row(new_id(now), now)]
+        inserts = [asyncio.ensure_future(store.insert(tenant, row, 1)) for row in rows]
+        await asyncio.sleep(0.01)
+        release.set()
+        await holding
+        stored = await asyncio.gather(*inserts)
+        rows_now, count = store.page(tenant, 10, 0)
+        replays = store.replays
+    finally:
+        store.close()
+    assert [s.id for s in stored][::2] == [rows[0].id, rows[2].id]
+    assert stored[1].name == "same id"
+    assert stored[1].id != first.id  # renewed: the start succeeded under a new id
+    assert count == 4
+    assert {r.id for r in rows_now} == {first.id, *(s.id for s in stored)}
+    assert replays == 1
+
+
+def _row(task_id: str, now: float) -> TaskRow:
+    ms = int(now * 1000)
+    return TaskRow(
+        task_id, ms, ms, "sent", None, "n", "https://e.com/a.mp3", "auto", "en", 1, False,
+        5.0, None, None,
+    )  # fmt: skip
 
 
 def test_task_ids_are_unique_time_first_and_24_hex() -> None:

@@ -194,7 +194,10 @@ async def drive(
 def verdict(ledger: Ledger, db: Path, log: Path, seconds: float) -> Verdict:
     """Compare the ledger with the database (read after the server stopped) and the log."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT id, tenant, name, source_url, status FROM tasks").fetchall()
+        rows = conn.execute(  # tasks point to their tenant's row, which holds its key
+            "SELECT tasks.id, tenants.key, name, source_url, status "
+            "FROM tasks JOIN tenants ON tenants.id = tasks.tenant"
+        ).fetchall()
     stored = {row[0]: row for row in rows}
     lost = [
         task_id

@@ -43,7 +43,7 @@ async def start_dubbing(call: Call) -> Any:
         failed_message=None,
         failed_code=None,
     )
-    await state.store.insert(call.tenant.key, row, cost_for(duration))
+    row = await state.store.insert(call.tenant.key, row, cost_for(duration))
     state.lifecycle.scheduled(row.next_ms)
     return record(row, call.tenant.user_id, call.base_url)
 

@@ -14,7 +14,7 @@ _RANDOM = random.Random(os.urandom(32))  # noqa: S311 - unique ids, not secrets
 # A2E's ids are MongoDB ObjectIds: 4 bytes of time, 5 random bytes chosen once per
 # process, a 3-byte counter that starts anywhere. Unique within a process (up to 16M ids
 # per second), and across restarts on one database unless two processes draw the same 40
-# bits in the same second.
+# bits in the same second (the store retries a start whose id is taken anyway).
 _PROCESS = f"{_RANDOM.getrandbits(40):010x}"
 _COUNTER = itertools.count(_RANDOM.getrandbits(24))  # next() is atomic under the GIL
 _VERSION_4 = (0xF000 << 64, 0x4000 << 64)
