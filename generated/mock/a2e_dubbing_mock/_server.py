@@ -49,15 +49,29 @@ def reset(transport: asyncio.Transport) -> None:
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_ready: Callable[[str, int], None]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_ready: Callable[[str, int], None],
+        on_shutdown: Callable[[], None],
+    ) -> None:
         super().__init__(config)
         self._on_ready = on_ready
+        self._on_shutdown = on_shutdown
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started and not self.should_exit:
             name = self.servers[0].sockets[0].getsockname()
             self._on_ready(str(name[0]), int(name[1]))
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Here, not after `run()`: uvicorn re-raises the SIGTERM or SIGINT that stopped it
+        # once `serve()` returns, and that ends the process before any code after `run()`.
+        try:
+            await super().shutdown(sockets)
+        finally:
+            self._on_shutdown()
 
 
 def announce(host: str, port: int) -> None:
@@ -68,7 +82,13 @@ def announce(host: str, port: int) -> None:
 
 
 def serve(app: Any, *, host: str, port: int, log_level: str) -> None:
-    """Run `app` until SIGINT or SIGTERM; print `Listening on http://HOST:PORT` when ready."""
+    """Run `app` until SIGINT or SIGTERM; print `Listening on http://HOST:PORT` when ready.
+
+    On the way out, once every connection is done, `app.close()` closes the database (its
+    WAL is checkpointed and removed). Then uvicorn re-raises the signal, so the process
+    ends as killed by it: exit status 143 after SIGTERM, 130 after SIGINT (in a shell;
+    `Popen.returncode` is -15 / -2), with nothing lost.
+    """
     config = uvicorn.Config(
         app,
         host=host,
@@ -83,4 +103,4 @@ def serve(app: Any, *, host: str, port: int, log_level: str) -> None:
         server_header=False,
         proxy_headers=False,  # a local mock: no proxy in front to trust
     )
-    _Server(config, announce).run()
+    _Server(config, announce, app.close).run()
