@@ -1,9 +1,10 @@
 """Render the mock server package `a2e_dubbing_mock` into `generated/mock/`.
 
-The spec's data (routes, parameter and body schemas, documented statuses, examples) is
-rendered into `_spec.py` and `_routes.py`; the behaviour is the hand-written runtime in
-generator/runtime/mock/, copied once. Each operation is answered by the runtime function
-named after its operationId (snake case) in `_handlers.py`.
+The spec's data (routes, parameter and body schemas, documented statuses, examples, the
+body limit `info.x-a2e-max-body-bytes`) is rendered into `_spec.py` and `_routes.py`; the
+behaviour is the hand-written runtime in generator/runtime/mock/, copied once. Each
+operation is answered by the runtime function named after its operationId (snake case)
+in `_handlers.py`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ HANDLERS_FILE = RUNTIME_DIR / "mock" / "_handlers.py"
 RECORDINGS_DIR = RUNTIME_DIR.parent.parent / "contract_tests" / "recordings"
 # Generated modules; a runtime module of the same name would be overwritten.
 GENERATED = ("__init__", "_meta", "_routes", "_spec")
+MAX_BODY_EXTENSION = "x-a2e-max-body-bytes"  # in info: the largest request body, in bytes
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class MockView:
     operations: tuple[MockOperation, ...]
     schemas: dict[str, Any]
     examples: dict[str, Any]  # operationId -> `data` of its first documented success example
+    max_body_bytes: int  # info.x-a2e-max-body-bytes: larger request bodies get 413
 
 
 def render_mock(parsed: ParsedSpec, project_dir: Path, *, version: str) -> None:
@@ -152,7 +155,23 @@ def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
         operations=operations,
         schemas=schemas,
         examples=examples,
+        max_body_bytes=_max_body_bytes(info),
     )
+
+
+def _max_body_bytes(info: Any) -> int:
+    """info.x-a2e-max-body-bytes: a positive integer, or generation fails saying so."""
+    if not isinstance(info, dict) or MAX_BODY_EXTENSION not in info:
+        value, found = None, "nothing (add it to the spec's info)"
+    else:
+        value = info[MAX_BODY_EXTENSION]
+        found = repr(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise GenerationError(
+            f"info.{MAX_BODY_EXTENSION} must be a positive integer (the largest request body "
+            f"in bytes, answered with 413 above it), found: {found}"
+        )
+    return value
 
 
 def _operation(parsed: ParsedSpec, op: Operation) -> MockOperation:

@@ -1,7 +1,9 @@
-"""How the mock is generated: handlers by operationId, spec data in, indexes used."""
+"""How the mock is generated: handlers by operationId, spec data in (the body limit too),
+indexes used."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,29 @@ def test_reads_use_indexes_not_full_scans() -> None:
         assert "INDEX" in text or "INTEGER PRIMARY KEY" in text, (name, plan)  # or a rowid
         assert "TEMP B-TREE" not in text, (name, plan)  # ORDER BY follows the index
         assert not any(step.startswith("SCAN") for step in plan), (name, plan)
+
+
+def test_the_body_limit_comes_from_the_spec() -> None:
+    from a2e_dubbing_mock import _http, _spec
+
+    limit = parse(SPEC_PATH).document["info"]["x-a2e-max-body-bytes"]
+    assert limit == 1048576
+    assert limit == _spec.MAX_BODY_BYTES
+    assert limit == _http.MAX_BODY
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, 0, -1, "1048576", 1.5, True],
+    ids=["missing", "0", "-1", "text", "float", "bool"],
+)
+def test_a_missing_or_bad_body_limit_fails_generation_clearly(value: object) -> None:
+    parsed = parse(SPEC_PATH)
+    info = dict(parsed.document["info"])
+    if value is None:
+        del info["x-a2e-max-body-bytes"]
+    else:
+        info["x-a2e-max-body-bytes"] = value
+    changed = dataclasses.replace(parsed, document={**parsed.document, "info": info})
+    with pytest.raises(GenerationError, match=r"info\.x-a2e-max-body-bytes must be a positive"):
+        mock_renderer.mock_view(changed, version="0")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from a2e_dubbing_mock import create_app
+from a2e_dubbing_mock._spec import MAX_BODY_BYTES
 
 from tests.mock.conftest import (
     AUTH,
@@ -162,6 +164,17 @@ async def test_an_oversized_body_is_refused_while_streaming(
     response = await client.post(START, content=chunks(), headers={**AUTH, **JSON})
     assert check("startDubbing", response)["code"] == 413
     assert response.status_code == 413
+
+
+async def test_a_body_of_exactly_the_spec_limit_is_read(client: httpx.AsyncClient) -> None:
+    body = json.dumps(SEED_BODY).encode()
+    padded = body[:-1] + b" " * (MAX_BODY_BYTES - len(body)) + b"}"
+    at_limit = await client.post(START, content=padded, headers={**AUTH, **JSON})
+    over = await client.post(START, content=padded + b" ", headers={**AUTH, **JSON})
+    assert len(padded) == MAX_BODY_BYTES
+    assert at_limit.status_code == 200
+    assert over.status_code == 413
+    assert over.json()["msg"] == f"request body: is larger than {MAX_BODY_BYTES} bytes"
 
 
 async def test_several_problems_are_named_together(client: httpx.AsyncClient) -> None:

@@ -12,6 +12,9 @@ from ._operation import BodySpec, OperationSpec, ParamSpec
 API_TITLE: Final = "A2E AI Dubbing API"
 API_VERSION: Final = "2025.02.25"
 
+# info.x-a2e-max-body-bytes: a larger request body is answered with 413.
+MAX_BODY_BYTES: Final = 1048576
+
 # components.schemas, the targets of every `$ref` below.
 SCHEMAS: Final[dict[str, Any]] = {
     "Envelope": {

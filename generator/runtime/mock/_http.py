@@ -10,6 +10,7 @@ import orjson
 
 from ._errors import ApiError, ClientGone, ConnectionDropped
 from ._ids import trace_id
+from ._spec import MAX_BODY_BYTES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -19,7 +20,7 @@ Abort = Callable[[], None]
 
 # Set by the server (see `_server`): closes the connection with a TCP reset.
 ABORT_EXTENSION = "a2e_dubbing_mock.abort"
-MAX_BODY = 1024 * 1024
+MAX_BODY = MAX_BODY_BYTES  # the spec's info.x-a2e-max-body-bytes
 JSON = b"application/json"
 _WANTED = frozenset(
     (
