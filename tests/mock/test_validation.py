@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
-from a2e_dubbing_mock import create_app
+from a2e_dubbing_mock import _validation, create_app
 from a2e_dubbing_mock._spec import MAX_BODY_BYTES
 
 from tests.mock.conftest import (
@@ -227,3 +228,20 @@ async def test_random_garbage_never_gets_a_5xx(check: Check) -> None:
                 check(operation, response)
     finally:
         app.close()
+
+
+def test_the_quick_url_check_agrees_with_urllib() -> None:
+    """A URL the quick pattern accepts has a host for urllib too (others go to urllib)."""
+    rng = random.Random(5)
+    alphabet = "ab:/.-@[]?#%09 \t\nHT+\x00"
+    accepted = 0
+    for _ in range(50_000):
+        prefix = rng.choice(["http://", "https://", "a+b://", "", "h:", "http:/", " http://"])
+        value = prefix + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        if _validation._PLAIN_URL.fullmatch(value) is not None:
+            accepted += 1
+            assert urllib.parse.urlsplit(value).hostname, value
+    assert accepted > 1000
+    assert _validation._has_host("https://example.com/a.mp3")
+    assert not _validation._has_host("https://user@/a.mp3")
+    assert not _validation._has_host("file:///etc/passwd")

@@ -188,6 +188,8 @@ def _retry_after(fault: Fault) -> tuple[tuple[bytes, bytes], ...]:
 
 def _check_content_type(request: Request) -> None:
     content_type = request.headers.get(b"content-type")
+    if content_type == JSON:  # the usual case
+        return
     if content_type is None:
         if not request.has_body():
             raise ApiError(400, "request body: is required (a JSON object)")

@@ -60,6 +60,7 @@ def cost_for(duration: float) -> int:
 def record(row: TaskRow, user_id: str, base_url: str) -> dict[str, Any]:
     """The task as A2E answers it: the seed's field names and order (`faild_message` sic)."""
     failed = row.status == FAILED
+    created = iso_ms(row.created_ms)
     data: dict[str, Any] = {
         "name": row.name,
         "source_url": row.source_url,
@@ -73,8 +74,8 @@ def record(row: TaskRow, user_id: str, base_url: str) -> dict[str, Any]:
         "faild_message": (row.failed_message or "") if failed else "",
         "_id": row.id,
         "user_id": user_id,
-        "createdAt": iso_ms(row.created_ms),
-        "updatedAt": iso_ms(row.updated_ms),
+        "createdAt": created,
+        "updatedAt": created if row.updated_ms == row.created_ms else iso_ms(row.updated_ms),
     }
     if failed:
         data["failed_message"] = row.failed_message or ""

@@ -18,6 +18,11 @@ from ._errors import ApiError
 from ._operation import OperationSpec, ParamSpec
 
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
+# An absolute URL whose host is plainly there (no user info, no brackets): the usual case,
+# decided without urllib (which agrees: its `hostname` is the non-empty host part).
+_PLAIN_URL = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]*[A-Za-z0-9](?::\d*)?(?:[/?#].*)?", re.DOTALL
+)
 _MAX_ERRORS = 3
 _JSON_TYPES = {
     bool: "boolean",
@@ -174,6 +179,8 @@ def _json_problem(message: str) -> str:
 
 
 def _has_host(value: Any) -> bool:
+    if isinstance(value, str) and _PLAIN_URL.fullmatch(value) is not None:
+        return True
     try:
         return bool(urllib.parse.urlsplit(str(value)).hostname)
     except ValueError:
