@@ -26,9 +26,10 @@ GROUP = "Mock at scale"
 PROCESSING_SECONDS = 6.0
 FRESH_TASKS = 10
 PAGE_SIZE = 10
-DETAIL, FIRST_PAGE, DEEP_PAGE, PROCESSING = (
+DETAIL, FIRST_PAGE, MIDDLE_PAGE, DEEP_PAGE, PROCESSING = (
     "GET detail",
     "GET allRecords page 1",
+    "GET allRecords middle page",
     "GET allRecords last page",
     "GET processingRecord",
 )
@@ -81,10 +82,10 @@ def _growth(points: list[ScalePoint]) -> list[Comparison]:
             peer_label=f"{small.tasks:,} tasks",
             ours=large.latency_ms[kind][0],
             peer=small.latency_ms[kind][0],
-            target=None if kind == DEEP_PAGE else 2.0,
+            target=None if kind == MIDDLE_PAGE else 2.0,
             note=(
-                "OFFSET paging: linear by nature"
-                if kind == DEEP_PAGE
+                "no target: OFFSET paging walks to the middle from the nearer end"
+                if kind == MIDDLE_PAGE
                 else "target: our reading of 'stays fast', at most 2x for 10x the tasks"
             ),
             short=kind.removeprefix("GET "),
@@ -153,6 +154,7 @@ def _latencies(
     paths = {
         DETAIL: _api.detail_path(str(middle)),
         FIRST_PAGE: _api.page_path(1, PAGE_SIZE),
+        MIDDLE_PAGE: _api.page_path(max(1, last // 2), PAGE_SIZE),
         DEEP_PAGE: _api.page_path(last, PAGE_SIZE),
     }
     results = {
