@@ -212,3 +212,18 @@ async def test_async_delete_after_a_lost_answer_succeeds(waits: list[float]) -> 
         )
         async with AsyncA2E(api_key=KEY) as client:
             await client.dubbing.delete(TASK_ID)
+
+
+def test_a_delete_whose_answer_was_lost_succeeds_even_after_a_429_in_between(
+    waits: list[float],
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+            side_effect=[
+                httpx.RemoteProtocolError("Server disconnected without sending a response."),
+                httpx.Response(429, headers={"Retry-After": "0"}, json=error(429, "slow")),
+                httpx.Response(404, json=error(404, "no such task")),
+            ]
+        )
+        A2E(api_key=KEY, max_retries=3).dubbing.delete(TASK_ID)
+    assert route.call_count == 3

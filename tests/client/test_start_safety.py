@@ -71,14 +71,25 @@ class FakeA2E:
         )
         self.records = router.get(RECORDS).mock(
             side_effect=lambda _: httpx.Response(
-                200, json=ok({"rows": self.created[::-1], "count": len(self.created)})
+                200, json=ok({"rows": self.listed[::-1], "count": len(self.listed)})
             )
         )
         self.finish_instantly = False
+        self.hidden_lookups = 0
 
     @property
     def unfinished(self) -> list[dict[str, Any]]:
+        if self.hidden_lookups > 0:  # A2E may list a new task only a moment later
+            self.hidden_lookups -= 1
+            return []
         return [] if self.finish_instantly else self.created
+
+    @property
+    def listed(self) -> list[dict[str, Any]]:
+        if self.hidden_lookups > 0:
+            self.hidden_lookups -= 1
+            return []
+        return self.created
 
     def _start(self, request: httpx.Request) -> httpx.Response:
         outcome = self.outcomes.pop(0) if self.outcomes else "ok"
@@ -243,3 +254,13 @@ async def test_async_start_resends_what_never_arrived() -> None:
             await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 3
     assert len(a2e.created) == 1
+
+
+def test_a_lost_answer_is_still_looked_for_after_a_429_in_between() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped", "429", "ok")
+        a2e.hidden_lookups = 2  # the first look (processing, records) misses the new task
+        got = _start(A2E(api_key=KEY, max_retries=3))
+    assert a2e.start.call_count == 2  # dropped, then refused with 429; then it was found
+    assert len(a2e.created) == 1
+    assert got.id == a2e.created[0]["_id"]

@@ -143,7 +143,7 @@ def retry_sync(
                 return gone()
             raise
         except A2EError as error:
-            lost[0] = answer_may_be_lost(error)
+            lost[0] = lost[0] or answer_may_be_lost(error)  # once possible, stays possible
             raise
 
     retrying = tenacity.Retrying(
@@ -189,7 +189,7 @@ async def retry_async(
                 return gone()
             raise
         except A2EError as error:
-            lost[0] = answer_may_be_lost(error)
+            lost[0] = lost[0] or answer_may_be_lost(error)  # once possible, stays possible
             raise
 
     retrying = tenacity.AsyncRetrying(
