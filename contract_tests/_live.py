@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from contract_tests._drift import DriftReport, Subject
-from contract_tests._recorder import Scrubber, save, to_recording
+from contract_tests._recorder import record
 from contract_tests._recordings import Finding
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator, Violation
@@ -154,14 +154,14 @@ def run_live(
             if not violations and isinstance(body, dict) and body.get("code") == 0:
                 step.keep(state, body.get("data"))
             if record_to is not None:
-                recording = to_recording(
-                    response.request,
+                record(
                     response,
                     origin=base_url,
-                    scrubber=Scrubber(api_key),
+                    api_key=api_key,
                     description=f"live conformance run: {step.name}",
+                    folder=record_to,
+                    spec=spec,
                 )
-                save(recording, record_to, spec)
     return DriftReport(
         f"Live conformance: {base_url} vs {spec.path.name if spec.path else 'the spec'}",
         subjects,

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contract_tests._recorder import KEPT_HEADERS, Scrubber, save, to_recording
+from contract_tests._recorder import KEPT_HEADERS, record
 from contract_tests._spec import Spec
 
 _FORWARDED = ("authorization", "content-type", "accept", "x-mock-fault")
@@ -32,15 +32,14 @@ def proxy_app(upstream: str, folder: Path, spec: Spec) -> Starlette:
             content=await request.body(),
             headers=headers,
         )
-        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
-        recording = to_recording(
-            answer.request,
+        record(
             answer,
             origin=upstream,
-            scrubber=Scrubber(token),
+            api_key=headers.get("authorization", "").removeprefix("Bearer ").strip(),
             description=f"{request.method} {request.url.path}, recorded by a2e-conformance proxy",
+            folder=folder,
+            spec=spec,
         )
-        save(recording, folder, spec)
         kept = {k: answer.headers[k] for k in KEPT_HEADERS if k in answer.headers}
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 

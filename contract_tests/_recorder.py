@@ -155,12 +155,34 @@ def record_call(
         json=body,
         headers={"Authorization": f"Bearer {api_key}"},
     )
+    return record(
+        response,
+        origin=str(client.base_url).rstrip("/"),
+        api_key=api_key,
+        description=f"{method.upper()} {path}, recorded by a2e-conformance record",
+        folder=folder,
+        spec=spec,
+        stem=stem,
+    )
+
+
+def record(
+    response: httpx.Response,
+    *,
+    origin: str,
+    api_key: str,
+    description: str,
+    folder: Path,
+    spec: Spec,
+    stem: str | None = None,
+) -> Path:
+    """Save the exchange that gave `response`, scrubbed of `api_key` and the rest."""
     recording = to_recording(
         response.request,
         response,
-        origin=str(client.base_url).rstrip("/"),
+        origin=origin,
         scrubber=Scrubber(api_key),
-        description=f"{method.upper()} {path}, recorded by a2e-conformance record",
+        description=description,
     )
     return save(recording, folder, spec, stem)
 
