@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,10 +93,3 @@ class DriftReport:
                 failure.text = text
         path.parent.mkdir(parents=True, exist_ok=True)
         ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-
-
-def group(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
-    grouped: dict[str, list[Finding]] = collections.defaultdict(list)
-    for finding in findings:
-        grouped[finding.recording].append(finding)
-    return grouped

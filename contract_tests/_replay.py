@@ -32,8 +32,7 @@ def client_call(spec: Spec, recording: Recording) -> ClientCall:
     if not isinstance(target, str):
         raise LookupError(f"{recording.name}: {op.operation_id} has no x-a2e-client method")
     resource, _, method = target.partition(".")
-    found = op.pattern.fullmatch(request["path"])
-    path_values = found.groupdict() if found else {}
+    path_values = op.path_values(request["path"])
     query = request.get("query", {})
     kwargs: dict[str, Any] = {}
     for param in spec.parameters(op):
@@ -42,7 +41,7 @@ def client_call(spec: Spec, recording: Recording) -> ClientCall:
         if param["in"] == "query" and param["name"] in query:
             kwargs[name] = _typed(query[param["name"]], schema)
         elif param["in"] == "path":
-            kwargs[name] = path_values["p_" + re.sub(r"\W", "_", param["name"])]
+            kwargs[name] = path_values[param["name"]]
     for field, value in (request.get("body") or {}).items():
         kwargs[snake_case(field)] = value
     return ClientCall(resource, method, kwargs)

@@ -26,6 +26,16 @@ class Operation:
     definition: dict[str, Any]
     pattern: re.Pattern[str]
 
+    def path_values(self, path: str) -> dict[str, str]:
+        """The values of the path's `{parameters}` in `path` (empty when it does not match)."""
+        found = self.pattern.fullmatch(path)
+        if found is None:
+            return {}
+        return {
+            name[1:-1]: found.group(_group(name[1:-1]))
+            for name in re.findall(r"\{[^}]+\}", self.path)
+        }
+
     @property
     def label(self) -> str:
         return f"{self.method.upper()} {self.path} ({self.operation_id})"
