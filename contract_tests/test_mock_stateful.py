@@ -2,13 +2,15 @@
 
 startDubbing's answer links its `_id` to getDubbingTask (`query._id`) and
 deleteDubbingTask (`path._id`). Schemathesis turns those links into a state machine that
-starts tasks and reads or deletes them; we add three rules that the links cannot express:
-list the tasks, read a task deleted earlier in the scenario, and (in-process) let time pass
-on the mock's ManualClock so tasks move sent -> processing -> completed. Every call goes
-through every check: schemathesis's built-ins (`use_after_free` and
-`ensure_resource_availability` included), ours (`contract_tests._checks`), and
-`TaskBook.tasks_stay_until_deleted`, which keeps the books of one scenario: a started task
-is readable and listed until it is deleted, then it answers 404 and is listed no more.
+starts tasks and reads or deletes them; we add rules that the links cannot express: list
+the tasks, read a task deleted earlier in the scenario, (in-process) let time pass on the
+mock's ManualClock so tasks move sent -> processing -> completed, and, as a second token
+(another tenant), read, list and delete the scenario's tasks. Every call goes through every
+check: schemathesis's built-ins (`use_after_free` and `ensure_resource_availability`
+included), ours (`contract_tests._checks`), and `TaskBook.tasks_stay_until_deleted`, which
+keeps the books of one scenario: a started task is readable and listed until its owner
+deletes it, then it answers 404 and is listed no more; to the second token it is 404 and
+unlisted all along, and its delete changes nothing (the owner still reads the task).
 
 Why the last one: schemathesis's `use_after_free` and `ensure_resource_availability` only
 compare paths that nest (`DELETE /items/{id}` then `GET /items/{id}`), and they need a
@@ -16,11 +18,11 @@ compare paths that nest (`DELETE /items/{id}` then `GET /items/{id}`), and they 
 (`DELETE /api/v1/userDubbing/{_id}` vs `GET /api/v1/userDubbing/detail?_id=`) and a start
 answers 200, so both built-ins run but can never fire here; TaskBook does their job.
 
-The state machine cannot switch tokens, so the tenant flow (a second token must neither
-see nor delete the first token's task) is driven step by step, as is one fixed walk
-through start -> details -> list -> delete -> details (404), so both always happen. Both
-run in-process and over a socket. A broken mock (a delete that keeps the task, a second
-token let in as the first) shows that these checks fail when they should.
+Next to the machine, two fixed walks make sure both flows happen in every run, whatever
+the machine draws: start -> details -> list -> delete -> details (404), and a second token
+that neither reads, lists nor deletes the first token's task. Machine and walks run
+in-process and over a socket. A broken mock (a delete that keeps the task, a second token
+let in as the first) shows that the machine and the walks fail when they should.
 
 Budgets (`contract_tests._checks.BUDGET`), derandomized: default 25 scenarios of at most 10
 calls; deep (A2E_CONFORMANCE_DEEP=1) 250 scenarios of at most 12 calls (10x).
@@ -91,8 +93,9 @@ def mock(clock: ManualClock) -> Iterator[MockApp]:
 class TaskBook:
     """What one scenario did to its tasks, and the check that the mock kept to it."""
 
-    def __init__(self, token: str, seen: Counter[str]) -> None:
+    def __init__(self, token: str, seen: Counter[str], *, other_token: str | None = None) -> None:
         self.authorization = f"Bearer {token}"
+        self.stranger = f"Bearer {other_token}" if other_token else None  # another tenant
         self.live: set[str] = set()
         self.deleted: set[str] = set()
         self.seen = seen  # what happened, over all scenarios (the test asserts on it)
@@ -102,16 +105,20 @@ class TaskBook:
     ) -> bool | None:
         """A started task answers and is listed until deleted; then it is 404 and unlisted.
 
-        The books follow every answer; only valid requests with the scenario's own token are
-        judged (negative cases and spoiled tokens are the other checks' business).
+        To the other token (`other_token`), the scenario's tasks, live or deleted, are 404
+        and unlisted. The books follow every answer; only valid requests with the scenario's
+        own token or the other token are judged (negative cases and spoiled tokens are the
+        other checks' business).
         """
         operation_id = case.operation.definition.raw.get("operationId")
         status = response.status_code
         body = _json(response)
-        judged = response.request.headers.get("Authorization") == self.authorization and not (
-            case.meta is not None and case.meta.generation.mode.is_negative
-        )
-        if operation_id == "startDubbing" and status == 200 and body.get("code") == 0:
+        authorization = response.request.headers.get("Authorization")
+        valid = not (case.meta is not None and case.meta.generation.mode.is_negative)
+        judged = valid and authorization == self.authorization
+        if valid and self.stranger is not None and authorization == self.stranger:
+            self._stranger(case, operation_id, status, body)
+        elif operation_id == "startDubbing" and status == 200 and body.get("code") == 0:
             self.live.add(body["data"]["_id"])
             self.seen["started"] += 1
         elif operation_id == "getDubbingTask" and judged:
@@ -121,6 +128,25 @@ class TaskBook:
         elif operation_id == "listDubbingTasks" and judged and status == 200:
             self._listed(case, body["data"]["rows"])
         return None
+
+    def _stranger(
+        self, case: Case[Any], operation_id: Any, status: int, body: Mapping[str, Any]
+    ) -> None:
+        """The other token: none of this scenario's tasks is found, listed or deleted."""
+        mine = self.live | self.deleted
+        if operation_id == "getDubbingTask" and case.query.get("_id") in mine:
+            self.seen["another token read"] += 1
+            _expect(case, status, 404, f"task {case.query['_id']} belongs to another token")
+        elif operation_id == "deleteDubbingTask" and case.path_parameters.get("_id") in mine:
+            self.seen["another token deleted"] += 1
+            task_id = case.path_parameters["_id"]
+            _expect(case, status, 404, f"task {task_id} belongs to another token")
+        elif operation_id in _LISTS and status == 200:
+            self.seen["another token listed"] += 1
+            rows = _LISTS[operation_id](body)
+            seen = sorted(mine & {row["_id"] for row in rows})
+            if seen:
+                _fail(case, _LIST_PATHS[operation_id], f"lists another token's tasks {seen}")
 
     def _read(self, case: Case[Any], status: int, body: Mapping[str, Any]) -> None:
         task_id = case.query.get("_id")
@@ -163,6 +189,16 @@ class TaskBook:
             self.seen["listed live"] += 1
 
 
+_LISTS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
+    "listDubbingTasks": lambda body: body["data"]["rows"],
+    "listProcessingDubbingTasks": lambda body: body["data"],
+}
+_LIST_PATHS = {
+    "listDubbingTasks": "response.body $.data.rows",
+    "listProcessingDubbingTasks": "response.body $.data",
+}
+
+
 def _expect(case: Case[Any], status: int, expected: int, why: str) -> None:
     if status != expected:
         _fail(case, "status $", f"HTTP {status}, expected {expected}: {why}")
@@ -188,19 +224,22 @@ def state_machine(
     *,
     call_kwargs: Mapping[str, Any] | None = None,
     clock: ManualClock | None = None,
+    other_token: str = OTHER_TOKEN,
 ) -> type[APIStateMachine]:
     """The spec's links as a state machine, with our rules and the books of each scenario.
 
-    `token` is the one `schema` authenticates with; `seen` counts what the scenarios did.
+    `token` is the one `schema` authenticates with, `other_token` another tenant's; `seen`
+    counts what the scenarios did.
     """
     base = schema.as_state_machine()
     kwargs = dict(call_kwargs or {})
     auth = {"Authorization": f"Bearer {token}"}
+    other = {"Authorization": f"Bearer {other_token}"}
 
     class Machine(base):  # type: ignore[valid-type, misc]
         def setup(self) -> None:
             super().setup()
-            self.book = TaskBook(token, seen)
+            self.book = TaskBook(token, seen, other_token=other_token)
 
         def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return dict(kwargs)
@@ -231,6 +270,28 @@ def state_machine(
         @rule(data=st.data())
         def read_a_deleted_task(self, data: st.DataObject) -> None:
             task_id = data.draw(st.sampled_from(sorted(self.book.deleted)))
+            self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=auth))
+
+        @precondition(lambda self: bool(self.book.live))
+        @rule(data=st.data())
+        def another_token_reads_a_task(self, data: st.DataObject) -> None:
+            task_id = data.draw(st.sampled_from(sorted(self.book.live)))
+            self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=other))
+
+        @precondition(lambda self: bool(self.book.live))
+        @rule()
+        def another_token_lists_the_tasks(self) -> None:
+            query = {"pageNum": 1, "pageSize": 100}
+            self._own_step(schema[LIST]["GET"].Case(query=query, headers=other))
+            self._own_step(schema[PROCESSING]["GET"].Case(headers=other))
+
+        @precondition(lambda self: bool(self.book.live))
+        @rule(data=st.data())
+        def another_token_deletes_a_task(self, data: st.DataObject) -> None:
+            """The other token's delete is refused, and the owner still reads the task."""
+            task_id = data.draw(st.sampled_from(sorted(self.book.live)))
+            path = {"_id": task_id}
+            self._own_step(schema[DELETE]["DELETE"].Case(path_parameters=path, headers=other))
             self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=auth))
 
         @precondition(lambda self: clock is not None and bool(self.book.live))
@@ -279,6 +340,9 @@ def test_the_links_drive_a_state_machine_in_process(mock: MockApp, clock: Manual
     assert seen["read after delete"] > 0, seen
     assert seen["listed live"] > 0, seen
     assert seen["read completed"] + seen["listed completed"] > 0, seen  # time passed
+    assert seen["another token read"] > 0, seen
+    assert seen["another token listed"] > 0, seen
+    assert seen["another token deleted"] > 0, seen
 
 
 def test_the_links_drive_a_state_machine_over_a_socket(
@@ -290,6 +354,8 @@ def test_the_links_drive_a_state_machine_over_a_socket(
     assert seen["started"] > 0, seen
     assert seen["deleted"] > 0, seen
     assert seen["read after delete"] > 0, seen
+    assert seen["another token read"] > 0, seen
+    assert seen["another token deleted"] > 0, seen
 
 
 class Walk:
@@ -476,3 +542,13 @@ def test_a_token_that_sees_another_tokens_task_is_caught(broken: Any) -> None:
     broken(OneTenantForAll)
     with pytest.raises(AssertionError, match=r"getDubbingTask: status \$: another token read"):
         tenant_flow(Walk(SCHEMA, time_stands_still=True))
+
+
+def test_the_state_machine_catches_a_tenant_leak(broken: Any, clock: ManualClock) -> None:
+    broken(OneTenantForAll)
+    with pytest.raises(FailureGroup) as caught:  # the default budget, deep mode or not
+        run(state_machine(SCHEMA, TOKEN, Counter(), clock=clock), DEFAULT_BUDGET)
+    found = custom_failures(caught.value)
+    leaked = ("belongs to another token", "lists another token's tasks")
+    assert any(sign in m for m in found for sign in leaked), found
+    assert all(m.startswith("Custom check failed: `tasks_stay_until_deleted`: ") for m in found)
