@@ -12,6 +12,21 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
 PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "benchmarks", "noxfile.py"]
+# The lowest-versions run skips what does not depend on library versions (benchmarks' and
+# packaging's own installs, the demo, which runs in its own session) to stay quick.
+LOWEST_TESTS = ["-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
+# The security tests outside tests/security (each next to the code it checks).
+SECURITY_ELSEWHERE = [
+    "tests/mock/test_tenants.py",
+    "tests/mock/test_server.py",
+    "tests/client/test_surface.py",
+    "tests/client/test_retries.py",
+    "tests/cli/test_cli_unit.py",
+    "contract_tests/test_recordings.py",
+    "contract_tests/test_recorder.py",
+    "contract_tests/test_mock_stateful.py",
+]
+SECURITY_TESTS = "token or key or secret or scrub or tenant"
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
@@ -29,11 +44,34 @@ def demo(session: nox.Session) -> None:
     session.run("python", "examples/demo.py", *session.posargs)
 
 
+def _install_spec_linters(session: nox.Session) -> None:
+    """Spectral and Redocly, pinned in openapi/lint/package-lock.json (npm ci, Node from pip)."""
+    session.run("python", "-c", "from contract_tests._node import npm_tools; npm_tools()")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: spec, recordings, generator, client, mock."""
     _install_toolkit(session, "test")
+    _install_spec_linters(session)
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def lowest(session: nox.Session) -> None:
+    """The suite against the lowest version of every dependency that our ranges allow.
+
+    `nox -s tests` installs the newest versions; this session proves the lower ends
+    (uv's `--resolution lowest-direct` over the toolkit and both generated packages).
+    """
+    session.install("uv>=0.9,<1")
+    editable = [arg for path in GENERATED for arg in ("-e", path)]
+    session.run(
+        "uv", "pip", "install", "--resolution", "lowest-direct", "-e", ".[test]", *editable,
+        env={"VIRTUAL_ENV": str(session.virtualenv.location)},
+    )  # fmt: skip
+    _install_spec_linters(session)
+    session.run("python", "-m", "pytest", *(session.posargs or LOWEST_TESTS))
 
 
 @nox.session
@@ -64,6 +102,7 @@ def conformance(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on our code, and the spec linters (openapi-spec-validator, Spectral, Redocly)."""
     _install_toolkit(session, "test", "lint", "bench")
+    _install_spec_linters(session)
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
     session.run("mypy")
@@ -79,10 +118,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def soak(session: nox.Session) -> None:
-    """Reliability and security: 20,000 operations under faults, crash recovery, hostile input."""
+    """Reliability and security: 20,000 operations under faults, crash recovery, hostile input.
+
+    Also the security checks that live next to what they check: tenant isolation, tokens
+    absent from logs, repr, errors and recordings.
+    """
     _install_toolkit(session, "test")
     full = {"A2E_SOAK_FULL": "1"}  # e.g. >= 1,000 negative schemathesis cases
     session.run("python", "-m", "pytest", "tests/soak", "tests/security", "-q", "-s", env=full)
+    session.run("python", "-m", "pytest", "-q", *SECURITY_ELSEWHERE, "-k", SECURITY_TESTS)
     session.run("python", "-m", "tests.soak", *session.posargs)
 
 
