@@ -88,15 +88,20 @@ END""",
 _COLUMNS = ", ".join(TaskRow._fields)
 _GET = f"SELECT {_COLUMNS} FROM tasks WHERE id = ? AND tenant = ?"  # noqa: S608
 _FIND = f"SELECT {_COLUMNS} FROM tasks WHERE id = ?"  # noqa: S608
+# A page is a deferred join: OFFSET walks the covering index tasks_by_tenant alone (the
+# rowid is in it), then only the page's rows are read from the table; the caller sorts
+# those few rows (by created_ms, seq) itself.
+_PAGE_ROWS = f"SELECT seq, {_COLUMNS} FROM tasks WHERE seq IN"  # noqa: S608
 _PAGE = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? "  # noqa: S608
-    "ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?"
+    f"{_PAGE_ROWS} (SELECT seq FROM tasks WHERE tenant = ? "  # noqa: S608
+    "ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?)"
 )
 # The same order read from the oldest end (for pages past the middle).
 _PAGE_FROM_END = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? "  # noqa: S608
-    "ORDER BY created_ms, seq LIMIT ? OFFSET ?"
+    f"{_PAGE_ROWS} (SELECT seq FROM tasks WHERE tenant = ? "  # noqa: S608
+    "ORDER BY created_ms, seq LIMIT ? OFFSET ?)"
 )
+_CREATED = 1 + TaskRow._fields.index("created_ms")  # in a row of _PAGE_ROWS
 _TENANT = "SELECT id FROM tenants WHERE key = ?"
 _COUNT = "SELECT tasks FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
@@ -203,8 +208,8 @@ class Store:
     def page(self, tenant: str, limit: int, offset: int) -> tuple[list[TaskRow], int]:
         """One page, newest first, and the tenant's total (one consistent snapshot).
 
-        A page past the middle is read from the oldest end: OFFSET walks the index, so
-        the last page costs what the first does.
+        OFFSET walks the covering index only (never the table), from the nearer end:
+        the last page costs what the first does, a middle page grows with the tasks.
         """
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
@@ -218,10 +223,10 @@ class Store:
                 start = max(0, count - offset - limit)
                 args = (tenant_id, count - offset - start, start)
                 rows = self._read.execute(_PAGE_FROM_END, args).fetchall()
-                rows.reverse()
             else:
                 rows = self._read.execute(_PAGE, (tenant_id, limit, offset)).fetchall()
-        return [TaskRow._make(r) for r in rows], count
+        rows.sort(key=lambda r: (r[_CREATED], r[0]), reverse=True)  # newest first
+        return [TaskRow._make(r[1:]) for r in rows], count
 
     def unfinished(self, tenant: str) -> list[TaskRow]:
         tenant_id = self._tenant_id(tenant)
