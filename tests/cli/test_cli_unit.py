@@ -260,3 +260,205 @@ def test_a_special_file_is_written_in_place_never_replaced(tmp_path: Path) -> No
     assert received == [WAV]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before the command", "after it"])
+def test_global_options_go_before_or_after_the_command(
+    before: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("A2E_API_KEY")
+    monkeypatch.delenv("A2E_BASE_URL")
+    other = "https://other.example.org"
+    options = ["--json", "--api-key", KEY, "--base-url", other, "--debug"]
+    argv = [*options, "get", TASK_ID] if before else ["get", TASK_ID, *options]
+    with respx.mock(base_url=other) as router:
+        route = router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "gone"))
+        assert run(*argv) == 1
+    assert route.calls.last.request.headers["authorization"] == f"Bearer {KEY}"
+    assert "Traceback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--json", "list", "--all"), ("list", "--all", "--json"), ("list", "--json", "--all")],
+)
+def test_list_all_json_in_any_order(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/allRecords").respond(
+            json=ok({"rows": [task()], "count": 1})
+        )
+        assert run(*argv) == 0
+    assert [t["_id"] for t in json.loads(capsys.readouterr().out)] == [TASK_ID]
+
+
+def test_an_option_before_the_command_is_not_reset_by_the_command() -> None:
+    args = _cli._parser().parse_args(["--json", "--debug", "--api-key", "k", "credits"])
+    assert (args.json, args.debug, args.api_key, args.base_url) == (True, True, "k", None)
+    after = _cli._parser().parse_args(["--api-key", "first", "credits", "--api-key", "second"])
+    assert after.api_key == "second"
+
+
+@pytest.mark.parametrize(
+    "paging", [("--page", "2"), ("--size", "5"), ("--page", "2", "--size", "5")]
+)
+@pytest.mark.parametrize("all_first", [True, False])
+def test_list_all_takes_no_page_or_size(
+    paging: tuple[str, ...], all_first: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["list", "--all", *paging] if all_first else ["list", *paging, "--all"]
+    with respx.mock(base_url=BASE_URL) as router, pytest.raises(SystemExit) as exit_:
+        run(*argv)
+    assert exit_.value.code == 2
+    assert not router.calls
+    assert "argument --all: not allowed with --page or --size" in capsys.readouterr().err
+
+
+def test_list_defaults_to_the_first_page_of_ten() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get("/api/v1/userDubbing/allRecords").respond(
+            json=ok({"rows": [], "count": 0})
+        )
+        assert run("list") == 0
+    assert dict(route.calls.last.request.url.params) == {"pageNum": "1", "pageSize": "10"}
+
+
+@pytest.mark.parametrize("key", [None, "", "   "], ids=["unset", "empty", "blank"])
+def test_a_missing_key_says_how_to_pass_it_on_the_command_line(
+    key: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("A2E_API_KEY")
+    argv = ["credits"] if key is None else ["credits", "--api-key", key]
+    with respx.mock(base_url=BASE_URL) as router:
+        assert run(*argv) == 1
+    assert not router.calls
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert "--api-key KEY or set A2E_API_KEY" in err[0]
+    assert "api_key=" not in err[0]  # the library's wording, not a shell user's
+    assert "Account > API Token" in err[0]
+
+
+def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    lines = captured.err.strip().splitlines()
+    assert lines[-1].startswith("a2e-dubbing: error: ")
+    assert not any(line.startswith("a2e-dubbing") for line in lines[:-1])
+    return lines[-1]
+
+
+@pytest.mark.parametrize("parent", ["missing", "a file"])
+def test_start_checks_the_download_folder_before_spending_credits(
+    parent: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "nodir"
+    if parent == "a file":
+        folder.write_bytes(b"")
+    target = folder / "out.wav"
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        start = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
+        code = run("start", "https://example.com/a.mp3", "--to", "fr", "--download", str(target))
+    assert code == 1
+    assert not start.called
+    line = _one_error_line(capsys)
+    assert line == (
+        f"a2e-dubbing: error: cannot save the result to {target}: "
+        f"{folder} is not an existing folder"
+    )
+
+
+def test_a_folder_gone_by_the_download_is_one_line_with_the_retry_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out dir"
+    folder.mkdir()
+    target = folder / "out.wav"
+
+    def completed_after_the_folder_went(request: httpx.Request) -> httpx.Response:
+        folder.rmdir()
+        return _statuses("completed")[0]
+
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=completed_after_the_folder_went)
+        router.get(RESULT).respond(content=WAV)
+        assert run("wait", TASK_ID, "--download", str(target)) == 1
+    line = _one_error_line(capsys)
+    assert line == (
+        f"a2e-dubbing: error: cannot save the result to {target}: "
+        f"{folder} is not an existing folder. "
+        f"Retry with: a2e-dubbing wait {TASK_ID} --download '{target}'"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_write_error_is_one_line_with_the_retry_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        router.get(RESULT).respond(content=WAV)
+        assert run("wait", TASK_ID, "--download", "/dev/full") == 1
+    assert _one_error_line(capsys) == (
+        "a2e-dubbing: error: cannot save the result to /dev/full: No space left on device. "
+        f"Retry with: a2e-dubbing wait {TASK_ID} --download /dev/full"
+    )
+
+
+def test_a_malformed_result_url_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = task(current_status="completed", result_url="http://[::1/result.wav")
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(json=ok(record))
+        assert run("wait", TASK_ID, "--download", str(tmp_path)) == 1
+    line = _one_error_line(capsys)
+    assert line.startswith("a2e-dubbing: error: download of the result failed: ")
+    assert line.endswith(f"Retry with: a2e-dubbing wait {TASK_ID} --download {tmp_path}")
+    assert list(tmp_path.iterdir()) == []
+
+
+class _InterruptedStream(httpx.SyncByteStream):
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"RIFF" + b"\0" * 100
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_during_the_download_says_how_to_get_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.wav"
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        router.get(RESULT).mock(return_value=httpx.Response(200, stream=_InterruptedStream()))
+        delete = router.delete(f"/api/v1/userDubbing/{TASK_ID}")
+        assert run("wait", TASK_ID, "--download", str(target)) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        f"stopped the download; task {TASK_ID} is completed and nothing was saved. "
+        f"Get the file with: a2e-dubbing wait {TASK_ID} --download {target}"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert not delete.called
+
+
+def test_ctrl_c_on_a_terminal_shows_the_status_then_the_resume_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get("/api/v1/userDubbing/detail").respond(json=ok(task(current_status="processing")))
+        assert run("wait", TASK_ID) == 130
+    shown = terminal.getvalue()
+    status = shown.index(f"task {TASK_ID}: processing after")
+    resume = shown.index(f"Resume with: a2e-dubbing wait {TASK_ID}")
+    assert status < resume
+    assert shown.rstrip().endswith(f"Resume with: a2e-dubbing wait {TASK_ID}")

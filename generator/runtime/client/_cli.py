@@ -4,7 +4,8 @@
     a2e-dubbing list --all --json
 
 The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url` or
-`$A2E_BASE_URL`. Errors print one line and exit non-zero (`--debug` shows the traceback).
+`$A2E_BASE_URL`. The global options go before or after the command. Errors print one
+line and exit non-zero (`--debug` shows the traceback).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import json
 import os
 import secrets
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +32,11 @@ EXIT_ERROR = 1
 EXIT_TASK_FAILED = 3
 EXIT_INTERRUPTED = 130
 WAIT_TIMEOUT = 3600.0
+DEFAULT_PAGE_SIZE = 10
+MISSING_KEY = (
+    "no A2E API key: pass --api-key KEY or set A2E_API_KEY. Make a key in A2E's web UI "
+    "(https://video.a2e.ai) under Account > API Token; it starts with sk_."
+)
 Command = Callable[["A2E", argparse.Namespace, "Output"], int]
 
 
@@ -78,11 +85,18 @@ class Output:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    if check := getattr(args, "check", None):
+        check(args)
     out = Output(as_json=args.json, debug=args.debug, stdout=sys.stdout, stderr=sys.stderr)
     run: Command = args.run
     try:
+        from ._base_client import API_KEY_ENV
         from ._client import A2E
 
+        key = args.api_key if args.api_key is not None else os.environ.get(API_KEY_ENV, "")
+        if not key.strip():
+            out.note(f"a2e-dubbing: error: {MISSING_KEY}")
+            return EXIT_ERROR
         with A2E(api_key=args.api_key, base_url=args.base_url) as client:
             return run(client, args, out)
     except TaskFailedError as error:
@@ -96,12 +110,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _fail(out: Output, error: BaseException) -> None:
+def _fail(out: Output, error: BaseException, *, hint: str = "") -> None:
     if out.debug:
         import traceback
 
         traceback.print_exception(error, file=out.stderr)
-    out.note(f"a2e-dubbing: error: {error}")
+    out.note(f"a2e-dubbing: error: {error}" + (f". {hint}" if hint else ""))
+
+
+def _global_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes; without `defaults`, an option not given sets nothing.
+
+    The top-level parser holds the defaults and each command's parser the same options
+    without them, so an option given after the command is kept and one before it is
+    not overwritten.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    group = options.add_argument_group("global options (before or after the command)")
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    group.add_argument("--api-key", default=default(None), help="API key (default: $A2E_API_KEY)")
+    group.add_argument(
+        "--base-url",
+        default=default(None),
+        help="API server (default: $A2E_BASE_URL or https://video.a2e.ai)",
+    )
+    group.add_argument(
+        "--json", action="store_true", default=default(False), help="print machine-readable JSON"
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=default(False), help="show tracebacks"
+    )
+    return options
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,14 +151,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="a2e-dubbing",
         description="Dub audio and video with the A2E AI Dubbing API.",
         epilog="Key: $A2E_API_KEY (A2E web UI > Account > API Token). Server: $A2E_BASE_URL.",
+        parents=[_global_options(defaults=True)],
     )
-    parser.add_argument("--api-key", help="API key (default: $A2E_API_KEY)")
-    parser.add_argument("--base-url", help="API server (default: $A2E_BASE_URL or video.a2e.ai)")
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    shared = _global_options(defaults=False)
 
-    start = commands.add_parser("start", help="start dubbing a URL (spends credits)")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, help=summary, parents=[shared])
+
+    start = command("start", "start dubbing a URL (spends credits)")
     start.add_argument("source_url", metavar="SOURCE_URL", help="audio or video URL")
     start.add_argument("--to", required=True, dest="target_lang", metavar="LANG")
     start.add_argument("--from", default="auto", dest="source_lang", metavar="LANG")
@@ -126,38 +169,42 @@ def _parser() -> argparse.ArgumentParser:
     _wait_options(start, with_flag=True)
     start.set_defaults(run=_start)
 
-    get = commands.add_parser("get", help="show one task")
+    get = command("get", "show one task")
     get.add_argument("task_id", metavar="ID")
     get.set_defaults(run=lambda c, a, o: _show(o, c.dubbing.get(a.task_id)))
 
-    listing = commands.add_parser("list", help="list tasks, newest first")
-    listing.add_argument("--page", type=int, default=1, dest="page_num", metavar="N")
-    listing.add_argument("--size", type=int, default=10, dest="page_size", metavar="N")
-    listing.add_argument("--all", action="store_true", help="every task, all pages")
-    listing.set_defaults(run=_list)
+    listing = command("list", "list tasks, newest first")
+    listing.add_argument("--page", type=int, dest="page_num", metavar="N", help="default 1")
+    listing.add_argument(
+        "--size", type=int, dest="page_size", metavar="N", help=f"default {DEFAULT_PAGE_SIZE}"
+    )
+    listing.add_argument(
+        "--all", action="store_true", help="every task, all pages (not with --page or --size)"
+    )
+    listing.set_defaults(run=_list, check=lambda args: _paging_or_all(listing, args))
 
-    processing = commands.add_parser("processing", help="list the unfinished tasks")
+    processing = command("processing", "list the unfinished tasks")
     processing.set_defaults(
         run=lambda c, a, o: _tasks(o, c.dubbing.list_processing(), "Processing")
     )
 
-    delete = commands.add_parser("delete", help="delete a task")
+    delete = command("delete", "delete a task")
     delete.add_argument("task_id", metavar="ID")
     delete.set_defaults(run=_delete)
 
-    wait = commands.add_parser("wait", help="wait for a task to finish")
+    wait = command("wait", "wait for a task to finish")
     wait.add_argument("task_id", metavar="ID")
     _wait_options(wait, with_flag=False)
     wait.set_defaults(run=_wait_command)
 
-    credits = commands.add_parser("credits", help="show the remaining credits")
+    credits = command("credits", "show the remaining credits")
     credits.set_defaults(run=_credits)
 
-    languages = commands.add_parser("languages", help="list the available languages")
+    languages = command("languages", "list the available languages")
     languages.add_argument("--lang", default="en", help="language of the names (default en)")
     languages.set_defaults(run=_languages)
 
-    transfer = commands.add_parser("transfer", help="copy a URL into A2E's storage")
+    transfer = command("transfer", "copy a URL into A2E's storage")
     transfer.add_argument("url", metavar="URL")
     transfer.set_defaults(run=_transfer)
     return parser
@@ -174,6 +221,7 @@ def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
 
 
 def _start(client: A2E, args: argparse.Namespace, out: Output) -> int:
+    _check_destination(args.download)
     task = client.dubbing.start(
         source_url=args.source_url,
         target_lang=args.target_lang,
@@ -189,28 +237,45 @@ def _start(client: A2E, args: argparse.Namespace, out: Output) -> int:
 
 
 def _wait_command(client: A2E, args: argparse.Namespace, out: Output) -> int:
+    _check_destination(args.download)
     return _finish(client, args.task_id, args, out)
 
 
 def _finish(client: A2E, task_id: str, args: argparse.Namespace, out: Output) -> int:
-    with _progress(out, task_id) as show:
-        try:
+    resume = _resume_command(task_id, args.download)
+    try:
+        with _progress(out, task_id) as show:
             task = client.dubbing.wait(
                 task_id, timeout=args.timeout, poll_interval=args.poll, on_update=show
             )
+    except KeyboardInterrupt:
+        out.note(f"stopped waiting; task {task_id} goes on at A2E. Resume with: {resume}")
+        return EXIT_INTERRUPTED
+    except WaitTimeoutError as error:
+        out.note(f"a2e-dubbing: {error}. Resume with: {resume}")
+        return EXIT_ERROR
+    if args.download:
+        try:
+            path = download(task.result_url, args.download, out)
         except KeyboardInterrupt:
             out.note(
-                f"stopped waiting; task {task_id} goes on at A2E. "
-                f"Resume with: a2e-dubbing wait {task_id}"
+                f"stopped the download; task {task_id} is {task.current_status} and "
+                f"nothing was saved. Get the file with: {resume}"
             )
             return EXIT_INTERRUPTED
-        except WaitTimeoutError as error:
-            out.note(f"a2e-dubbing: {error}. Resume with: a2e-dubbing wait {task_id}")
+        except A2EError as error:
+            _fail(out, error, hint=f"Retry with: {resume}")
             return EXIT_ERROR
-    if args.download:
-        path = download(task.result_url, args.download, out)
         out.note(f"saved {path}")
     return _show(out, task)
+
+
+def _resume_command(task_id: str, destination: Path | None) -> str:
+    """The command that takes up following `task_id` again, and downloading if asked."""
+    command = ["a2e-dubbing", "wait", task_id]
+    if destination is not None:
+        command += ["--download", str(destination)]
+    return shlex.join(command)
 
 
 @contextlib.contextmanager
@@ -235,9 +300,11 @@ def _progress(out: Output, task_id: str) -> Iterator[Callable[[Any], None]]:
             elapsed = time.monotonic() - started
             return Spinner("dots", f"task {task_id}: {status[0]}  {elapsed:5.0f}s elapsed")
 
-    with Live(_Line(), console=Console(file=out.stderr), refresh_per_second=4, transient=True):
-        yield lambda task: status.__setitem__(0, str(task.current_status))
-    out.note(f"task {task_id}: {status[0]} after {time.monotonic() - started:.0f}s")
+    try:
+        with Live(_Line(), console=Console(file=out.stderr), refresh_per_second=4, transient=True):
+            yield lambda task: status.__setitem__(0, str(task.current_status))
+    finally:
+        out.note(f"task {task_id}: {status[0]} after {time.monotonic() - started:.0f}s")
 
 
 def download(url: str, destination: Path, out: Output) -> Path:
@@ -245,16 +312,19 @@ def download(url: str, destination: Path, out: Output) -> Path:
 
     The bytes go to a hidden `.part` file beside the target, renamed when complete. A
     destination that is not a regular file (a device such as /dev/null, a pipe) is
-    written directly and never replaced.
+    written directly and never replaced. Every failure is an `A2EError` naming what failed.
     """
     import httpx
 
     if not url:
         raise A2EError("the task has no result_url to download")
     target = destination
-    if target.is_dir():
-        target = target / (Path(urlsplit(url).path).name or "result")
-    special = target.exists() and not target.is_file()
+    try:
+        if target.is_dir():
+            target = target / _result_name(url)
+        special = target.exists() and not target.is_file()
+    except OSError as error:
+        raise _save_error(target, error) from error
     partial = target if special else target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         with httpx.stream("GET", url, follow_redirects=True, timeout=60.0) as response:
@@ -273,12 +343,47 @@ def download(url: str, destination: Path, out: Output) -> Path:
                     os.fsync(sink.fileno())
         if not special:
             os.replace(partial, target)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
         raise A2EError(f"download of the result failed: {error}") from error
+    except OSError as error:
+        raise _save_error(target, error) from error
     finally:
         if not special:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
     return target
+
+
+def _result_name(url: str) -> str:
+    """The file name at the end of `url`'s path, or "result"."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return "result"
+    return Path(path).name or "result"
+
+
+def _check_destination(destination: Path | None) -> None:
+    """Raise `A2EError` unless `destination` is None, a folder, or lies in one."""
+    if destination is None or _is_dir(destination) or _is_dir(destination.parent):
+        return
+    raise A2EError(
+        f"cannot save the result to {destination}: {destination.parent} is not an existing folder"
+    )
+
+
+def _save_error(target: Path, error: OSError) -> A2EError:
+    reason = error.strerror or type(error).__name__
+    if not _is_dir(target.parent):
+        reason = f"{target.parent} is not an existing folder"
+    return A2EError(f"cannot save the result to {target}: {reason}")
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -316,14 +421,22 @@ def _tasks(out: Output, tasks: Sequence[Any], title: str) -> int:
     return 0
 
 
+def _paging_or_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`--all` reads every page, so it takes no `--page` or `--size`."""
+    if args.all and (args.page_num is not None or args.page_size is not None):
+        parser.error("argument --all: not allowed with --page or --size")
+
+
 def _list(client: A2E, args: argparse.Namespace, out: Output) -> int:
     if args.all:
         return _tasks(out, list(client.dubbing.iter(page_size=50)), "All tasks")
-    page = client.dubbing.list(page_num=args.page_num, page_size=args.page_size)
+    page_num = 1 if args.page_num is None else args.page_num
+    page_size = DEFAULT_PAGE_SIZE if args.page_size is None else args.page_size
+    page = client.dubbing.list(page_num=page_num, page_size=page_size)
     if out.as_json:
         out.data(page.to_dict())
         return 0
-    title = f"Page {args.page_num} ({len(page.rows)} of {page.count} task(s))"
+    title = f"Page {page_num} ({len(page.rows)} of {page.count} task(s))"
     out.table(_TASK_COLUMNS, [_task_row(t) for t in page.rows], title)
     return 0
 
