@@ -1,10 +1,10 @@
-"""Recording real exchanges in our format, scrubbed of tokens, account ids and signatures."""
+"""Recording real exchanges in our format, scrubbed of tokens, secrets, account ids and signatures."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,36 @@ _SIGNED = re.compile(
 _ACCOUNT_FIELDS = ("user_id",)
 REDACTED = "REDACTED"
 
+# Names (of JSON fields, query parameters, headers) whose values are secrets: compared lower
+# case with everything but letters and digits removed, each word anywhere in the name
+# (`access_token`, `X-Api-Key`, `client_secret`, `Set-Cookie`, `sessionId`, ...).
+_SECRET_WORDS = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "credential",
+    "authorization",
+    "cookie",
+    "session",
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+# A JWT: three dot-separated base64url parts, the first a JSON object (`{"` is `eyJ`).
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# `Bearer <credential>`: a credential has a digit or punctuation ("bearer token" is prose).
+_BEARER = re.compile(r"\b(bearer)\s+(?=[\w.~+/-]*[0-9.~+/-])[\w.~+/-]{8,}=*", re.I)
+# `name=value` in free text (form bodies, error messages, URLs inside prose).
+_PARAMETER = re.compile(r"([\w.-]+)=([^&\s;,\"'()<>\[\]{}]+)")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a field, parameter or header called `name` holds a secret."""
+    folded = _NOT_ALNUM.sub("", name.lower())
+    return folded == "auth" or any(word in folded for word in _SECRET_WORDS)
+
 
 class Scrubber:
     """Replaces secrets and account ids consistently within one recording session."""
@@ -42,6 +72,7 @@ class Scrubber:
         return self._ids[value]
 
     def text(self, value: str) -> str:
+        """A string with the secrets in it replaced: the key, tokens, JWTs, `name=secret`."""
         for secret in self._secrets:
             if secret in value:
                 value = value.replace(secret, REDACTED)
@@ -49,31 +80,73 @@ class Scrubber:
         if _TOKEN.search(value):
             value = _TOKEN.sub(f"sk_{REDACTED}", value)
             self.replaced.add("token")
+        if _JWT.search(value):
+            value = _JWT.sub(REDACTED, value)
+            self.replaced.add("jwt")
+        if _BEARER.search(value):
+            value = _BEARER.sub(rf"\1 {REDACTED}", value)
+            self.replaced.add("bearer credential")
+        value = _PARAMETER.sub(self._parameter, value)
         if value.startswith(("http://", "https://")):
             value = self._url(value)
         return value
+
+    def query(self, name: str, value: str) -> str:
+        """A request's query parameter: redacted whole if its name says it is a secret."""
+        if is_secret_name(name):
+            self.replaced.add(f"query {name}")
+            return REDACTED
+        return self.text(value)
+
+    def headers(self, names: Iterable[str]) -> None:
+        """Headers left out of the recording: note those whose name says they held a secret."""
+        for name in names:
+            if is_secret_name(name):
+                self.replaced.add(f"{name.lower()} header")
+
+    def _parameter(self, match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        if value == REDACTED or not is_secret_name(name):
+            return match.group(0)
+        self.replaced.add(f"parameter {name}")
+        return f"{name}={REDACTED}"
 
     def _url(self, value: str) -> str:
         parts = urlsplit(value)
         if not parts.query:
             return value
         query = parse_qsl(parts.query, keep_blank_values=True)
-        if not any(_SIGNED.match(k) for k, _ in query):
+        if not any(_signed(k) for k, _ in query):
             return value
         self.replaced.add("url signatures")
-        cleaned = [(k, REDACTED if _SIGNED.match(k) else v) for k, v in query]
+        cleaned = [(k, REDACTED if _signed(k) else v) for k, v in query]
         return urlunsplit(parts._replace(query=urlencode(cleaned)))
 
-    def json(self, value: Any, key: str = "") -> Any:
+    def json(self, value: Any, key: str = "", *, secret: str | None = None) -> Any:
+        """A JSON value with the secrets in it replaced; `secret`: inside that secret field.
+
+        A field whose name says it is a secret (`token`, `api_key`, `password`, ...) keeps
+        its shape but every string and number in it becomes REDACTED.
+        """
+        if secret is None and key and is_secret_name(key):
+            secret = key
         if isinstance(value, dict):
-            return {k: self.json(v, k) for k, v in value.items()}
+            return {k: self.json(v, k, secret=secret) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.json(v, key) for v in value]
+            return [self.json(v, key, secret=secret) for v in value]
+        if secret is not None and isinstance(value, str | int | float) and type(value) is not bool:
+            self.replaced.add(f"field {secret}")
+            return REDACTED
         if isinstance(value, str):
             if key in _ACCOUNT_FIELDS and value:
                 return self.account_id(value)
             return self.text(value)
         return value
+
+
+def _signed(name: str) -> bool:
+    """A URL query parameter that signs or authorizes the URL (or is otherwise secret)."""
+    return _SIGNED.match(name) is not None or is_secret_name(name)
 
 
 def to_recording(
@@ -88,8 +161,10 @@ def to_recording(
     sent: dict[str, Any] = {
         "method": request.method,
         "path": request.url.path,
-        "query": {k: scrubber.text(v) for k, v in request.url.params.multi_items()},
+        "query": {k: scrubber.query(k, v) for k, v in request.url.params.multi_items()},
     }
+    scrubber.headers(k for k in request.headers if k.lower() != "content-type")
+    scrubber.headers(k for k in response.headers if k.lower() not in KEPT_HEADERS)
     content_type = request.headers.get("content-type")
     if content_type:
         sent["headers"] = {"content-type": content_type}
@@ -122,7 +197,7 @@ def to_recording(
 def save(recording: dict[str, Any], folder: Path, spec: Spec, stem: str | None = None) -> Path:
     """Write a recording as `<operation>.<stem>.json`, refusing anything that still holds a token."""
     text = json.dumps(recording, indent=2, ensure_ascii=False) + "\n"
-    if _TOKEN.search(text.replace(f"sk_{REDACTED}", "")):
+    if _TOKEN.search(text.replace(f"sk_{REDACTED}", "")) or _JWT.search(text):
         raise ValueError("refusing to save a recording that still contains a token")
     request = recording["request"]
     op = spec.match(request["method"], request["path"])
