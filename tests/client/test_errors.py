@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from email.utils import formatdate
 from typing import Any
 
 import httpx
@@ -78,6 +80,75 @@ def test_retry_after_is_read_from_a_429() -> None:
     raised = _get(httpx.Response(429, headers={"Retry-After": "7"}, json=error(429, "slow down")))
     assert isinstance(raised, RateLimitError)
     assert raised.retry_after == 7.0
+
+
+def test_retry_after_as_an_http_date_is_read_as_seconds_from_now() -> None:
+    now = time.time()
+    headers = {"Retry-After": formatdate(now + 30, usegmt=True)}
+    raised = _get(httpx.Response(429, headers=headers, json=error(429, "slow down")))
+    assert isinstance(raised, RateLimitError)
+    assert raised.retry_after is not None
+    assert 0 < raised.retry_after <= 30.0
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+        ("Wed, 21 Oct 2015 07:28:30 -0000", 30.0),  # no zone given: UTC
+        ("Wed, 21 Oct 2015 09:28:30 +0200", 30.0),
+        ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),  # in the past: no wait
+        ("12", 12.0),
+        ("yesterday", None),
+        ("-3", None),
+        ("inf", None),
+        ("Wed, 21 Oct 99999 07:28:30 GMT", None),
+    ],
+)
+def test_retry_after_forms(value: str, seconds: float | None) -> None:
+    from a2e_dubbing._envelope import retry_after
+
+    now = 1445412480.0  # Wed, 21 Oct 2015 07:28:00 GMT
+    assert retry_after({"retry-after": value}, now=now) == seconds
+
+
+def test_a_body_nested_deeper_than_json_can_read_shows_what_arrived() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    raised = _get(httpx.Response(200, content=deep, headers={"content-type": "application/json"}))
+    assert isinstance(raised, APIResponseValidationError)
+    assert "[[[[" in str(raised)
+    assert raised.body == deep
+
+
+def test_an_error_body_nested_too_deep_is_still_the_status_error() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    raised = _get(httpx.Response(502, content=deep))
+    assert isinstance(raised, InternalServerError)
+    assert "[[[[" in str(raised)
+
+
+def test_a_data_payload_nested_too_deep_for_json_dumps_is_still_shown() -> None:
+    from a2e_dubbing._envelope import invalid_data
+
+    data: list[Any] = []
+    for _ in range(100_000):
+        data = [data]
+    raised = invalid_data(
+        TypeError("expected a JSON object"), data, status=200, method="GET", url="/"
+    )
+    assert isinstance(raised, APIResponseValidationError)
+    assert "[[[" in str(raised)
+
+
+@pytest.mark.anyio
+async def test_async_a_body_nested_too_deep_shows_what_arrived() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(200, content=deep)
+        async with AsyncA2E(api_key=KEY, max_retries=0) as client:
+            with pytest.raises(APIResponseValidationError, match=r"\[\[\[\[") as caught:
+                await client.dubbing.get(TASK_ID)
+    assert caught.value.body == deep
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from email.utils import formatdate
 
 import httpx
 import pytest
@@ -80,6 +82,19 @@ def test_retry_after_is_capped(waits: list[float]) -> None:
         router.get(DETAIL).mock(side_effect=_failing_then_ok(limited))
         A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert waits == [60.0]
+
+
+def test_retry_after_as_an_http_date_is_honoured_and_capped(waits: list[float]) -> None:
+    far = formatdate(time.time() + 86400, usegmt=True)
+    past = formatdate(time.time() - 3600, usegmt=True)
+    answers = [
+        httpx.Response(503, headers={"Retry-After": far}, json=error(503, "later")),
+        httpx.Response(429, headers={"Retry-After": past}, json=error(429, "now")),
+    ]
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=_failing_then_ok(*answers))
+        A2E(api_key=KEY).dubbing.get(TASK_ID)
+    assert waits == [60.0, 0.0]
 
 
 def test_backoff_grows_and_is_jittered(waits: list[float]) -> None:

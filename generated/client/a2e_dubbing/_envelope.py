@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -40,7 +41,7 @@ def read_answer(
     where = _Where(method, url)
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
         if status >= 400:
             raise _error(status, None, _text(content), None, headers, where, content) from None
         raise APIResponseValidationError(
@@ -81,7 +82,12 @@ def invalid_data(
     error: Exception, data: Any, *, status: int, method: str, url: str
 ) -> APIResponseValidationError:
     """The error for a `data` payload the generated model could not read."""
-    shown = json.dumps(data, default=str)[:_SNIPPET] if data is not None else "null"
+    try:
+        shown = json.dumps(data, default=str)[:_SNIPPET]
+    except (ValueError, RecursionError):
+        import reprlib  # only answers too deep for json pay for it
+
+        shown = reprlib.repr(data)
     return APIResponseValidationError(
         f"the answer's `data` does not match the spec ({type(error).__name__}: {error}): {shown}",
         status_code=status,
@@ -91,16 +97,32 @@ def invalid_data(
     )
 
 
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from a `Retry-After` header (seconds form); None when absent or unreadable."""
+def retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds from a `Retry-After` header, in seconds or as an HTTP date (a date in the
+    past is 0); None when absent or unreadable. `now` (epoch seconds) defaults to the clock.
+    """
     value = headers.get("retry-after")
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
+        return _seconds_until(value, now)
+    return seconds if seconds >= 0 and math.isfinite(seconds) else None
+
+
+def _seconds_until(http_date: str, now: float | None) -> float | None:
+    import time
+    from datetime import UTC
+    from email.utils import parsedate_to_datetime  # only date headers pay for it
+
+    try:
+        when = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return seconds if seconds >= 0 else None
+    if when.tzinfo is None:  # "-0000": UTC by RFC 5322
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _error(
