@@ -1,8 +1,9 @@
 """Start dubbing spends credits: one call never starts two tasks.
 
-It is sent again only when the request provably never reached A2E (no connection) or A2E
-refused it (429). After any other failure the client looks for the task the call may have
-created (same name, source and target, just created) and returns it.
+It is sent again without a look-up only when the request provably never reached A2E (no
+connection). After any other retryable failure (429, 408, 5xx, a timeout, a dropped
+connection) the client first looks for the task the call may have created (same name,
+source and target, just created), returns it when found, and sends again only when not.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ START = "/api/v1/userDubbing/startDubbing"
 PROCESSING = "/api/v1/userDubbing/processingRecord"
 RECORDS = "/api/v1/userDubbing/allRecords"
 SOURCE = "https://example.com/interview.mp3"
+RETRY_AFTER = {"Retry-After": "1"}
 
 
 @pytest.fixture(autouse=True)
@@ -95,16 +97,15 @@ class FakeA2E:
         outcome = self.outcomes.pop(0) if self.outcomes else "ok"
         if outcome == "refused":
             raise httpx.ConnectError("[Errno 111] Connection refused")
-        if outcome == "429":
-            return httpx.Response(429, headers={"Retry-After": "1"}, json=error(429, "slow"))
-        if outcome == "503-before":
-            return httpx.Response(503, json=error(503, "unavailable"))
+        status, _, when = outcome.partition("-")
+        if when == "before":  # refused before anything was created
+            return httpx.Response(int(status), headers=RETRY_AFTER, json=error(int(status), "no"))
         record = _created(request)
         self.created.append(record)
         if outcome == "ok":
             return httpx.Response(200, json=ok(record))
-        if outcome == "503-after":
-            return httpx.Response(503, json=error(503, "gateway lost the answer"))
+        if when == "after":  # created, but the answer says otherwise (a gateway, a proxy)
+            return httpx.Response(int(status), headers=RETRY_AFTER, json=error(int(status), "lost"))
         if outcome == "dropped":
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
         if outcome == "timeout":
@@ -176,12 +177,26 @@ def test_a_request_that_never_reached_a2e_is_sent_again_without_looking() -> Non
     assert len(a2e.created) == 1
 
 
-def test_a_429_is_sent_again_without_looking() -> None:
+@pytest.mark.parametrize("refusal", ["429-before", "408-before", "502-before"])
+def test_a_refusal_that_created_nothing_is_sent_again_after_looking(refusal: str) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        a2e = FakeA2E(router, "429", "ok")
-        _start(A2E(api_key=KEY))
+        a2e = FakeA2E(router, refusal, "ok")
+        got = _start(A2E(api_key=KEY))
     assert a2e.start.call_count == 2
-    assert not a2e.processing.called
+    assert a2e.processing.call_count == 1
+    assert a2e.records.call_count == 1
+    assert len(a2e.created) == 1
+    assert got.id == a2e.created[0]["_id"]
+
+
+@pytest.mark.parametrize("lost", ["429-after", "408-after"])
+def test_a_task_created_before_a_429_or_408_is_found_not_started_again(lost: str) -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, lost)
+        got = _start(A2E(api_key=KEY), name="my interview")
+    assert a2e.start.call_count == 1
+    assert len(a2e.created) == 1
+    assert got.id == a2e.created[0]["_id"]
 
 
 def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
@@ -247,6 +262,17 @@ async def test_async_start_keeps_the_same_rule(lost: str) -> None:
 
 
 @pytest.mark.anyio
+async def test_async_start_looks_for_the_task_after_a_429() -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "429-after")
+        async with AsyncA2E(api_key=KEY) as client:
+            got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
+    assert a2e.start.call_count == 1
+    assert a2e.processing.call_count == 1
+    assert got.id == a2e.created[0]["_id"]
+
+
+@pytest.mark.anyio
 async def test_async_start_resends_what_never_arrived() -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         a2e = FakeA2E(router, "refused", "503-before", "ok")
@@ -258,7 +284,7 @@ async def test_async_start_resends_what_never_arrived() -> None:
 
 def test_a_lost_answer_is_still_looked_for_after_a_429_in_between() -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        a2e = FakeA2E(router, "dropped", "429", "ok")
+        a2e = FakeA2E(router, "dropped", "429-before", "ok")
         a2e.hidden_lookups = 2  # the first look (processing, records) misses the new task
         got = _start(A2E(api_key=KEY, max_retries=3))
     assert a2e.start.call_count == 2  # dropped, then refused with 429; then it was found

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from typing import Any
+
 import httpx
 import pytest
 import respx
 from a2e_dubbing import (
     A2E,
+    APITimeoutError,
     AsyncA2E,
     DubbingStatus,
     DubbingTask,
+    InternalServerError,
+    NotFoundError,
     TaskFailedError,
     WaitTimeoutError,
+    _retry,
 )
 from a2e_dubbing._tasks import PageCursor, Polling
 
-from ._records import BASE_URL, KEY, ok, task
+from ._records import BASE_URL, KEY, error, ok, task
 
 DETAIL = "/api/v1/userDubbing/detail"
 RECORDS = "/api/v1/userDubbing/allRecords"
@@ -99,6 +107,137 @@ def test_polling_intervals_grow_to_a_cap_and_end_at_the_deadline() -> None:
     assert sum(delays) == pytest.approx(60.0)
 
 
+class SlowA2E:
+    """A2E that answers no poll in time: each request times out after its own read timeout."""
+
+    def __init__(self) -> None:
+        self.timeouts: list[dict[str, float | None]] = []
+
+    def _read_timeout(self, request: httpx.Request) -> float:
+        self.timeouts.append(dict(request.extensions["timeout"]))
+        read = request.extensions["timeout"]["read"]
+        return min(read, 0.5) if read is not None else 0.5  # never more: the test must end
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(self._read_timeout(request))
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    async def answer_async(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(self._read_timeout(request))
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    def check(self, caught: pytest.ExceptionInfo[WaitTimeoutError], timeout: float) -> None:
+        assert isinstance(caught.value.__cause__, APITimeoutError)
+        assert caught.value.task is None  # no poll answered
+        assert TASK_ID in str(caught.value)
+        assert len(self.timeouts) == 1  # the deadline left no time for a retry
+        parts = self.timeouts[0]
+        assert all(v is not None and 0 < v <= timeout for v in parts.values()), parts
+
+
+def test_wait_cuts_each_polls_timeout_to_the_time_left() -> None:
+    slow = SlowA2E()
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=slow.answer)
+        with pytest.raises(WaitTimeoutError) as caught:
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=0.2)
+    slow.check(caught, 0.2)
+
+
+@pytest.mark.anyio
+async def test_async_wait_cuts_each_polls_timeout_to_the_time_left() -> None:
+    slow = SlowA2E()
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=slow.answer_async)
+        async with AsyncA2E(api_key=KEY) as client:
+            with pytest.raises(WaitTimeoutError) as caught:
+                await client.dubbing.wait(TASK_ID, timeout=0.2)
+    slow.check(caught, 0.2)
+
+
+@pytest.fixture
+def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between attempts, recorded instead of slept."""
+    recorded: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(_retry, "_sleep", recorded.append)
+    monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
+    return recorded
+
+
+def test_wait_starts_no_retry_that_would_end_after_its_timeout(retry_waits: list[float]) -> None:
+    busy = httpx.Response(503, headers={"Retry-After": "30"}, json=error(503, "busy"))
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get(DETAIL).mock(side_effect=[busy, busy])
+        with pytest.raises(WaitTimeoutError) as caught:
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=5.0)
+    assert isinstance(caught.value.__cause__, InternalServerError)
+    assert route.call_count == 1
+    assert retry_waits == []
+
+
+def test_wait_still_retries_when_the_retry_fits(retry_waits: list[float]) -> None:
+    busy = httpx.Response(503, headers={"Retry-After": "0"}, json=error(503, "busy"))
+    done = httpx.Response(200, json=ok(task(current_status="completed")))
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get(DETAIL).mock(side_effect=[busy, done])
+        got = A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=60.0)
+    assert got.current_status == "completed"
+    assert route.call_count == 2
+    assert retry_waits == [0.0]
+    read = route.calls.last.request.extensions["timeout"]["read"]
+    assert read <= 60.0
+
+
+def test_a_poll_error_before_the_deadline_is_not_a_wait_timeout() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).respond(404, json=error(404, "no dubbing task with this _id"))
+        with pytest.raises(NotFoundError):
+            A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=60.0)
+
+
+def test_requests_outside_wait_keep_the_configured_timeout() -> None:
+    client = A2E(api_key=KEY)
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get(DETAIL).respond(json=ok(task(current_status="completed")))
+        client.dubbing.wait(TASK_ID, timeout=5.0)
+        client.dubbing.get(TASK_ID)
+    first, second = (call.request.extensions["timeout"] for call in route.calls)
+    assert 0 < first["read"] <= 5.0
+    assert second["read"] == 60.0
+
+
+@pytest.mark.anyio
+async def test_async_wait_raises_task_failed() -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(
+            side_effect=_answers("processing", "failed", faild_message="no speech found")
+        )
+        async with AsyncA2E(api_key=KEY) as client:
+            with pytest.raises(TaskFailedError, match="no speech found") as caught:
+                await client.dubbing.wait(TASK_ID, poll_interval=0.001)
+    assert caught.value.task.id == TASK_ID
+    assert caught.value.task.current_status == "failed"
+
+
+@pytest.mark.anyio
+async def test_async_wait_awaits_an_async_on_update() -> None:
+    seen: list[str] = []
+
+    async def on_update(record: Any) -> None:
+        await asyncio.sleep(0)
+        seen.append(str(record.current_status))
+
+    with respx.mock(base_url=BASE_URL) as router:
+        router.get(DETAIL).mock(side_effect=_answers("sent", "processing", "completed"))
+        async with AsyncA2E(api_key=KEY) as client:
+            await client.dubbing.wait(TASK_ID, poll_interval=0.001, on_update=on_update)
+    assert seen == ["sent", "processing", "completed"]
+
+
 @pytest.mark.anyio
 async def test_async_wait_completes() -> None:
     seen: list[str] = []
@@ -151,13 +290,39 @@ def test_iter_stops_when_a2e_keeps_answering_the_same_page() -> None:
     assert len(rows) == 6  # three full pages reach the count; it never loops forever
 
 
-def test_page_cursor_stops_on_a_short_page() -> None:
+def _page(rows: int, count: int) -> Any:
+    return type("P", (), {"rows": [1] * rows, "count": count})()
+
+
+def test_page_cursor_goes_on_after_a_short_page_while_count_says_more() -> None:
     cursor = PageCursor(10)
     assert cursor.next_page() == 1
-    cursor.record(type("P", (), {"rows": [1] * 10, "count": 100})())
+    cursor.record(_page(10, 100))
     assert cursor.next_page() == 2
-    cursor.record(type("P", (), {"rows": [1] * 3, "count": 100})())
+    cursor.record(_page(3, 100))
+    assert cursor.next_page() == 3
+    cursor.record(_page(0, 100))
     assert cursor.next_page() is None
+
+
+def test_page_cursor_stops_once_count_rows_were_seen() -> None:
+    cursor = PageCursor(10)
+    cursor.record(_page(4, 7))
+    assert cursor.next_page() == 2
+    cursor.record(_page(3, 7))
+    assert cursor.next_page() is None
+
+
+def test_iter_reads_past_a_short_page_when_count_says_more() -> None:
+    rows = _paged(5)
+    pages = [rows[:2], rows[2:3], rows[3:]]  # A2E cut page 2 short
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.get(RECORDS).mock(
+            side_effect=[httpx.Response(200, json=ok({"rows": p, "count": 5})) for p in pages]
+        )
+        names = [t.name for t in A2E(api_key=KEY).dubbing.iter(page_size=2)]
+    assert names == [f"task {i}" for i in range(5)]
+    assert route.call_count == 3
 
 
 @pytest.mark.anyio

@@ -53,6 +53,14 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         limits of `name` and `num_speakers` (our choice), and the error codes. The recorded
         answer reports `source_lang: "auto"` although the request said `zh`.
 
+        Client retries: this call is sent again without a look-up only when the request
+        provably never reached A2E (no connection could be made). After any other retryable
+        failure (429, 408, 5xx, a timeout, a dropped connection) the client first looks for
+        the task this call may have created (same `name`, `source_url`, `target_lang`,
+        created in the last few minutes) and returns it when found; it sends again only when
+        none is there.
+        Without `name`, a unique one is sent so that the task can be found.
+
         """
         from .api.dubbing import start_dubbing as _op
         from .models import DubbingTask, StartDubbingRequest
@@ -215,6 +223,14 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         required (third-party clients send `source_url` and `target_lang` at least), the
         limits of `name` and `num_speakers` (our choice), and the error codes. The recorded
         answer reports `source_lang: "auto"` although the request said `zh`.
+
+        Client retries: this call is sent again without a look-up only when the request
+        provably never reached A2E (no connection could be made). After any other retryable
+        failure (429, 408, 5xx, a timeout, a dropped connection) the client first looks for
+        the task this call may have created (same `name`, `source_url`, `target_lang`,
+        created in the last few minutes) and returns it when found; it sends again only when
+        none is there.
+        Without `name`, a unique one is sent so that the task can be found.
 
         """
         from .api.dubbing import start_dubbing as _op

@@ -10,6 +10,7 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
+from . import _deadline
 from ._envelope import invalid_data, read_answer
 from ._errors import A2EError, APIConnectionError, APITimeoutError
 from ._meta import DEFAULT_BASE_URL, VERSION
@@ -28,7 +29,7 @@ MISSING_KEY = (
     "no A2E API key: pass api_key=... or set A2E_API_KEY. Make a key in A2E's web UI "
     "under Account > API Token (it starts with sk_)."
 )
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
 logger = logging.getLogger("a2e_dubbing")
 
 
@@ -84,6 +85,19 @@ class _BaseClient:
         if "json" in kwargs:
             options["json"] = kwargs["json"]
         return str(kwargs["method"]).upper(), self.base_url + str(kwargs["url"]), options
+
+    def _limited(
+        self, options: dict[str, Any], deadline: _deadline.Deadline | None, method: str, url: str
+    ) -> dict[str, Any]:
+        """`options` with the timeout cut to the time `deadline` leaves (see `_deadline`)."""
+        if deadline is None:
+            return options
+        timeout = deadline.timeout(self.timeout)
+        if timeout is None:
+            raise APITimeoutError(
+                "no time left before the deadline", method=method, url=url, sent=False
+            )
+        return {**options, "timeout": timeout}
 
 
 def connection_error(exc: httpx.RequestError, method: str, url: str) -> APIConnectionError:
@@ -155,10 +169,12 @@ class SyncAPIClient(_BaseClient):
         gone_is_done: bool = False,
     ) -> T:
         method, url, options = self._prepare(kwargs)
+        deadline = _deadline.current()
 
         def send() -> T:
             try:
-                response = self._http.request(method, url, **options)
+                limited = self._limited(options, deadline, method, url)
+                response = self._http.request(method, url, **limited)
             except httpx.RequestError as exc:
                 raise connection_error(exc, method, url) from exc
             logger.debug("%s %s -> %d", method, url, response.status_code)
@@ -175,7 +191,13 @@ class SyncAPIClient(_BaseClient):
                 raise
             gone = (lambda: parse(None)) if gone_is_done else None
             return retry_sync(
-                send, error, self._policy, idempotent=idempotent, recover=recover, gone=gone
+                send,
+                error,
+                self._policy,
+                idempotent=idempotent,
+                recover=recover,
+                gone=gone,
+                deadline=deadline,
             )
 
 
@@ -228,10 +250,12 @@ class AsyncAPIClient(_BaseClient):
         gone_is_done: bool = False,
     ) -> T:
         method, url, options = self._prepare(kwargs)
+        deadline = _deadline.current()
 
         async def send() -> T:
             try:
-                response = await self._http.request(method, url, **options)
+                limited = self._limited(options, deadline, method, url)
+                response = await self._http.request(method, url, **limited)
             except httpx.RequestError as exc:
                 raise connection_error(exc, method, url) from exc
             logger.debug("%s %s -> %d", method, url, response.status_code)
@@ -248,5 +272,11 @@ class AsyncAPIClient(_BaseClient):
                 raise
             gone = (lambda: parse(None)) if gone_is_done else None
             return await retry_async(
-                send, error, self._policy, idempotent=idempotent, recover=recover, gone=gone
+                send,
+                error,
+                self._policy,
+                idempotent=idempotent,
+                recover=recover,
+                gone=gone,
+                deadline=deadline,
             )

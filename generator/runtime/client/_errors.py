@@ -103,14 +103,16 @@ class TaskFailedError(A2EError):
 
 
 class WaitTimeoutError(A2EError, TimeoutError):
-    """`wait` gave up before the task finished; `task` is the last record seen."""
+    """`wait` gave up before the task finished; `task` is the last record seen (None when
+    no poll answered in time)."""
 
-    def __init__(self, task: Any, timeout: float) -> None:
-        status = getattr(task, "current_status", "?")
-        super().__init__(
-            f"dubbing task {getattr(task, 'id', '?')} is still {status} after {timeout:g}s; "
-            "the task goes on: wait again to follow it"
-        )
+    def __init__(self, task: Any, timeout: float, *, task_id: str | None = None) -> None:
+        shown = getattr(task, "id", None) or task_id or "?"
+        if task is None:
+            state = f"gave no answer within {timeout:g}s"
+        else:
+            state = f"is still {getattr(task, 'current_status', '?')} after {timeout:g}s"
+        super().__init__(f"dubbing task {shown} {state}; the task goes on: wait again to follow it")
         self.task = task
         self.timeout = timeout
 

@@ -1,9 +1,10 @@
 """When to retry and how long to wait; the waiting itself is tenacity's.
 
-The rule for an operation that spends credits (start dubbing): it is sent again only when
-the request provably never reached A2E (no connection could be made) or A2E refused it
-with 429. After any other failure the answer may be lost while the task exists, so the
-client first looks for the task (`recover`) and sends again only when it is not there.
+The rule for an operation that spends credits (start dubbing): it is sent again without a
+look-up only when the request provably never reached A2E (no connection could be made).
+After any other retryable failure (429, 408, 5xx, a timeout, a dropped connection) the
+call may have been carried out although no success answer came, so the client first looks
+for its record (`recover`), returns it when found, and sends again only when it is not there.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import A2EError, APIConnectionError, APIError, NotFoundError, RateLimitError
+from ._errors import A2EError, APIConnectionError, APIError, NotFoundError
 
 if TYPE_CHECKING:
     import tenacity
+
+    from ._deadline import Deadline
 
 T = TypeVar("T")
 logger = logging.getLogger("a2e_dubbing")
@@ -37,11 +40,7 @@ class RetryPolicy:
         """Whether `error` may be retried for an operation of this kind."""
         if isinstance(error, APIConnectionError):
             return idempotent or not error.sent or can_recover
-        if isinstance(error, RateLimitError):
-            return True
-        if isinstance(error, APIError) and (
-            error.status_code in _RETRY_STATUSES or error.status_code >= 500
-        ):
+        if _retryable_status(error):
             return idempotent or can_recover
         return False
 
@@ -66,15 +65,21 @@ class RetryPolicy:
         return _RetryAfterOrBackoff()
 
 
-def answer_may_be_lost(error: BaseException) -> bool:
-    """True when the request may have been carried out although no success answer came."""
-    if isinstance(error, APIConnectionError):
-        return error.sent
-    if isinstance(error, RateLimitError):
-        return False
+def _retryable_status(error: BaseException) -> bool:
     return isinstance(error, APIError) and (
         error.status_code in _RETRY_STATUSES or error.status_code >= 500
     )
+
+
+def answer_may_be_lost(error: BaseException) -> bool:
+    """True when the request may have been carried out although no success answer came.
+
+    Only a request that provably never reached the server is known to have done nothing;
+    even a 429 may come from a proxy or gateway after A2E accepted the call.
+    """
+    if isinstance(error, APIConnectionError):
+        return error.sent
+    return _retryable_status(error)
 
 
 def _log_retry(retry_state: tenacity.RetryCallState) -> None:
@@ -84,14 +89,24 @@ def _log_retry(retry_state: tenacity.RetryCallState) -> None:
     logger.info("retrying in %.2fs after attempt %d: %s", delay, retry_state.attempt_number, error)
 
 
-def _retrying_kwargs(policy: RetryPolicy, idempotent: bool, can_recover: bool) -> dict[str, Any]:
+def _retrying_kwargs(
+    policy: RetryPolicy, idempotent: bool, can_recover: bool, deadline: Deadline | None
+) -> dict[str, Any]:
     import tenacity
+
+    attempts = tenacity.stop_after_attempt(policy.max_retries + 1)
+
+    def stop(retry_state: tenacity.RetryCallState) -> bool:
+        if attempts(retry_state):
+            return True
+        # Asked only when attempts remain, so that `deadline.reached` names the real cause.
+        return deadline is not None and not deadline.allows(retry_state.upcoming_sleep)
 
     return {
         "retry": tenacity.retry_if_exception(
             lambda e: policy.should_retry(e, idempotent=idempotent, can_recover=can_recover)
         ),
-        "stop": tenacity.stop_after_attempt(policy.max_retries + 1),
+        "stop": stop,
         "wait": policy.wait(),
         "before_sleep": _log_retry,
         "reraise": True,
@@ -116,12 +131,14 @@ def retry_sync(
     idempotent: bool,
     recover: Callable[[], T | None] | None = None,
     gone: Callable[[], T] | None = None,
+    deadline: Deadline | None = None,
 ) -> T:
     """Go on after `first_error` (attempt 1, already made) until success or the policy stops.
 
     `recover` looks for the effect of a call whose answer was lost (see the module doc).
     `gone` is the result of a delete whose earlier attempt may have succeeded: a 404 on a
-    retry then means the record is already gone, not that the call failed.
+    retry then means the record is already gone, not that the call failed. No retry starts
+    that could not begin before `deadline`.
     """
     import tenacity
 
@@ -147,7 +164,8 @@ def retry_sync(
             raise
 
     retrying = tenacity.Retrying(
-        sleep=lambda s: _sleep(s), **_retrying_kwargs(policy, idempotent, recover is not None)
+        sleep=lambda s: _sleep(s),
+        **_retrying_kwargs(policy, idempotent, recover is not None, deadline),
     )
     try:
         return retrying(attempt)
@@ -167,6 +185,7 @@ async def retry_async(
     idempotent: bool,
     recover: Callable[[], Awaitable[T | None]] | None = None,
     gone: Callable[[], T] | None = None,
+    deadline: Deadline | None = None,
 ) -> T:
     """The async twin of `retry_sync`."""
     import tenacity
@@ -193,7 +212,8 @@ async def retry_async(
             raise
 
     retrying = tenacity.AsyncRetrying(
-        sleep=lambda s: _async_sleep(s), **_retrying_kwargs(policy, idempotent, recover is not None)
+        sleep=lambda s: _async_sleep(s),
+        **_retrying_kwargs(policy, idempotent, recover is not None, deadline),
     )
     try:
         return await retrying(attempt)

@@ -9,7 +9,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ._errors import TaskFailedError, WaitTimeoutError
+from ._deadline import Deadline
+from ._errors import A2EError, TaskFailedError, WaitTimeoutError
 from ._resource import AsyncResource, SyncResource
 
 COMPLETED = "completed"
@@ -44,7 +45,10 @@ TaskT = TypeVar("TaskT", bound=Task)
 
 
 class Polling:
-    """The schedule and the verdicts of `wait`: growing intervals, an overall deadline."""
+    """The schedule and the verdicts of `wait`: growing intervals, an overall deadline.
+
+    `deadline` also limits each poll's request (its timeout and its retries).
+    """
 
     def __init__(
         self,
@@ -56,15 +60,16 @@ class Polling:
     ) -> None:
         if timeout <= 0 or interval <= 0:
             raise ValueError("timeout and poll_interval must be positive")
-        self._clock = clock
         self._timeout = timeout
-        self._deadline = clock() + timeout
+        self.deadline = Deadline(clock() + timeout, clock)
         self._interval = interval
         self._max_interval = max(max_interval, interval)
         self._status: str | None = None
+        self._last: Task | None = None
 
     def changed(self, task: Task) -> bool:
         """True the first time and whenever the status word differs from the last one."""
+        self._last = task
         status = str(task.current_status)
         changed, self._status = status != self._status, status
         return changed
@@ -78,12 +83,18 @@ class Polling:
 
     def next_delay(self, task: Task) -> float:
         """Seconds until the next poll; raises `WaitTimeoutError` past the deadline."""
-        remaining = self._deadline - self._clock()
+        remaining = self.deadline.remaining()
         if remaining <= 0:
             raise WaitTimeoutError(task, self._timeout)
         delay = min(self._interval, remaining)
         self._interval = min(self._interval * 1.5, self._max_interval)
         return delay
+
+    def poll_failed(self, error: A2EError, task_id: str) -> WaitTimeoutError | None:
+        """The error `wait` raises when a poll ended because the deadline came; else None."""
+        if not self.deadline.ended(error):
+            return None
+        return WaitTimeoutError(self._last, self._timeout, task_id=task_id)
 
 
 class PageCursor:
@@ -100,9 +111,11 @@ class PageCursor:
         return self._next
 
     def record(self, page: Page) -> None:
+        """Done after an empty page or once `count` rows were seen; a short page alone is
+        not the end while `count` says more rows exist."""
         rows = len(page.rows)
         self._seen += rows
-        done = rows == 0 or rows < self.page_size or self._seen >= page.count
+        done = rows == 0 or self._seen >= page.count
         self._next = None if done or self._next is None else self._next + 1
 
 
@@ -144,11 +157,18 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
 
         The interval grows from `poll_interval` to `max_poll_interval`. `on_update` is
         called with the record whenever its status changes. Raises `TaskFailedError` when
-        the task fails and `WaitTimeoutError` after `timeout` seconds (the task goes on).
+        the task fails and `WaitTimeoutError` after `timeout` seconds (the task goes on);
+        `timeout` also bounds each poll's request and its retries.
         """
         polling = Polling(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
         while True:
-            task = self.get(task_id)
+            try:
+                with polling.deadline.applied():
+                    task = self.get(task_id)
+            except A2EError as error:
+                if (timed_out := polling.poll_failed(error, task_id)) is None:
+                    raise
+                raise timed_out from error
             if polling.changed(task) and on_update is not None:
                 on_update(task)
             if polling.finished(task):
@@ -196,14 +216,27 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
         max_poll_interval: float = 30.0,
         on_update: Callable[[TaskT], object] | None = None,
     ) -> TaskT:
-        """Poll the task until it is `completed` and return it (see `A2E.dubbing.wait`)."""
+        """Poll the task until it is `completed` and return it (see `A2E.dubbing.wait`).
+
+        `on_update` may be a plain function or a coroutine function: when it returns an
+        awaitable, that is awaited before polling goes on.
+        """
         import asyncio
+        import inspect
 
         polling = Polling(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
         while True:
-            task = await self.get(task_id)
+            try:
+                with polling.deadline.applied():
+                    task = await self.get(task_id)
+            except A2EError as error:
+                if (timed_out := polling.poll_failed(error, task_id)) is None:
+                    raise
+                raise timed_out from error
             if polling.changed(task) and on_update is not None:
-                on_update(task)
+                update = on_update(task)
+                if inspect.isawaitable(update):
+                    await update
             if polling.finished(task):
                 return task
             await asyncio.sleep(polling.next_delay(task))
