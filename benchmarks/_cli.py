@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
-import shutil
 import signal
 import sys
 import time
@@ -16,16 +16,18 @@ from types import FrameType
 from typing import Any
 
 from benchmarks import (
+    _autocannon,
     _chart,
     _client_overhead,
     _generation,
     _imports,
+    _load,
     _machine,
     _markdown,
+    _profile,
     _scale,
     _servers,
     _throughput,
-    _wrk,
 )
 from benchmarks._paths import RESULTS_JSON, RESULTS_MD, RESULTS_PNG, ROOT
 from benchmarks._procs import BenchError, run
@@ -41,15 +43,24 @@ MEASURES: dict[str, Callable[[Settings], Section]] = {
 }
 
 
+PROFILERS: dict[str, _profile.Profiler] = {
+    "Client overhead": _profile.client,
+    "Import time": _profile.imports,
+    "Mock throughput": _throughput.profile,
+    "Generation": _profile.generation,
+    "Scale": _scale.profile,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that every server is stopped
     settings = Settings.short() if args.quick else Settings.full()
     chosen = args.only or list(MEASURES)
     try:
-        _wrk.wrk_path()
+        _load.choose(args.load_tool)
         if "mock" in chosen:
-            _servers.ensure_prism()
+            _servers.ensure_node_tools()
     except BenchError as error:
         print(f"benchmarks: {error}", file=sys.stderr)
         return 2
@@ -60,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         _measure(name, MEASURES[name], settings, i, len(chosen)) for i, name in enumerate(chosen, 1)
     ]
     load_end = _machine.load_average()
+    if not args.no_profile:
+        _profile.profile_misses(sections, settings, PROFILERS)
     run_info = {
         "started": started.strftime("%Y-%m-%d %H:%M UTC"),
         "quick": settings.quick,
@@ -67,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         "measures": chosen,
         "settings": asdict(settings),
         "machine": asdict(_machine.describe()),
+        "load_tool": _load.describe(),
         "tools": _tools(),
         "load_average": {
             "start": None if load_start is None else round(load_start[0], 2),
@@ -96,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=list(MEASURES),
         help="run only this measure (repeatable); the results files then hold only these",
+    )
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="do not profile our side of a section whose target was missed (pyinstrument)",
+    )
+    parser.add_argument(
+        "--load-tool",
+        choices=_load.CHOICES,
+        default="auto",
+        help="the HTTP load tool of both sides: wrk if installed, else autocannon (pinned, npm)",
     )
     return parser
 
@@ -131,10 +156,9 @@ def _measure(
 
 
 def _tools() -> str:
-    tools = [" ".join(_wrk.version().split()[:2]), f"Prism {_servers.prism_version()}"]
-    node = shutil.which("node")
-    if node is not None:
-        tools.append("Node.js " + run([node, "--version"], check=False).strip())
+    tools = [_load.describe(), f"Prism {_servers.prism_version()}"]
+    with contextlib.suppress(BenchError):
+        tools.append("Node.js " + run([_autocannon.node(), "--version"], check=False).strip())
     return ", ".join(tools)
 
 

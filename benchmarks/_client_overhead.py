@@ -20,7 +20,7 @@ import httpx
 from a2e_dubbing import A2E, AsyncA2E
 from a2e_dubbing import __version__ as client_version
 
-from benchmarks import _bareclient, _wrk
+from benchmarks import _bareclient, _load
 from benchmarks._fastserver import TASK_ID, event_loop_name
 from benchmarks._paths import ROOT
 from benchmarks._procs import BenchError, serving
@@ -45,7 +45,7 @@ def measure(settings: Settings) -> Section:
     bare_client, bare_op = _bareclient.load()
     argv = [sys.executable, "-m", "benchmarks._fastserver"]
     with serving("fastserver", argv, cwd=ROOT) as server:
-        alone = _wrk.load(server.url + PATH, threads=1, connections=1, seconds=2)
+        alone = _load.load(server.url + PATH, threads=1, connections=1, seconds=2)
         sync = _measure_sync(server.url, bare_client, bare_op, settings)
         asynchronous = asyncio.run(_measure_async(server.url, bare_client, bare_op, settings))
     for mode, samples in (("sync", sync), ("async", asynchronous)):
@@ -76,7 +76,7 @@ def measure(settings: Settings) -> Section:
             ),
             notes=(
                 f"Server: `benchmarks/_fastserver.py` ({event_loop_name()}), a fixed "
-                f"{len(_fixed_body())}-byte task envelope; alone it answers wrk on one "
+                f"{len(_fixed_body())}-byte task envelope; alone it answers {_load.name()} on one "
                 f"connection in p50 {alone.p50_ms * 1000:.0f} µs "
                 f"({alone.requests_per_second:,.0f} req/s), so the times above are the clients'.",
                 f"Rounds: {settings.client_rounds} × {settings.client_batch} calls per side, sides "

@@ -23,6 +23,7 @@ def render(run: dict[str, Any], sections: Sequence[Section]) -> str:
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['system']}",
         f"- Python: {machine['python']}; "
         + ", ".join(f"{name} {ver}" for name, ver in machine["packages"].items()),
+        f"- Load tool (both sides of every HTTP measure): {run.get('load_tool', '?')}",
         f"- Tools: {run['tools']}",
         f"- Load average (1 min) at start / end: {load.get('start', '?')} / "
         f"{load.get('end', '?')} — other work on the machine widens the spread.",
@@ -65,12 +66,36 @@ def render(run: dict[str, Any], sections: Sequence[Section]) -> str:
     if failed:
         lines += ["", "## Not measured", ""]
         lines += [f"- **{s.name}**: {s.error}" for s in failed]
+    profiled = [s for s in sections if s.profile is not None or s.profile_error is not None]
+    if profiled:
+        lines += ["", "## Profiles of missed targets (ours, pyinstrument)", ""]
+        for section in profiled:
+            lines += _profile(section)
     lines += ["", "## Details", ""]
     for section in sections:
         for table in section.tables:
             lines += _table(table)
     lines += ["![results](results.png)", ""]
     return "\n".join(lines)
+
+
+def _profile(section: Section) -> list[str]:
+    if section.profile is None:
+        return [f"- **{section.name}**: not profiled: {section.profile_error}", ""]
+    profile = section.profile
+    lines = [
+        f"### {section.name}: {profile.what}",
+        "",
+        f"Top frames by self time of {profile.total_seconds:.2f} s sampled:",
+        "",
+        "| self time | share | function | where |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {h.self_seconds * 1000:.1f} ms | {h.share:.1%} | `{h.function}` | `{h.where}` |"
+        for h in profile.top
+    ]
+    return [*lines, ""]
 
 
 def _row(c: Comparison) -> str:

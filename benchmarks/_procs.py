@@ -27,8 +27,11 @@ class BenchError(Exception):
 
 
 def tool_env() -> dict[str, str]:
-    """The environment of child processes: this interpreter's scripts (ruff, ...) first."""
-    env = dict(os.environ)
+    """The environment of child processes: this interpreter's scripts (ruff, ...) first,
+    then the pinned Node.js from pip (Prism's `#!/usr/bin/env node`), no npm notices."""
+    from contract_tests._node import node_env
+
+    env = node_env()
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

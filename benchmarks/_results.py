@@ -53,6 +53,26 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class LoadResult:
+    """One run of the load tool: throughput, latency percentiles (ms) and what went wrong."""
+
+    requests: int
+    seconds: float
+    requests_per_second: float
+    latency_ms: dict[str, float]  # "50", "75", "90", "99" -> ms
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def p50_ms(self) -> float:
+        return self.latency_ms["50"]
+
+    @property
+    def p99_ms(self) -> float:
+        return self.latency_ms["99"]
+
+
+@dataclass(frozen=True)
 class Table:
     """Context for a section: absolute numbers, how the sides were run."""
 
@@ -93,6 +113,8 @@ class Section:
     details: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    profile: Any = None  # a _profile.Profile of our side when a target was missed
+    profile_error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,4 +125,6 @@ class Section:
             "tables": [asdict(t) for t in self.tables],
             "scale": [asdict(p) for p in self.scale],
             "details": self.details,
+            "profile": None if self.profile is None else asdict(self.profile),
+            "profile_error": self.profile_error,
         }

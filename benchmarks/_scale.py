@@ -1,7 +1,7 @@
 """5. The mock at scale: latency and database size with 10k and 100k stored tasks.
 
-The database is filled through the HTTP server itself (wrk POSTing startDubbing), every
-measured request goes through it too (wrk, one connection: latency of a lone caller).
+The database is filled through the HTTP server itself (the load tool POSTing startDubbing),
+every measured request goes through it too (one connection: latency of a lone caller).
 Tasks complete by themselves after PROCESSING_SECONDS; before measuring, the run waits
 until they have, then starts a few fresh ones so that processingRecord has rows.
 """
@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import math
+import shutil
 import sqlite3
-import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import _api, _wrk
-from benchmarks._paths import WRK_SCRIPTS
+from benchmarks import _api, _load, _profile
+from benchmarks._paths import WORK
 from benchmarks._procs import BenchError
-from benchmarks._results import Comparison, ScalePoint, Section, Table
-from benchmarks._servers import our_mock
+from benchmarks._results import Comparison, LoadResult, ScalePoint, Section, Table
+from benchmarks._servers import mock_argv, our_mock
 from benchmarks._settings import Settings
 
 GROUP = "Mock at scale"
@@ -33,42 +34,60 @@ DETAIL, FIRST_PAGE, MIDDLE_PAGE, DEEP_PAGE, PROCESSING = (
     "GET allRecords last page",
     "GET processingRecord",
 )
+_KINDS = (DETAIL, FIRST_PAGE, MIDDLE_PAGE, DEEP_PAGE, PROCESSING)
+SCALE_DIR = WORK / "scale"
+SCALE_DB = SCALE_DIR / "scale.sqlite3"
 
 
 def measure(settings: Settings) -> Section:
     section = Section("Scale")
-    _wrk.wrk_path()
     fills: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="a2e-bench-scale-") as tmp:
-        db = Path(tmp) / "scale.sqlite3"
-        for size in settings.scale_sizes:
-            with our_mock(db, "--processing-seconds", f"{PROCESSING_SECONDS:g}") as mock:
-                fills.append(_fill(mock.url, size))
-                _settle(mock.url, db)
-                stored = _api.task_count(mock.url)
-                latency, rates, notes = _latencies(mock.url, stored, settings)
-            section.scale.append(
-                ScalePoint(
-                    tasks=stored,
-                    db_bytes=_db_bytes(db),
-                    wal_bytes=_size(db.with_name(db.name + "-wal")),
-                    latency_ms=latency,
-                    requests_per_second=rates,
-                    plans=_plans(db),
-                )
+    shutil.rmtree(SCALE_DIR, ignore_errors=True)  # kept after the run, for `profile`
+    SCALE_DIR.mkdir(parents=True)
+    db = SCALE_DB
+    for size in settings.scale_sizes:
+        with our_mock(db, "--processing-seconds", f"{PROCESSING_SECONDS:g}") as mock:
+            fills.append(_fill(mock.url, size))
+            _settle(mock.url, db)
+            stored = _api.task_count(mock.url)
+            latency, rates, notes = _latencies(mock.url, stored, settings)
+        section.scale.append(
+            ScalePoint(
+                tasks=stored,
+                db_bytes=_db_bytes(db),
+                wal_bytes=_size(db.with_name(db.name + "-wal")),
+                latency_ms=latency,
+                requests_per_second=rates,
+                plans=_plans(db),
             )
-            fills.extend(notes)
+        )
+        fills.extend(notes)
     section.tables.append(_table(section.scale, settings, fills))
     section.comparisons += _growth(section.scale)
     return section
+
+
+def profile(settings: Settings, missed: Sequence[Comparison]) -> _profile.Profile:
+    """Our mock on the largest database of the run, one caller on each missed request."""
+    del settings
+    kinds = [kind for kind in _KINDS if any(c.measure.startswith(kind) for c in missed)]
+    if not SCALE_DB.exists():
+        raise BenchError(f"no scale database to profile ({SCALE_DB})")
+
+    def drive(url: str) -> None:
+        paths = _request_paths(url, _api.task_count(url))
+        _profile.drive_for([(paths[kind], False) for kind in kinds], 1)(url)
+
+    what = f"a2e-dubbing-mock with the run's largest database, one caller on {', '.join(kinds)}"
+    return _profile.server(mock_argv(SCALE_DB), drive, what)
 
 
 def _growth(points: list[ScalePoint]) -> list[Comparison]:
     """Each request at the largest size against the smallest: does it stay fast?
 
     An indexed read should barely grow with the table (a B-tree seek is logarithmic):
-    our criterion is at most 2x the time for 10x the tasks. A deep page is read with
-    OFFSET, linear in the page number by nature: shown without a target.
+    our criterion is at most 2x the time for 10x the tasks. The middle page gets the same
+    target, though OFFSET paging (on the covering index only) is linear in the page number.
     """
     if len(points) < 2:
         return []
@@ -82,9 +101,10 @@ def _growth(points: list[ScalePoint]) -> list[Comparison]:
             peer_label=f"{small.tasks:,} tasks",
             ours=large.latency_ms[kind][0],
             peer=small.latency_ms[kind][0],
-            target=None if kind == MIDDLE_PAGE else 2.0,
+            target=2.0,
             note=(
-                "no target: OFFSET paging walks to the middle from the nearer end"
+                "target: 'stays fast'; OFFSET walks the covering index to the middle, "
+                "linear in the page number"
                 if kind == MIDDLE_PAGE
                 else "target: our reading of 'stays fast', at most 2x for 10x the tasks"
             ),
@@ -103,13 +123,12 @@ def _fill(url: str, size: int) -> str:
         return f"{have:,} tasks were stored already."
     threads = 2
     started = time.perf_counter()
-    result = _wrk.load_until(
+    result = _load.fill_until(
         url + _api.START_PATH,
+        missing,
         lambda: _api.task_count(url) >= size,
         threads=threads,
         connections=16,
-        script=WRK_SCRIPTS / "fill.lua",
-        script_args=[str(math.ceil(missing / threads))],
     )
     elapsed = time.perf_counter() - started
     if result.non_2xx or result.socket_errors:
@@ -118,7 +137,7 @@ def _fill(url: str, size: int) -> str:
         )
     return (
         f"Filled {have:,} → {size:,} tasks with {result.requests:,} POSTs in {elapsed:.1f} s "
-        f"({result.requests / elapsed:,.0f} tasks/s, wrk 2 threads × 8 connections)."
+        f"({result.requests / elapsed:,.0f} tasks/s, {_load.name()}, 16 connections)."
     )
 
 
@@ -150,13 +169,8 @@ def _latencies(
     url: str, stored: int, settings: Settings
 ) -> tuple[dict[str, tuple[float, float]], dict[str, float], list[str]]:
     last = max(1, math.ceil(stored / PAGE_SIZE))
-    middle = _api.data(url, "GET", _api.page_path(max(1, last // 2), PAGE_SIZE))["rows"][0]["_id"]
-    paths = {
-        DETAIL: _api.detail_path(str(middle)),
-        FIRST_PAGE: _api.page_path(1, PAGE_SIZE),
-        MIDDLE_PAGE: _api.page_path(max(1, last // 2), PAGE_SIZE),
-        DEEP_PAGE: _api.page_path(last, PAGE_SIZE),
-    }
+    paths = _request_paths(url, stored)
+    del paths[PROCESSING]
     results = {
         kind: _one_caller(url + path, settings.scale_seconds) for kind, path in paths.items()
     }
@@ -177,10 +191,23 @@ def _latencies(
     return latency, rates, notes
 
 
-def _one_caller(url: str, seconds: float) -> _wrk.WrkResult:
-    """Latency of a lone caller: wrk with one connection, after a 1 s warm-up."""
-    _wrk.load(url, threads=1, connections=1, seconds=1, headers=_api.AUTH)
-    return _wrk.load(url, threads=1, connections=1, seconds=seconds, headers=_api.AUTH)
+def _request_paths(url: str, stored: int) -> dict[str, str]:
+    """The path of each request kind (the detail of a task from the middle page)."""
+    last = max(1, math.ceil(stored / PAGE_SIZE))
+    middle = _api.data(url, "GET", _api.page_path(max(1, last // 2), PAGE_SIZE))["rows"][0]["_id"]
+    return {
+        DETAIL: _api.detail_path(str(middle)),
+        FIRST_PAGE: _api.page_path(1, PAGE_SIZE),
+        MIDDLE_PAGE: _api.page_path(max(1, last // 2), PAGE_SIZE),
+        DEEP_PAGE: _api.page_path(last, PAGE_SIZE),
+        PROCESSING: _api.PROCESSING_PATH,
+    }
+
+
+def _one_caller(url: str, seconds: float) -> LoadResult:
+    """Latency of a lone caller: one connection, after a 1 s warm-up."""
+    _load.load(url, threads=1, connections=1, seconds=1, headers=_api.AUTH)
+    return _load.load(url, threads=1, connections=1, seconds=seconds, headers=_api.AUTH)
 
 
 def _db_bytes(db: Path) -> int:
@@ -233,7 +260,7 @@ def _table(points: list[ScalePoint], settings: Settings, notes: list[str]) -> Ta
         rows=tuple(rows),
         notes=(
             *notes,
-            f"Each request: wrk, 1 thread, 1 connection, {settings.scale_seconds:g} s after 1 s "
+            f"Each request: {_load.describe()}, 1 connection, {settings.scale_seconds:g} s after 1 s "
             "of warm-up (processingRecord: shorter, while its fresh tasks are unfinished).",
             "Query plans from the mock's `Store.plans()`: "
             + "; ".join(

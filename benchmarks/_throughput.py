@@ -1,4 +1,4 @@
-"""3. Mock throughput and latency: our mock vs Prism, same spec, same load (wrk).
+"""3. Mock throughput and latency: our mock vs Prism, same spec, same load (wrk or autocannon).
 
 Both servers run at once (each idle while the other is loaded): ours as one process
 (`a2e-dubbing-mock serve`, one uvicorn worker) on a SQLite file in a temporary folder,
@@ -11,14 +11,14 @@ machine's load falls on both. Throughput is all requests over all measured secon
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import _api, _wrk
-from benchmarks._paths import WRK_SCRIPTS
+from benchmarks import _api, _load, _profile
 from benchmarks._procs import Server
-from benchmarks._results import Comparison, Section, Table
-from benchmarks._servers import our_mock, prism, prism_version
+from benchmarks._results import Comparison, LoadResult, Section, Table
+from benchmarks._servers import mock_argv, our_mock, prism, prism_version
 from benchmarks._settings import Settings
 from benchmarks._stats import median
 
@@ -29,9 +29,9 @@ POST, GET = "POST startDubbing", "GET detail"
 
 @dataclass(frozen=True)
 class Rounds:
-    """The measured wrk rounds of one server on one request."""
+    """The measured load-tool rounds of one server on one request."""
 
-    runs: tuple[_wrk.WrkResult, ...]
+    runs: tuple[LoadResult, ...]
 
     @property
     def requests_per_second(self) -> float:
@@ -48,7 +48,7 @@ class Rounds:
 
 def measure(settings: Settings) -> Section:
     section = Section("Mock throughput")
-    _wrk.wrk_path()
+    tool = _load.name()
     with (
         tempfile.TemporaryDirectory(prefix="a2e-bench-mock-") as tmp,
         our_mock(Path(tmp) / "mock.sqlite3") as ours,
@@ -56,17 +56,14 @@ def measure(settings: Settings) -> Section:
     ):
         task_id = _api.start_task(ours.url)
         servers = {OURS: ours, PEER: peer}
-        requests = {
-            POST: (_api.START_PATH, WRK_SCRIPTS / "post.lua"),
-            GET: (_api.detail_path(task_id), None),
-        }
+        requests = {POST: (_api.START_PATH, True), GET: (_api.detail_path(task_id), False)}
         for server in servers.values():  # both answer a valid request with code 0 first
             _api.start_task(server.url)
             _api.data(server.url, "GET", _api.detail_path(task_id))
         results = {
             (name, kind): Rounds(runs)
-            for kind, (path, script) in requests.items()
-            for name, runs in _alternating(servers, path, script, settings).items()
+            for kind, (path, post) in requests.items()
+            for name, runs in _alternating(servers, path, post, settings).items()
         }
         stored = _api.task_count(ours.url)
         how = {OURS: " ".join(_shown(ours)), PEER: " ".join(_shown(peer))}
@@ -75,8 +72,7 @@ def measure(settings: Settings) -> Section:
         section.comparisons.append(
             Comparison(
                 group=GROUP,
-                measure=f"{kind} throughput (wrk -t{settings.wrk_threads} "
-                f"-c{settings.wrk_connections})",
+                measure=f"{kind} throughput ({_flags(tool, settings)})",
                 unit="req/s",
                 ours_label=OURS,
                 peer_label=f"{PEER} {prism_version()}",
@@ -94,26 +90,45 @@ def measure(settings: Settings) -> Section:
             for (name, kind), rounds in results.items()
         },
         "commands": how,
+        "load_tool": _load.describe(),
     }
     return section
 
 
+def profile(settings: Settings, missed: Sequence[Comparison]) -> _profile.Profile:
+    """Our mock under the load of each missed request, profiled."""
+    kinds = [kind for kind in (POST, GET) if any(c.measure.startswith(kind) for c in missed)]
+    with tempfile.TemporaryDirectory(prefix="a2e-bench-mock-profile-") as tmp:
+
+        def drive(url: str) -> None:
+            paths = {
+                POST: (_api.START_PATH, True),
+                GET: (_api.detail_path(_api.start_task(url)), False),
+            }
+            _profile.drive_for([paths[k] for k in kinds], settings.wrk_connections)(url)
+
+        what = (
+            f"a2e-dubbing-mock under {' then '.join(kinds)}, {settings.wrk_connections} connections"
+        )
+        return _profile.server(mock_argv(Path(tmp) / "mock.sqlite3"), drive, what)
+
+
 def _alternating(
-    servers: dict[str, Server], path: str, script: Path | None, settings: Settings
-) -> dict[str, tuple[_wrk.WrkResult, ...]]:
-    def once(server: Server, seconds: float) -> _wrk.WrkResult:
-        return _wrk.load(
+    servers: dict[str, Server], path: str, post: bool, settings: Settings
+) -> dict[str, tuple[LoadResult, ...]]:
+    def once(server: Server, seconds: float) -> LoadResult:
+        return _load.load(
             server.url + path,
             threads=settings.wrk_threads,
             connections=settings.wrk_connections,
             seconds=seconds,
-            script=script,
-            headers=None if script is not None else _api.AUTH,
+            post=post,
+            headers=None if post else _api.AUTH,  # POST: the tool sets its own
         )
 
     for server in servers.values():
         once(server, settings.wrk_warmup_seconds)
-    runs: dict[str, list[_wrk.WrkResult]] = {name: [] for name in servers}
+    runs: dict[str, list[LoadResult]] = {name: [] for name in servers}
     names = list(servers)
     for turn in range(settings.wrk_rounds):
         for name in names if turn % 2 == 0 else reversed(names):
@@ -149,7 +164,7 @@ def _table(
             for (name, kind), result in results.items()
         ),
         notes=(
-            f"wrk {settings.wrk_threads} threads, {settings.wrk_connections} connections: "
+            f"{_load.describe()}, {_flags(_load.name(), settings)}, the same for both servers: "
             f"{settings.wrk_warmup_seconds:g} s of warm-up, then {rounds} rounds of "
             f"{settings.wrk_round_seconds:g} s per request and server, the servers alternating; "
             "p50 and p99 are medians over the rounds. Every answer was 2xx (checked).",
@@ -159,9 +174,15 @@ def _table(
             f"Ours: `{how[OURS]}` — one process, one event loop and one writer thread; durable "
             f"group-committed SQLite writes ({stored:,} tasks stored by the end).",
             f"Prism: `{how[PEER]}` — one Node.js process, static examples.",
-            "wrk runs on the same cores as the server under test.",
+            f"{_load.name()} runs on the same cores as the server under test.",
         ),
     )
+
+
+def _flags(tool: str, settings: Settings) -> str:
+    if tool == "wrk":
+        return f"wrk -t{settings.wrk_threads} -c{settings.wrk_connections}"
+    return f"{tool} -c{settings.wrk_connections}"
 
 
 def _shown(server: Server) -> list[str]:
