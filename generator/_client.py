@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from jinja2 import Environment, StrictUndefined, UndefinedError
 from openapi_python_client import Project
 from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.parser.properties.any import AnyProperty
@@ -161,13 +162,29 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         details = "; ".join(f"{e.header}: {e.detail}" for e in errors)
         raise GenerationError(f"openapi-python-client: {details}")
     copy_runtime("client", package_dir)
-    env = project.env
-    render_to(env, "_resources.py.jinja", package_dir / "_resources.py")
-    render_to(env, "_client.py.jinja", package_dir / "_client.py")
-    render_to(env, "_meta.py.jinja", package_dir / "_meta.py")
-    render_to(env, "project/pyproject.toml.jinja", project_dir / "pyproject.toml")
-    render_to(env, "project/README.md.jinja", project_dir / "README.md")
+    for template, target in (
+        ("_resources.py.jinja", package_dir / "_resources.py"),
+        ("_client.py.jinja", package_dir / "_client.py"),
+        ("_meta.py.jinja", package_dir / "_meta.py"),
+        ("project/pyproject.toml.jinja", project_dir / "pyproject.toml"),
+        ("project/README.md.jinja", project_dir / "README.md"),
+    ):
+        _render_strictly(project.env, template, target)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def _render_strictly(env: Environment, template: str, target: Path) -> None:
+    """Render one of our own templates; a name it uses that does not exist is an error.
+
+    openapi-python-client's environment is lenient (its templates need that): an unknown
+    attribute renders as "". Ours go through a strict overlay of it, with its own cache so
+    that no template compiled for the lenient one is reused.
+    """
+    strict = env.overlay(undefined=StrictUndefined, cache_size=0)
+    try:
+        render_to(strict, template, target)
+    except UndefinedError as error:
+        raise GenerationError(f"template {template}: {error.message}") from error
 
 
 # The Python types json.loads gives for each scalar property kind.

@@ -64,6 +64,40 @@ def test_a_spec_string_printed_without_its_filter_fails(
         build(SPEC_PATH, tmp_path / "out")
 
 
+def test_check_as_a_command_exits_1_on_a_stale_tree(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(OUTPUT_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*_cache"))
+    (copy / "client" / "a2e_dubbing" / "_meta.py").write_text("STALE = True\n")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--out", str(copy)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1, result.stderr
+    assert "is stale" in result.stderr
+    assert "-STALE = True" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "template", ["_meta.py.jinja", "_resources.py.jinja", "project/README.md.jinja"]
+)
+def test_a_template_naming_a_missing_attribute_fails(
+    template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    edited = templates / "client" / template
+    edited.write_text(edited.read_text() + "{{ view.no_such_attribute }}\n")
+    monkeypatch.setattr(generator._client, "TEMPLATES", templates / "client")
+
+    with pytest.raises(GenerationError, match=rf"{template}.*no_such_attribute"):
+        build(SPEC_PATH, tmp_path / "out")
+
+
 def test_reject_unfiltered_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text("ok = 1\nx = '<UntrustedString object at 0x7f00deadbeef>'\n")
     with pytest.raises(GenerationError, match=r"m\.py:2"):
