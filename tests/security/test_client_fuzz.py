@@ -1,13 +1,16 @@
-"""Whatever A2E answers, the client returns a parsed result or raises an A2EError — nothing else."""
+"""Whatever A2E answers, the client (A2E and AsyncA2E) returns a parsed result or raises an
+A2EError — nothing else."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from a2e_dubbing import A2E, A2EError
+import pytest
+from a2e_dubbing import A2E, A2EError, AsyncA2E
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,12 +38,30 @@ def mutated_record(draw: st.DrawFn) -> Any:
     return record
 
 
+# Nested deeper than Python's json can read (it raises RecursionError), whole or inside an
+# envelope: never a result.
+TOO_DEEP = {
+    "deep array": b"[" * 100_000,
+    "deep object": b'{"a":' * 100_000,
+    "deep data": b'{"code":0,"msg":"ok","data":' + b"[" * 100_000,
+    "deep closed data": b'{"code":0,"msg":"ok","data":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+}
+# Nested as deep as json reads, where the models look: a result (delete ignores `data`) or a
+# typed error.
+READABLE_DEEP = {
+    "readable deep data": b'{"code":0,"msg":"ok","data":' + b"[" * 900 + b"]" * 900 + b"}",
+    "readable deep record": b'{"code":0,"data":{"_id":' + b"[" * 900 + b"]" * 900 + b"}}",
+    "readable deep msg": b'{"code":500,"msg":' + b"[" * 900 + b"]" * 900 + b"}",
+}
+DEEP = TOO_DEEP | READABLE_DEEP
+
+
 @st.composite
 def answers(draw: st.DrawFn) -> httpx.Response:
     status = draw(
         st.sampled_from([200, 200, 200, 201, 204, 301, 400, 401, 404, 409, 418, 429, 500, 502, 503])
     )
-    shape = draw(st.sampled_from(["record", "envelope", "json", "truncated", "bytes"]))
+    shape = draw(st.sampled_from(["record", "envelope", "json", "truncated", "bytes", "deep"]))
     if shape == "record":
         body: bytes = json.dumps(ok(draw(mutated_record()))).encode()
     elif shape == "envelope":
@@ -54,6 +75,8 @@ def answers(draw: st.DrawFn) -> httpx.Response:
     elif shape == "truncated":
         full = json.dumps(ok(SEED_TASK)).encode()
         body = full[: draw(st.integers(0, len(full) - 1))]
+    elif shape == "deep":
+        body = DEEP[draw(st.sampled_from(sorted(DEEP)))]
     else:
         body = draw(st.binary(max_size=64))
     headers = draw(
@@ -70,33 +93,105 @@ def answers(draw: st.DrawFn) -> httpx.Response:
     )
 
 
+TASK_ID = "66ea4dd87db10c73fa29b570"
+SOURCE = "https://e.com/a.mp3"
 CALLS: dict[str, Callable[[A2E], Any]] = {
-    "get": lambda c: c.dubbing.get("66ea4dd87db10c73fa29b570"),
+    "get": lambda c: c.dubbing.get(TASK_ID),
     "list": lambda c: c.dubbing.list(),
     "processing": lambda c: c.dubbing.list_processing(),
-    "start": lambda c: c.dubbing.start(
-        source_url="https://e.com/a.mp3", target_lang="en", name="n"
-    ),
-    "delete": lambda c: c.dubbing.delete("66ea4dd87db10c73fa29b570"),
+    "start": lambda c: c.dubbing.start(source_url=SOURCE, target_lang="en", name="n"),
+    "delete": lambda c: c.dubbing.delete(TASK_ID),
     "coins": lambda c: c.account.remaining_coins(),
     "languages": lambda c: c.languages.list(),
 }
+ASYNC_CALLS: dict[str, Callable[[AsyncA2E], Awaitable[Any]]] = {
+    "get": lambda c: c.dubbing.get(TASK_ID),
+    "list": lambda c: c.dubbing.list(),
+    "processing": lambda c: c.dubbing.list_processing(),
+    "start": lambda c: c.dubbing.start(source_url=SOURCE, target_lang="en", name="n"),
+    "delete": lambda c: c.dubbing.delete(TASK_ID),
+    "coins": lambda c: c.account.remaining_coins(),
+    "languages": lambda c: c.languages.list(),
+}
+KEY = "sk_fuzz_secret_key"
 
 
-@settings(
-    max_examples=400, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-@given(answer=answers(), call=st.sampled_from(sorted(CALLS)))
-def test_any_answer_gives_a_result_or_a_typed_error(answer: httpx.Response, call: str) -> None:
+def _sync_call(answer: httpx.Response, call: str) -> A2EError | None:
+    """Call through A2E; the A2EError it raised (None on a result, anything else escapes)."""
     transport = httpx.MockTransport(lambda request: answer)
-    with A2E(
-        api_key="sk_fuzz", max_retries=0, http_client=httpx.Client(transport=transport)
-    ) as client:
-        failure: A2EError | None = None
+    with A2E(api_key=KEY, max_retries=0, http_client=httpx.Client(transport=transport)) as client:
         try:
             CALLS[call](client)
         except A2EError as error:
-            failure = error
+            return error
+    return None
+
+
+def _async_call(answer: httpx.Response, call: str) -> A2EError | None:
+    """The same through AsyncA2E."""
+
+    async def run() -> A2EError | None:
+        transport = httpx.MockTransport(lambda request: answer)
+        http = httpx.AsyncClient(transport=transport)
+        async with AsyncA2E(api_key=KEY, max_retries=0, http_client=http) as client:
+            try:
+                await ASYNC_CALLS[call](client)
+            except A2EError as error:
+                return error
+        return None
+
+    return asyncio.run(run())
+
+
+def _check(failure: A2EError | None) -> None:
     if failure is not None:
         assert str(failure)
-        assert "sk_fuzz" not in str(failure)
+        assert KEY not in str(failure)
+        assert KEY not in repr(failure)
+
+
+FUZZ = settings(
+    max_examples=400, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@FUZZ
+@given(answer=answers(), call=st.sampled_from(sorted(CALLS)))
+def test_any_answer_gives_a_result_or_a_typed_error(answer: httpx.Response, call: str) -> None:
+    _check(_sync_call(answer, call))
+
+
+@FUZZ
+@given(answer=answers(), call=st.sampled_from(sorted(ASYNC_CALLS)))
+def test_any_answer_gives_the_async_client_a_result_or_a_typed_error(
+    answer: httpx.Response, call: str
+) -> None:
+    _check(_async_call(answer, call))
+
+
+CLIENTS = pytest.mark.parametrize("client", [_sync_call, _async_call], ids=["A2E", "AsyncA2E"])
+
+
+def _json(status: int, body: bytes) -> httpx.Response:
+    return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+
+
+@CLIENTS
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("body", TOO_DEEP.values(), ids=list(TOO_DEEP))
+@pytest.mark.parametrize("status", [200, 500])
+def test_answers_nested_too_deep_for_json_give_a_typed_error(
+    client: Callable[[httpx.Response, str], A2EError | None], call: str, body: bytes, status: int
+) -> None:
+    failure = client(_json(status, body), call)
+    assert failure is not None, "an answer json cannot read was taken as a result"
+    _check(failure)
+
+
+@CLIENTS
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("body", READABLE_DEEP.values(), ids=list(READABLE_DEEP))
+def test_deep_but_readable_answers_give_a_result_or_a_typed_error(
+    client: Callable[[httpx.Response, str], A2EError | None], call: str, body: bytes
+) -> None:
+    _check(client(_json(200, body), call))
