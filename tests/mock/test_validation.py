@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from a2e_dubbing_mock import _validation, create_app
+from a2e_dubbing_mock import _faults, _validation, create_app
+from a2e_dubbing_mock._errors import ApiError
 from a2e_dubbing_mock._spec import MAX_BODY_BYTES
 
 from tests.mock.conftest import (
@@ -123,6 +124,9 @@ CASES = {
     "pageSize empty": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": ""}),
     "pageSize huge": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": "9" * 5000}),
     "pageSize twice": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "more than once"), params={"pageSize": ["1", "2"]}),
+    "pageNum Arabic-Indic digit": Bad("listDubbingTasks", "GET", LIST + "?pageNum=%D9%A1", 400, ("pageNum", "integer")),
+    "pageSize full-width digits": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize", "integer"), params={"pageSize": "\uff15"}),
+    "pageNum Devanagari after a sign": Bad("listDubbingTasks", "GET", LIST, 400, ("pageNum", "integer"), params={"pageNum": "+\u0967"}),
     # ids
     "detail without _id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "required")),
     "detail short _id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "must match"), params={"_id": "66ea4dd8"}),
@@ -245,3 +249,33 @@ def test_the_quick_url_check_agrees_with_urllib() -> None:
     assert _validation._has_host("https://example.com/a.mp3")
     assert not _validation._has_host("https://user@/a.mp3")
     assert not _validation._has_host("file:///etc/passwd")
+
+
+# Arabic-Indic, full-width and Devanagari digits to their ASCII digits.
+_ASCII_DIGITS = str.maketrans(
+    {chr(base + n): str(n) for base in (0x0660, 0xFF10, 0x0966) for n in range(10)}
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "status=\u0665\u0660\u0663",  # 503 in Arabic-Indic digits, which int() reads
+        "status=429; retry-after=\uff12",  # a full-width 2
+        "code=\u0967\u0966\u0966\u0967",  # 1001 in Devanagari digits
+        "delay=\u0661s",
+    ],
+)
+def test_fault_header_numbers_are_ascii_digits(value: str) -> None:
+    with pytest.raises(ApiError) as raised:
+        _faults.parse_fault(value)
+    assert raised.value.status == 400
+    assert raised.value.msg.startswith("X-Mock-Fault:")
+    assert _faults.parse_fault(value.translate(_ASCII_DIGITS)) != _faults.Fault()
+
+
+def test_integers_and_url_ports_are_ascii_digits() -> None:
+    assert _validation._INTEGER.fullmatch("+0123456789")
+    assert not _validation._INTEGER.fullmatch("\u0661")
+    assert not _validation._PLAIN_URL.fullmatch("https://example.com:\u0668\u0660/a.mp3")
+    assert _validation._PLAIN_URL.fullmatch("https://example.com:80/a.mp3")

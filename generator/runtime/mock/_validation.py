@@ -17,11 +17,12 @@ import orjson
 from ._errors import ApiError
 from ._operation import OperationSpec, ParamSpec
 
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+# ASCII digits only: `\d` also matches U+0661 (ARABIC-INDIC DIGIT ONE), which int() reads as 1.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 # An absolute URL whose host is plainly there (no user info, no brackets): the usual case,
 # decided without urllib (which agrees: its `hostname` is the non-empty host part).
 _PLAIN_URL = re.compile(
-    r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]*[A-Za-z0-9](?::\d*)?(?:[/?#].*)?", re.DOTALL
+    r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]*[A-Za-z0-9](?::[0-9]*)?(?:[/?#].*)?", re.DOTALL
 )
 _MAX_ERRORS = 3
 _JSON_TYPES = {
