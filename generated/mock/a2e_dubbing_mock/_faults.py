@@ -13,7 +13,18 @@ Header syntax: directives separated by `;`, each `name` or `name=value`:
     drop-after-commit          do the work (a started task is durably stored), then close
                                the connection instead of answering
 
-At most one of status, code, reset and drop-after-commit per request.
+At most one of status, code, reset and drop-after-commit per request. Numbers are ASCII
+digits.
+
+A header that does not parse, or a `status` the operation does not document, is refused with
+an error envelope `code` 400 whose `msg` starts with `X-Mock-Fault:`. Like every error, it is
+HTTP 400 only on operations whose spec documents a 400; on the others it is HTTP 200 with
+`code` 400, A2E's convention for errors without a documented status (the package README
+lists each operation's statuses). A test of a fault header should read `code`, not only the
+HTTP status.
+
+`--fault-rate` draws from RANDOM_KINDS; a drawn status the operation does not document is
+answered the same way (HTTP 200 with that `code`).
 """
 
 from __future__ import annotations
@@ -36,8 +47,8 @@ RANDOM_KINDS = (
     "drop-after-commit",
 )
 DIRECTIVES = ("status", "retry-after", "code", "delay", "reset", "drop-after-commit")
-_DELAY = re.compile(r"(\d+(?:\.\d+)?)(ms|s)?")
-_INT = re.compile(r"-?\d{1,9}")
+_DELAY = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s)?")  # ASCII digits only, not `\d`
+_INT = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
