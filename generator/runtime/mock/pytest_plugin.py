@@ -13,6 +13,10 @@ Fixtures:
     a2e_recordings_router  a respx router answering with the recorded real A2E exchanges
 
 Command-line option: `--a2e-processing-seconds S` (default 0.5) for the servers' lifecycle.
+
+`a2e_client`, `a2e_recordings_router` and `MockServer.client()` need the client, httpx and
+respx: `pip install 'a2e-dubbing-mock[pytest]'`. Without them the plugin still loads and the
+other fixtures work; those three fail with that advice.
 """
 
 from __future__ import annotations
@@ -36,9 +40,17 @@ if TYPE_CHECKING:
     import httpx
     import respx
 
+EXTRA = "pip install 'a2e-dubbing-mock[pytest]'"
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
 DEFAULT_TOKEN = "sk_test_a2e_dubbing_mock"  # noqa: S105 - a test token for the mock
 STARTUP_TIMEOUT = 30.0
+
+
+class MissingExtra(ImportError):
+    """A fixture needs a package of the `pytest` extra that is not installed."""
+
+    def __init__(self, needed_by: str, package: str) -> None:
+        super().__init__(f"{needed_by} needs {package}, which is not installed: {EXTRA}")
 
 
 class MockServer:
@@ -60,7 +72,10 @@ class MockServer:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An httpx client on `url` (add `headers=server.headers` to authenticate)."""
-        import httpx
+        try:
+            import httpx
+        except ImportError as error:
+            raise MissingExtra("MockServer.client()", "httpx") from error
 
         return httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0), **kwargs)
 
@@ -203,7 +218,10 @@ def a2e_mock_app(a2e_mock_clock: ManualClock) -> Iterator[MockApp]:
 @pytest.fixture
 def a2e_client(a2e_mock_server: MockServer) -> Iterator[Any]:
     """An `a2e_dubbing.A2E` client talking to `a2e_mock_server`."""
-    from a2e_dubbing import A2E
+    try:
+        from a2e_dubbing import A2E
+    except ImportError as error:
+        raise MissingExtra("the a2e_client fixture", "the a2e-dubbing client") from error
 
     with A2E(api_key=a2e_mock_server.token, base_url=a2e_mock_server.url) as client:
         yield client
@@ -214,10 +232,8 @@ def a2e_recordings_router() -> Iterator[respx.MockRouter]:
     """A respx router (base https://video.a2e.ai) answering each recorded request as recorded."""
     try:
         import respx
-    except ImportError as error:  # pragma: no cover - depends on the user's environment
-        raise RuntimeError(
-            "the a2e_recordings_router fixture needs respx: pip install respx"
-        ) from error
+    except ImportError as error:
+        raise MissingExtra("the a2e_recordings_router fixture", "respx") from error
     with respx.mock(base_url="https://video.a2e.ai", assert_all_called=False) as router:
         for path in sorted(RECORDINGS_DIR.glob("*.json")):
             recording = json.loads(path.read_text(encoding="utf-8"))
