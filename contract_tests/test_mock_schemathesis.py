@@ -2,7 +2,9 @@
 
 Every operation, with positive and negative data (schemathesis's examples, coverage and
 fuzzing phases), is sent to the mock twice: in-process (the ASGI app of `create_app`) and
-over a real socket (a live mock on 127.0.0.1, from the plugin's session fixture). Every
+over a real socket (a live mock on 127.0.0.1, from the plugin's session fixture). A guard
+counts the generation modes each operation's test got and fails unless every one got both
+positive and negative cases (so turning negative generation off fails the gate). Every
 answer goes through all of schemathesis's built-in checks (`not_a_server_error`,
 `status_code_conformance`, `negative_data_rejection`, `positive_data_acceptance`,
 `ignored_auth`, ...) and our own (`contract_tests._checks`: `undocumented_status_code`,
@@ -18,7 +20,8 @@ sends the same requests:
 
 The second half proves that the gate can fail: a deliberately broken mock (the real one
 wrapped in a tiny ASGI middleware that spoils its answers) is caught by each of our checks
-and by schemathesis, with a message that names the operation and the JSON path.
+and by schemathesis, with a message that names the operation and the JSON path; and the
+mode guard fails a run (pytester) whose negative or positive generation is turned off.
 """
 
 from __future__ import annotations
@@ -47,7 +50,10 @@ from contract_tests._checks import (
     undocumented_fields,
     undocumented_status_code,
 )
+from contract_tests._modes import ModeCount
 from contract_tests._spec import SPEC_PATH, Spec
+
+pytest_plugins = ("pytester",)  # the guard of generation modes is shown failing in a pytester run
 
 IN_PROCESS_TOKEN = "sk_test_conformance_in_process"
 SOCKET_TOKEN = "sk_test_conformance_socket"
@@ -57,6 +63,7 @@ IN_PROCESS_MOCK = AppSlot()
 IN_PROCESS = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis_config(IN_PROCESS_TOKEN))
 IN_PROCESS.app = IN_PROCESS_MOCK
 OVER_SOCKET = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis_config(SOCKET_TOKEN))
+MODES = ModeCount()  # what the generated tests below got, checked after them
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +77,10 @@ def in_process_mock() -> Iterator[MockApp]:
 
 
 @IN_PROCESS.parametrize()
-def test_the_mock_conforms_in_process(case: Case[Any], in_process_mock: MockApp) -> None:
+def test_the_mock_conforms_in_process(
+    case: Case[Any], in_process_mock: MockApp, request: pytest.FixtureRequest
+) -> None:
+    MODES.add(request.node.name, case)
     offer_languages(case)
     response = case.call_and_validate()
     assert_sent_with_token(case, response, IN_PROCESS_TOKEN)
@@ -78,8 +88,9 @@ def test_the_mock_conforms_in_process(case: Case[Any], in_process_mock: MockApp)
 
 @OVER_SOCKET.parametrize()
 def test_the_mock_conforms_over_a_socket(
-    case: Case[Any], a2e_mock_server_session: MockServer
+    case: Case[Any], a2e_mock_server_session: MockServer, request: pytest.FixtureRequest
 ) -> None:
+    MODES.add(request.node.name, case)
     offer_languages(case)
     response = case.call_and_validate(base_url=a2e_mock_server_session.url)
     assert str(response.request.url).startswith(a2e_mock_server_session.url)
@@ -90,6 +101,12 @@ def assert_sent_with_token(case: Case[Any], response: Response, token: str) -> N
     """A valid case went with the valid token (negative ones may spoil it on purpose)."""
     if case.meta is not None and not case.meta.generation.mode.is_negative:
         assert response.request.headers.get("Authorization") == f"Bearer {token}"
+
+
+def test_every_operation_got_positive_and_negative_cases(request: pytest.FixtureRequest) -> None:
+    MODES.check(
+        request, "test_the_mock_conforms_in_process", "test_the_mock_conforms_over_a_socket"
+    )
 
 
 def test_every_operation_of_the_spec_is_tested(spec: Spec) -> None:
@@ -416,3 +433,42 @@ def test_our_checks_are_registered_with_schemathesis() -> None:
 
     registered = set(CHECKS.get_all_names())
     assert {check.__name__ for check in OUR_CHECKS} <= registered
+
+
+# A generated test as above, on one operation, with the guard after it; generation only.
+GUARDED_RUN = """
+import pytest
+import schemathesis
+from contract_tests._checks import Budget, schemathesis_config
+from contract_tests._modes import ModeCount
+from contract_tests._spec import SPEC_PATH
+
+MODES = ModeCount()
+CONFIG = schemathesis_config("sk_test_modes", mode={mode!r}, budget=Budget({examples}, 1, 2))
+SCHEMA = schemathesis.openapi.from_path(SPEC_PATH, config=CONFIG).include(operation_id={op!r})
+
+
+@SCHEMA.parametrize()
+def test_generated(case, request):
+    MODES.add(request.node.name, case)
+
+
+def test_guard(request):
+    MODES.check(request, "test_generated")
+"""
+
+
+@pytest.mark.parametrize("mode", ["all", "positive", "negative"])
+def test_the_mode_guard_fails_when_a_mode_is_turned_off(
+    pytester: pytest.Pytester, mode: str
+) -> None:
+    pytester.makepyfile(GUARDED_RUN.format(mode=mode, examples=5, op="getDubbingTask"))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
+    if mode == "all":
+        result.assert_outcomes(passed=2)
+        return
+    result.assert_outcomes(passed=1, failed=1)
+    other = "negative" if mode == "positive" else "positive"
+    result.stdout.fnmatch_lines(
+        [f"*test_generated[[]GET /api/v1/userDubbing/detail[]]: no {other} cases*"]
+    )
