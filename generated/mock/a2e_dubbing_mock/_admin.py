@@ -7,91 +7,117 @@
     POST /__mock/reset                    forget the caller's tasks and spending
     POST /__mock/reset-all                forget everything, every tenant
     GET  /__mock/results/{_id}.wav        the result of a completed task (audio/wav); no token
+    GET  /__mock/storage/{key}/{name}     a file "copied" by transferToStorage: the same
+                                          short WAV whatever the name; no token
 
 Task and reset calls identify the tenant with the same `Authorization: Bearer sk_...` as
-the API, so a test only ever touches its own tasks.
+the API, so a test only ever touches its own tasks. HEAD works where GET answers a file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from starlette.requests import Request
 
 from ._audio import CONTENT_TYPE, tone_wav
-from ._auth import Authenticator
+from ._auth import Authenticator, Tenant
 from ._context import State
 from ._errors import ApiError
-from ._http import Request, Send, send_data, send_raw
+from ._http import Reply, Target, base_url, data_response, file_response, read_body
 from ._ratelimit import RateLimiter
-from ._tasks import COMPLETED, record
+from ._tasks import COMPLETED, TaskRow, record
 
 PREFIX = "/__mock/"
-_TASK = re.compile(r"/__mock/tasks/([0-9a-f]{24})/(advance|complete|fail)")
-_RESULT = re.compile(r"/__mock/results/([0-9a-f]{24})\.wav")
+_ID = re.compile(r"[0-9a-f]{24}")
+_STORAGE_KEY = re.compile(r"[0-9a-f]{16}")
 _MAX_BODY = 64 * 1024
 _MAX_MESSAGE = 2000
+_WAV = CONTENT_TYPE.decode("ascii")
+_OK = "200"
 
 
 class Admin:
-    """Answers /__mock/ requests; `handle` returns a label for the access log."""
+    """The /__mock/ endpoints as routes: (path, targets by method, parameter names)."""
 
     def __init__(self, state: State, auth: Authenticator, limiter: RateLimiter | None) -> None:
         self._state = state
         self._auth = auth
         self._limiter = limiter
 
-    async def handle(self, request: Request, send: Send) -> str:
-        path, method = request.path, request.method
-        if path == "/__mock/health":
-            _method(method, "GET")
-            await send_data(send, {"status": "ok"})
-            return "health"
-        found = _RESULT.fullmatch(path)
-        if found is not None:
-            _method(method, "GET", "HEAD")
-            row = self._state.store.find(found.group(1))
-            if row is None or self._state.lifecycle.view(row).status != COMPLETED:
-                raise ApiError(404, "_id: no completed dubbing task with this _id")
-            await send_raw(send, 200, tone_wav(), content_type=CONTENT_TYPE, head=method == "HEAD")
-            return "result"
-        if path in ("/__mock/reset", "/__mock/reset-all"):
-            _method(method, "POST")
-            owner = None
-            if path == "/__mock/reset":
-                owner = self._auth.tenant(request.headers.get(b"authorization")).key
-            removed = await self._state.store.reset(owner)
-            if self._limiter is not None:
-                self._limiter.forget(owner)
-            await send_data(send, {"deleted": removed})
-            return path.removeprefix(PREFIX)
-        found = _TASK.fullmatch(path)
-        if found is None:
+    def paths(self) -> list[tuple[str, Mapping[str, Target], Mapping[str, str]]]:
+        health = Target("mock health", self._health)
+        result = Target("mock result", self._result)
+        storage = Target("mock storage", self._storage)
+        paths: dict[str, dict[str, Target]] = {
+            "/__mock/health": {"GET": health},
+            "/__mock/reset": {"POST": Target("mock reset", self._reset)},
+            "/__mock/reset-all": {"POST": Target("mock reset-all", self._reset_all)},
+            "/__mock/results/{task_id}.wav": {"GET": result, "HEAD": result},
+            "/__mock/storage/{key}/{name:path}": {"GET": storage, "HEAD": storage},
+            "/__mock/tasks/{task_id}/advance": {"POST": Target("mock task advance", self._advance)},
+            "/__mock/tasks/{task_id}/complete": {
+                "POST": Target("mock task complete", self._complete)
+            },
+            "/__mock/tasks/{task_id}/fail": {"POST": Target("mock task fail", self._fail)},
+        }
+        return [(path, targets, {}) for path, targets in paths.items()]
+
+    async def _health(self, request: Request, params: dict[str, str]) -> Reply:
+        return Reply(data_response({"status": "ok"}), _OK)
+
+    async def _result(self, request: Request, params: dict[str, str]) -> Reply:
+        task_id = params["task_id"]
+        row = self._state.store.find(task_id) if _ID.fullmatch(task_id) else None
+        if row is None or self._state.lifecycle.view(row).status != COMPLETED:
+            raise ApiError(404, "_id: no completed dubbing task with this _id")
+        return Reply(file_response(request, tone_wav(), _WAV), _OK)
+
+    async def _storage(self, request: Request, params: dict[str, str]) -> Reply:
+        if _STORAGE_KEY.fullmatch(params["key"]) is None or not params["name"]:
+            raise ApiError(404, "path: no stored file at this path")
+        return Reply(file_response(request, tone_wav(), _WAV), _OK)
+
+    async def _reset(self, request: Request, params: dict[str, str]) -> Reply:
+        return await self._forget(self._auth.caller(request.headers).key)
+
+    async def _reset_all(self, request: Request, params: dict[str, str]) -> Reply:
+        return await self._forget(None)
+
+    async def _forget(self, owner: str | None) -> Reply:
+        removed = await self._state.store.reset(owner)
+        if self._limiter is not None:
+            self._limiter.forget(owner)
+        return Reply(data_response({"deleted": removed}), _OK)
+
+    async def _advance(self, request: Request, params: dict[str, str]) -> Reply:
+        task_id, tenant = self._task(request, params)
+        row = await self._state.lifecycle.advance(tenant.key, task_id)
+        return _task_reply(request, row, tenant)
+
+    async def _complete(self, request: Request, params: dict[str, str]) -> Reply:
+        task_id, tenant = self._task(request, params)
+        row = await self._state.lifecycle.complete(tenant.key, task_id)
+        return _task_reply(request, row, tenant)
+
+    async def _fail(self, request: Request, params: dict[str, str]) -> Reply:
+        task_id, tenant = self._task(request, params)
+        message, code = _failure(await read_body(request, _MAX_BODY))
+        row = await self._state.lifecycle.fail(tenant.key, task_id, message, code)
+        return _task_reply(request, row, tenant)
+
+    def _task(self, request: Request, params: dict[str, str]) -> tuple[str, Tenant]:
+        task_id = params["task_id"]
+        if _ID.fullmatch(task_id) is None:
             raise ApiError(404, "path: no mock endpoint at this path")
-        _method(method, "POST")
-        task_id, action = found.groups()
-        tenant = self._auth.tenant(request.headers.get(b"authorization"))
-        lifecycle = self._state.lifecycle
-        if action == "advance":
-            row = await lifecycle.advance(tenant.key, task_id)
-        elif action == "complete":
-            row = await lifecycle.complete(tenant.key, task_id)
-        else:
-            message, code = _failure(await request.body(_MAX_BODY))
-            row = await lifecycle.fail(tenant.key, task_id, message, code)
-        await send_data(send, record(row, tenant.user_id, request.base_url()))
-        return f"task {action}"
+        return task_id, self._auth.caller(request.headers)
 
 
-def _method(method: str, *allowed: str) -> None:
-    if method not in allowed:
-        listed = ", ".join(allowed)
-        raise ApiError(
-            405,
-            f"method: {method} is not allowed here (allowed: {listed})",
-            headers=((b"allow", listed.encode()),),
-        )
+def _task_reply(request: Request, row: TaskRow, tenant: Tenant) -> Reply:
+    return Reply(data_response(record(row, tenant.user_id, base_url(request))), _OK)
 
 
 def _failure(content: bytes) -> tuple[str, str | None]:

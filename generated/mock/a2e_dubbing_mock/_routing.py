@@ -1,68 +1,62 @@
-"""Which operation a method and path call: literal paths first, then templated ones."""
+"""Which targets a path reaches: Starlette's router, literal paths before templated ones."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
-from ._context import Handler
-from ._errors import ApiError
-from ._operation import OperationSpec
+from starlette.routing import Route, Router
+from starlette.types import Receive, Scope, Send
+
+from ._http import Target
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
-
-@dataclass(frozen=True)
-class Route:
-    """An operation and the handler that answers it."""
-
-    op: OperationSpec
-    handler: Handler
+# Answers one request: the targets of its path by method (None: no such path), and the
+# path's parameters under their spec names.
+Serve = Callable[
+    [Scope, Receive, Send, Mapping[str, Target] | None, dict[str, str]], Awaitable[None]
+]
 
 
-class Router:
-    """Matches requests to routes; ApiError 404 for an unknown path, 405 for a wrong method."""
+class PathEndpoint:
+    """The ASGI endpoint of one path: hands the request and the path's targets to `serve`."""
 
-    def __init__(self, routes: Iterable[Route]) -> None:
-        self._literal: dict[str, dict[str, Route]] = {}
-        templated: dict[str, dict[str, Route]] = {}
-        for route in routes:
-            table = templated if _PARAM.search(route.op.path) else self._literal
-            table.setdefault(route.op.path, {})[route.op.method] = route
-        self._templated = [
-            (*_pattern(path), methods)
-            for path, methods in sorted(templated.items(), key=lambda item: item[0].count("{"))
-        ]
+    def __init__(self, serve: Serve, targets: Mapping[str, Target], names: Mapping[str, str]):
+        self._serve = serve
+        self._targets = targets
+        self._names = names
 
-    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        methods = self._literal.get(path)
-        params: dict[str, str] = {}
-        if methods is None:  # a literal path wins over templated ones (OpenAPI)
-            for pattern, names, candidates in self._templated:
-                found = pattern.fullmatch(path)
-                if found is not None:
-                    methods = candidates
-                    params = {names[k]: v for k, v in found.groupdict().items()}
-                    break
-        if methods is None:
-            raise ApiError(404, "path: no operation at this path")
-        route = methods.get(method)
-        if route is None:
-            listed = ", ".join(sorted(methods))
-            raise ApiError(
-                405,
-                f"method: {method} is not allowed here (allowed: {listed})",
-                headers=((b"allow", listed.encode()),),
-            )
-        return route, params
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found: dict[str, str] = scope["path_params"]
+        params = {self._names.get(k, k): v for k, v in found.items()} if found else found
+        await self._serve(scope, receive, send, self._targets, params)
 
 
-def _pattern(template: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """A regex for a path template, and its group names -> parameter names."""
+def spec_path(template: str) -> tuple[str, dict[str, str]]:
+    """An OpenAPI path template as a Starlette path, and its parameter names.
+
+    `/tasks/{task-id}` -> `/tasks/{p1}`, {"p1": "task-id"}: any spec name is allowed.
+    """
     parts = _PARAM.split(template)
     names = {f"p{index}": part for index, part in enumerate(parts) if index % 2}
-    regex = "".join(
-        f"(?P<p{index}>[^/]+)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
-    )
-    return re.compile(regex), names
+    path = "".join(f"{{p{index}}}" if index % 2 else part for index, part in enumerate(parts))
+    return path, names
+
+
+def router(
+    paths: Iterable[tuple[str, Mapping[str, Target], Mapping[str, str]]], serve: Serve
+) -> Router:
+    """A router over (Starlette path, targets by method, parameter names) triples.
+
+    Each path matches whatever the method, so `serve` answers 405 with every method of the
+    path; a path without parameters wins over templated ones (OpenAPI), and fewer
+    parameters over more. Anything else reaches `serve` with no targets (404).
+    """
+    ordered = sorted(paths, key=lambda path: path[0].count("{"))
+    routes = [Route(path, PathEndpoint(serve, targets, names)) for path, targets, names in ordered]
+
+    async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        await serve(scope, receive, send, None, {})
+
+    return Router(routes, redirect_slashes=False, default=not_found)

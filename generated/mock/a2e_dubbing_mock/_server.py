@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import uvicorn
+from starlette.types import Receive, Scope, Send
 
-from ._http import ABORT_EXTENSION, Receive, Scope, Send
+from ._http import ABORT_EXTENSION
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _BaseProtocol

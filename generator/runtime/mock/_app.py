@@ -3,34 +3,49 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.types import Receive, Scope, Send
 
 from ._admin import PREFIX, Admin
 from ._auth import Authenticator
 from ._clock import Clock, SystemClock
-from ._context import Call, State
-from ._errors import ApiError, ClientGone, ConnectionDropped
+from ._context import Call, Handler, State
+from ._errors import ApiError, ConnectionDropped, InjectedFault
 from ._faults import HEADER, Fault, FaultDice, parse_fault
-from ._http import JSON, Receive, Request, Scope, Send, drop, send_data, send_error
+from ._http import (
+    JSON,
+    Reply,
+    Target,
+    base_url,
+    data_response,
+    drop,
+    error_response,
+    has_body,
+    read_body,
+)
 from ._lifecycle import Lifecycle
 from ._operation import OperationSpec
 from ._ratelimit import RateLimiter
 from ._routes import HANDLERS
-from ._routing import Route, Router
+from ._routing import router, spec_path
 from ._spec import OPERATIONS, SCHEMAS
 from ._store import Store
 from ._validation import OperationValidator
 
 DEFAULT_PROCESSING_SECONDS = 4.0
 LOGGER = "a2e_dubbing_mock"
+_FAULT_HEADER = HEADER.decode("ascii")
 
 
 class MockApp:
-    """The ASGI application of the mock (HTTP and lifespan)."""
+    """The ASGI application of the mock (HTTP and lifespan), routed by Starlette."""
 
     def __init__(
         self,
@@ -56,16 +71,16 @@ class MockApp:
         self._auth = Authenticator(tokens)
         self._dice = FaultDice(fault_rate, seed)
         self._limiter = RateLimiter(rate_limit, self.clock) if rate_limit else None
-        self._router = Router(Route(op, HANDLERS[op.operation_id]) for op in OPERATIONS)
-        self._validators = {op.operation_id: OperationValidator(op, SCHEMAS) for op in OPERATIONS}
-        self._admin = Admin(self.state, self._auth, self._limiter)
+        admin = Admin(self.state, self._auth, self._limiter)
+        # The lifespan is the router's: nothing to start, and the store stays open at its
+        # shutdown: every write a request waited for is committed, and a test harness may
+        # start and stop the lifespan of one app many times (one per test) and keep
+        # calling it. `close()` closes it (the CLI, fixtures, `with`).
+        self._router = router([*self._operations(), *admin.paths()], self._serve)
         self._closed = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._http(Request(scope, receive), send)
-        elif scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
+        await self._router(scope, receive, send)
 
     def close(self) -> None:
         """Finish pending writes and close the database (idempotent)."""
@@ -79,98 +94,128 @@ class MockApp:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                # The store stays open: every write a request waited for is committed, and a
-                # test harness may start and stop the lifespan of one app many times (one per
-                # test) and keep calling it. `close()` closes it (the CLI, fixtures, `with`).
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+    def _operations(self) -> list[tuple[str, Mapping[str, Target], Mapping[str, str]]]:
+        """The spec's operations as routes: (path, targets by method, parameter names)."""
+        by_path: dict[str, dict[str, Target]] = {}
+        for op in OPERATIONS:
+            validator = OperationValidator(op, SCHEMAS)
+            answer = functools.partial(self._operation, op, HANDLERS[op.operation_id], validator)
+            by_path.setdefault(op.path, {})[op.method] = Target(op.operation_id, answer, op)
+        routes: list[tuple[str, Mapping[str, Target], Mapping[str, str]]] = []
+        for template, targets in by_path.items():
+            path, names = spec_path(template)
+            routes.append((path, targets, names))
+        return routes
 
-    async def _http(self, request: Request, send: Send) -> None:
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        targets: Mapping[str, Target] | None,
+        path_params: dict[str, str],
+    ) -> None:
+        """Answer one request with `targets` (None: an unknown path); log one line."""
         started = time.perf_counter()
-        label, outcome = "unknown path", "-"
-        op: OperationSpec | None = None
+        request: Request = Request(scope, receive)
+        method: str = scope["method"]
+        label = "mock" if scope["path"].startswith(PREFIX) else "unknown path"
+        outcome = "-"
+        target: Target | None = None
         try:
             if self._closed:
                 raise ApiError(503, "the mock is closed (MockApp.close() was called)")
-            if request.path.startswith(PREFIX):
-                label = "mock"  # until the admin call says which one it was
-                label += " " + await self._admin.handle(request, send)
-                outcome = "200"
+            if targets is None:
+                where = "mock endpoint" if label == "mock" else "operation"
+                raise ApiError(404, f"path: no {where} at this path")
+            target = targets.get(method)
+            if target is None:
+                raise _not_allowed(method, targets)
+            label = target.label
+            response, outcome = await target.answer(request, path_params)
+            if response is None:
+                await drop(request)  # in-process: raises ConnectionDropped
             else:
-                route, path_params = self._router.match(request.method, request.path)
-                op = route.op
-                label = op.operation_id
-                outcome = await self._operation(request, send, route, path_params)
+                await response(scope, receive, send)
         except ApiError as error:
             status = error.status
-            if op is not None and not op.documents(status):
+            if target is not None and target.op is not None and not target.op.documents(status):
                 status = 200  # an undocumented status: A2E's "HTTP 200 with code != 0"
-            await send_error(send, status, error.status, error)
-            outcome = str(status)
+            await error_response(status, error.status, error)(scope, receive, send)
+            outcome = str(status) if status == error.status else f"{status} code={error.status}"
+            if isinstance(error, InjectedFault):
+                outcome += " injected"
         except ConnectionDropped:
-            outcome = "dropped"
             raise
-        except ClientGone:
+        except ClientDisconnect:
             outcome = "client gone"
         except Exception:
-            self.log.exception("internal error in %s %s", request.method, label)
-            await send_error(send, 500, 500, ApiError(500, "internal error of the mock"))
+            self.log.exception("internal error in %s %s", method, label)
+            internal = ApiError(500, "internal error of the mock")
+            await error_response(500, 500, internal)(scope, receive, send)
             outcome = "500"
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            self.log.info("%s %s %s %.1fms", request.method, label, outcome, elapsed)
+            self.log.info("%s %s %s %.1fms", method, label, outcome, elapsed)
 
     async def _operation(
-        self, request: Request, send: Send, route: Route, path_params: dict[str, str]
-    ) -> str:
-        op = route.op
+        self,
+        op: OperationSpec,
+        handler: Handler,
+        validator: OperationValidator,
+        request: Request,
+        path_params: dict[str, str],
+    ) -> Reply:
         fault = self._fault(request, op)
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.reset:
-                await drop(request)
-                return "reset"
+                return Reply(None, "reset injected")
             if fault.status is not None:
-                raise ApiError(fault.status, _fault_message(fault), headers=_retry_after(fault))
+                raise InjectedFault(
+                    fault.status, _fault_message(fault), headers=_retry_after(fault)
+                )
             if fault.code is not None:
-                await send_error(send, 200, fault.code, ApiError(fault.code, _fault_message(fault)))
-                return f"200 code={fault.code}"
-        tenant = self._auth.tenant(request.headers.get(b"authorization"))
+                error = ApiError(fault.code, _fault_message(fault))
+                return Reply(
+                    error_response(200, fault.code, error), f"200 code={fault.code} injected"
+                )
+        tenant = self._auth.caller(request.headers)
         if self._limiter is not None:
             self._limiter.check(tenant.key)
-        validator = self._validators[op.operation_id]
-        params = validator.params(path_params, request.query) if op.params else {}
+        params = validator.params(path_params, request.scope["query_string"]) if op.params else {}
         body: dict[str, Any] = {}
         if op.body is not None:
             _check_content_type(request)
-            body = validator.body(await request.body())
+            body = validator.body(await read_body(request))
         self.state.lifecycle.nudge()
-        data = await route.handler(Call(self.state, tenant, params, body, request.base_url()))
+        data = await handler(Call(self.state, tenant, params, body, base_url(request)))
         if fault is not None and fault.drop_after_commit:
-            await drop(request)
-            return "dropped after commit"
-        await send_data(send, data)
-        return "200"
+            return Reply(None, "dropped after commit injected")
+        return Reply(data_response(data), "200")
 
     def _fault(self, request: Request, op: OperationSpec) -> Fault | None:
         drawn = self._dice.draw()
-        header = request.headers.get(HEADER)
+        header = request.headers.get(_FAULT_HEADER)
         if header is None:
             return drawn
-        fault = parse_fault(header.decode("latin-1"))
+        fault = parse_fault(header)
         if fault.status is not None and not op.documents(fault.status):
             raise ApiError(
                 400,
                 f"X-Mock-Fault: status {fault.status} is not documented for {op.operation_id}",
             )
         return fault
+
+
+def _not_allowed(method: str, targets: Mapping[str, Target]) -> ApiError:
+    listed = ", ".join(sorted(targets))
+    return ApiError(
+        405,
+        f"method: {method} is not allowed here (allowed: {listed})",
+        headers=((b"allow", listed.encode()),),
+    )
 
 
 def _fault_message(fault: Fault) -> str:
@@ -187,21 +232,21 @@ def _retry_after(fault: Fault) -> tuple[tuple[bytes, bytes], ...]:
 
 
 def _check_content_type(request: Request) -> None:
-    content_type = request.headers.get(b"content-type")
+    content_type = request.headers.get("content-type")
     if content_type == JSON:  # the usual case
         return
     if content_type is None:
-        if not request.has_body():
+        if not has_body(request):
             raise ApiError(400, "request body: is required (a JSON object)")
         raise ApiError(415, "Content-Type: missing, the body must be application/json")
-    media, _, params = content_type.partition(b";")
+    media, _, params = content_type.partition(";")
     if media.strip().lower() != JSON:
         raise ApiError(415, "Content-Type: must be application/json")
-    for param in params.split(b";"):
-        name, _, value = param.partition(b"=")
-        if name.strip().lower() == b"charset" and value.strip().strip(b'"').lower() not in (
-            b"utf-8",
-            b"utf8",
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
         ):
             raise ApiError(415, "Content-Type: the charset must be utf-8")
 

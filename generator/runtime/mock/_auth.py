@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from starlette.datastructures import Headers
+
 from ._errors import ApiError
 
 # `sk_` and a non-empty suffix of visible ASCII characters.
@@ -41,6 +43,16 @@ class Authenticator:
                 allowed.append(tenant_key(raw))
             self._allowed = tuple(allowed)
         self._seen: dict[bytes, Tenant] = {}
+
+    def caller(self, headers: Headers) -> Tenant:
+        """The tenant of a request's one Authorization header; ApiError 401 otherwise."""
+        found = None
+        for name, value in headers.raw:
+            if name == b"authorization":
+                if found is not None:
+                    raise ApiError(401, "Authorization: sent more than once")
+                found = value
+        return self.tenant(found)
 
     def tenant(self, authorization: bytes | None) -> Tenant:
         """The tenant of an Authorization header value; ApiError 401 when it is not accepted."""

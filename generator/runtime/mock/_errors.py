@@ -15,13 +15,13 @@ class ApiError(Exception):
         self.headers = headers
 
 
+class InjectedFault(ApiError):
+    """An error answer chosen by X-Mock-Fault or --fault-rate, not by the request itself."""
+
+
 class ConnectionDropped(ConnectionResetError):
     """A fault closed the connection without an answer.
 
     Over a socket the client sees a TCP reset; in-process (no socket to reset, e.g. with
     httpx.ASGITransport) the application raises this instead.
     """
-
-
-class ClientGone(Exception):
-    """The client went away before the request was read."""

@@ -88,10 +88,10 @@ async def list_languages(call: Call) -> Any:
 async def transfer_to_storage(call: Call) -> Any:
     url = call.body["url"]
     digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    name = posixpath.basename(urllib.parse.urlsplit(url).path) or "file"
-    return {
-        "url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(urllib.parse.unquote(name))}"
-    }
+    name = urllib.parse.unquote(posixpath.basename(urllib.parse.urlsplit(url).path))
+    if name in ("", ".", ".."):  # no dot segments: a client would resolve them away
+        name = "file"
+    return {"url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(name)}"}
 
 
 def _record(call: Call, row: TaskRow) -> dict[str, Any]:

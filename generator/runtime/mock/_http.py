@@ -1,89 +1,84 @@
-"""The ASGI side: reading a request, answering in A2E's envelope, dropping a connection."""
+"""The mock's HTTP on Starlette: reading a request, answering in A2E's envelope, dropping."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import orjson
+from starlette.requests import Request
+from starlette.responses import Response
 
-from ._errors import ApiError, ClientGone, ConnectionDropped
+from ._errors import ApiError, ConnectionDropped
 from ._ids import trace_id
+from ._operation import OperationSpec
 from ._spec import MAX_BODY_BYTES
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Abort = Callable[[], None]
 
 # Set by the server (see `_server`): closes the connection with a TCP reset.
 ABORT_EXTENSION = "a2e_dubbing_mock.abort"
 MAX_BODY = MAX_BODY_BYTES  # the spec's info.x-a2e-max-body-bytes
-JSON = b"application/json"
-_WANTED = frozenset(
-    (
-        b"authorization",
-        b"content-length",
-        b"content-type",
-        b"host",
-        b"transfer-encoding",
-        b"x-mock-fault",
-    )
-)
+JSON = "application/json"
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 
 
-class Request:
-    """One HTTP request: the headers the mock reads, its path and its body."""
+class Reply(NamedTuple):
+    """What to answer (None: drop the connection) and the outcome for the access log."""
 
-    __slots__ = ("headers", "method", "path", "query", "receive", "scope")
+    response: Response | None
+    outcome: str
 
-    def __init__(self, scope: Scope, receive: Receive) -> None:
-        self.scope = scope
-        self.receive = receive
-        self.method: str = scope["method"]
-        self.path: str = scope["path"]
-        self.query: bytes = scope.get("query_string", b"")
-        self.headers: dict[bytes, bytes] = {
-            name: value for name, value in scope["headers"] if name in _WANTED
-        }
 
-    def base_url(self) -> str:
-        """How the client reached us: its Host header when well-formed, else our address."""
-        scheme = self.scope.get("scheme", "http")
-        host = self.headers.get(b"host", b"").decode("latin-1")
-        if _HOST.fullmatch(host):
-            return f"{scheme}://{host}"
-        server = self.scope.get("server") or ("127.0.0.1", 80)
-        name = f"[{server[0]}]" if ":" in str(server[0]) else str(server[0])
-        return f"{scheme}://{name}:{server[1]}"
+Answer = Callable[[Request, dict[str, str]], Awaitable[Reply]]
 
-    async def body(self, limit: int = MAX_BODY) -> bytes:
-        """The whole body, read in chunks; ApiError 413 as soon as it exceeds `limit`."""
-        declared = self.headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                raise ClientGone
-            chunk = message.get("body", b"")
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What answers one method at one path, and its name in the access log."""
+
+    label: str
+    answer: Answer  # called with the request and its path parameters
+    op: OperationSpec | None = None  # an operation of the spec: its statuses are documented
+
+
+def base_url(request: Request) -> str:
+    """How the client reached us: its Host header when well-formed, else our address."""
+    scope = request.scope
+    scheme = scope.get("scheme", "http")
+    host = request.headers.get("host", "")
+    if _HOST.fullmatch(host):
+        return f"{scheme}://{host}"
+    server = scope.get("server") or ("127.0.0.1", 80)
+    name = f"[{server[0]}]" if ":" in str(server[0]) else str(server[0])
+    return f"{scheme}://{name}:{server[1]}"
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The whole body; ApiError 413 as soon as it is known to exceed `limit` bytes.
+
+    Starlette's ClientDisconnect when the client goes away before it is all sent.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async with contextlib.aclosing(request.stream()) as stream:
+        async for chunk in stream:
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
             chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+    return b"".join(chunks)
 
-    def has_body(self) -> bool:
-        length = self.headers.get(b"content-length")
-        if length is not None:
-            return length.strip() not in (b"", b"0")
-        return b"transfer-encoding" in self.headers
+
+def has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    if length is not None:
+        return length.strip() not in ("", "0")
+    return "transfer-encoding" in request.headers
 
 
 def _too_large(limit: int) -> ApiError:
@@ -94,43 +89,31 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
-async def send_raw(
-    send: Send,
-    status: int,
-    body: bytes,
-    *,
-    content_type: bytes = JSON,
-    headers: tuple[tuple[bytes, bytes], ...] = (),
-    head: bool = False,
-) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": b"" if head else body})
-
-
-async def send_data(send: Send, data: Any) -> None:
+def data_response(data: Any) -> Response:
     """HTTP 200 with the success envelope `{code: 0, data, trace_id}`."""
-    await send_raw(send, 200, orjson.dumps({"code": 0, "data": data, "trace_id": trace_id()}))
+    body = orjson.dumps({"code": 0, "data": data, "trace_id": trace_id()})
+    return Response(body, media_type=JSON)
 
 
-async def send_error(send: Send, status: int, code: int, error: ApiError) -> None:
+def error_response(status: int, code: int, error: ApiError) -> Response:
     """The error envelope `{code, msg, trace_id}` with HTTP `status`."""
     body = orjson.dumps({"code": code, "msg": error.msg, "trace_id": trace_id()})
-    await send_raw(send, status, body, headers=error.headers)
+    response = Response(body, status_code=status, media_type=JSON)
+    response.raw_headers.extend(error.headers)
+    return response
+
+
+def file_response(request: Request, content: bytes, media_type: str) -> Response:
+    """`content` (GET), or only its headers (HEAD)."""
+    if request.method == "HEAD":
+        length = {"content-length": str(len(content))}
+        return Response(b"", headers=length, media_type=media_type)
+    return Response(content, media_type=media_type)
 
 
 async def drop(request: Request) -> None:
     """Close the connection without an answer (a TCP reset); in-process, raise instead."""
-    abort: Abort | None = request.scope.get("extensions", {}).get(ABORT_EXTENSION)
+    abort: Callable[[], None] | None = request.scope.get("extensions", {}).get(ABORT_EXTENSION)
     if abort is None:
         raise ConnectionDropped("X-Mock-Fault: the connection was dropped")
     abort()
