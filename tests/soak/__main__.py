@@ -1,31 +1,21 @@
 """`python -m tests.soak`: the full soak against a faulty live mock (`nox -s soak`).
 
-The last line printed is the verdict: operations, acknowledged starts, lost, duplicate
-starts, unexpected 5xx, untyped errors. Exit status 1 when any of those is not 0.
+The last line printed is the verdict: operations run of those requested, acknowledged
+starts, lost, duplicate starts, acknowledged deletes not done, unexpected 5xx, untyped errors,
+then `OK` or `FAILED:` and the reasons. Exit status 1 when it failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from tests.soak._access_log import outcomes
 from tests.soak._soak import soak
-
-_ACCESS = re.compile(r"a2e_dubbing_mock: \S+ \S+ (.+) [\d.]+ms$")
-
-
-def outcomes(log: str) -> str:
-    """How the server answered, from its access log (faults show as 429, 500, 503, reset...)."""
-    counted = collections.Counter(
-        found.group(1) for line in log.splitlines() if (found := _ACCESS.search(line))
-    )
-    return ", ".join(f"{outcome} x{n}" for outcome, n in counted.most_common())
 
 
 def main() -> int:
@@ -63,10 +53,17 @@ def main() -> int:
         finally:
             server.stop()
         print("server answers: " + outcomes((folder / "server.log").read_text(errors="replace")))
-        for item in result.lost[:10]:
-            print(f"  lost: {item}")
-        for group in result.duplicates[:10]:
-            print(f"  duplicate: {group}")
+        for kind, items in (
+            ("lost", result.lost),
+            ("not deleted", result.not_deleted),
+            ("duplicate", result.duplicates),
+            ("invalid", result.invalid_state),
+            ("unexpected 5xx", result.unexpected_5xx),
+            ("client 5xx", result.client_5xx),
+            ("untyped", result.untyped),
+        ):
+            for item in items[:10]:
+                print(f"  {kind}: {item}")
     print(result.line())
     return 0 if result.ok else 1
 

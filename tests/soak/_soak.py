@@ -5,12 +5,15 @@ against a live mock started with `--fault-rate` (429 + Retry-After, 500, 503, de
 connection resets, drop-after-commit). The ledger keeps what the clients were told; at the
 end it is compared with the mock's database:
 
-- lost: a start the client saw succeed whose task is not in the database (tasks a delete
-  was sent for are excused: the delete may have happened although its answer was lost);
+- short: fewer operations ran than were asked for (the time limit ran out first);
+- lost: a start the client saw succeed whose task is not in the database (excused only when
+  a delete of it failed in a way that leaves open whether it happened);
+- not deleted: a delete the client saw succeed whose task is still in the database;
 - duplicates: more than one task for one (tenant, name, source), i.e. one call that
   started two paid tasks (every start uses a name of its own);
-- unexpected 5xx: a server error the fault injection did not cause (the client's view, and
-  "internal error" lines in the server's log);
+- unexpected 5xx: a 5xx answer the fault injection did not cause, counted in the server's
+  access log (every request, including those a client retry absorbed) and as the clients
+  saw them;
 - untyped: any client failure that is not an `A2EError`.
 """
 
@@ -29,9 +32,14 @@ import httpx
 from a2e_dubbing import (
     A2EError,
     AsyncA2E,
+    AuthenticationError,
+    BadRequestError,
     InternalServerError,
+    NotFoundError,
 )
 from a2e_dubbing_mock.pytest_plugin import MockServer
+
+from tests.soak._access_log import answers, unexpected_server_errors
 
 OPERATIONS = ("start", "get", "list", "processing", "delete", "wait")
 WEIGHTS = (30, 25, 10, 10, 15, 10)
@@ -46,10 +54,11 @@ class Ledger:
     acknowledged: dict[str, tuple[str, str, str]] = field(
         default_factory=dict
     )  # id -> (token, name, source)
-    delete_sent: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)  # the client was told it is done
+    delete_uncertain: set[str] = field(default_factory=set)  # it may or may not have happened
     done: collections.Counter[str] = field(default_factory=collections.Counter)
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
-    unexpected_5xx: list[str] = field(default_factory=list)
+    client_5xx: list[str] = field(default_factory=list)
     untyped: list[str] = field(default_factory=list)
 
     @property
@@ -61,36 +70,65 @@ class Ledger:
 class Verdict:
     """The comparison of the ledger with the database."""
 
+    requested: int
     operations: int
+    requests: int  # access-log lines of the server
     acknowledged: int
+    deleted: int
     lost: list[str]
+    not_deleted: list[str]
     duplicates: list[tuple[str, str, int]]
     invalid_state: list[str]
-    unexpected_5xx: int
-    untyped: int
+    unexpected_5xx: list[str]  # outcomes from the server's access log
+    client_5xx: list[str]  # non-injected InternalServerErrors the clients raised
+    untyped: list[str]
     seconds: float
     errors: dict[str, int]
 
+    def problems(self) -> list[str]:
+        """Why the soak failed, one reason each (empty when it passed)."""
+        reasons = []
+        if self.operations < self.requested:
+            reasons.append(
+                f"only {self.operations} of {self.requested} requested operations ran "
+                "(time limit reached)"
+            )
+        if self.requests < self.operations:
+            reasons.append(
+                f"the server logged {self.requests} requests for {self.operations} operations "
+                "(access log missing or not understood)"
+            )
+        named = (
+            ("lost acknowledged tasks", self.lost),
+            ("acknowledged deletes whose task is still stored", self.not_deleted),
+            ("duplicate starts", self.duplicates),
+            ("tasks in an invalid state or tenant", self.invalid_state),
+            ("unexpected 5xx in the server log", self.unexpected_5xx),
+            ("non-injected 5xx seen by clients", self.client_5xx),
+            ("untyped client errors", self.untyped),
+        )
+        reasons += [f"{len(items)} {name}" for name, items in named if items]
+        return reasons
+
     @property
     def ok(self) -> bool:
-        return not (
-            self.lost
-            or self.duplicates
-            or self.invalid_state
-            or self.unexpected_5xx
-            or self.untyped
-        )
+        return not self.problems()
 
     def line(self) -> str:
+        """The figures, and `FAILED: reasons` when it failed."""
         typed = sum(self.errors.values())
-        return (
-            f"soak: {self.operations} operations in {self.seconds:.1f}s, "
+        figures = (
+            f"soak: {self.operations}/{self.requested} operations in {self.seconds:.1f}s, "
             f"{self.acknowledged} acknowledged starts, {len(self.lost)} lost, "
-            f"{len(self.duplicates)} duplicate starts, {self.unexpected_5xx} unexpected 5xx, "
-            f"{self.untyped} untyped errors ({typed} typed A2EErrors: "
+            f"{len(self.duplicates)} duplicate starts, {self.deleted} acknowledged deletes "
+            f"({len(self.not_deleted)} not done), {len(self.unexpected_5xx)} unexpected 5xx "
+            f"in {self.requests} requests ({len(self.client_5xx)} seen by clients), "
+            f"{len(self.untyped)} untyped errors ({typed} typed A2EErrors: "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items()))
             + ")"
         )
+        problems = self.problems()
+        return figures + (" -- FAILED: " + "; ".join(problems) if problems else " -- OK")
 
 
 class Worker:
@@ -113,7 +151,7 @@ class Worker:
             except A2EError as error:
                 self.ledger.errors[f"{operation}: {type(error).__name__}"] += 1
                 if isinstance(error, InternalServerError) and INJECTED not in error.message:
-                    self.ledger.unexpected_5xx.append(str(error))
+                    self.ledger.client_5xx.append(str(error))
             except Exception as error:
                 self.ledger.untyped.append(f"{operation}: {type(error).__name__}: {error}")
             self.ledger.done[operation] += 1
@@ -136,8 +174,14 @@ class Worker:
 
     async def delete(self) -> None:
         task_id = self.mine.pop(self.rng.randrange(len(self.mine)))
-        self.ledger.delete_sent.add(task_id)
-        await self.client.dubbing.delete(task_id)
+        try:
+            await self.client.dubbing.delete(task_id)
+        except (BadRequestError, AuthenticationError, NotFoundError):
+            raise  # refused: nothing was deleted (a 404 means the task was already gone)
+        except Exception:
+            self.ledger.delete_uncertain.add(task_id)  # it may have happened
+            raise
+        self.ledger.deleted.add(task_id)
 
     async def wait(self) -> None:
         await self.client.dubbing.wait(
@@ -146,7 +190,7 @@ class Worker:
 
 
 class Budget:
-    """How many operations are left, shared by all workers."""
+    """How many operations are left, shared by all workers; none after the deadline."""
 
     def __init__(self, operations: int, deadline: float) -> None:
         self.left = operations
@@ -191,7 +235,7 @@ async def drive(
     return ledger
 
 
-def verdict(ledger: Ledger, db: Path, log: Path, seconds: float) -> Verdict:
+def verdict(ledger: Ledger, requested: int, db: Path, log: Path, seconds: float) -> Verdict:
     """Compare the ledger with the database (read after the server stopped) and the log."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(  # tasks point to their tenant's row, which holds its key
@@ -199,11 +243,9 @@ def verdict(ledger: Ledger, db: Path, log: Path, seconds: float) -> Verdict:
             "FROM tasks JOIN tenants ON tenants.id = tasks.tenant"
         ).fetchall()
     stored = {row[0]: row for row in rows}
-    lost = [
-        task_id
-        for task_id in ledger.acknowledged
-        if task_id not in stored and task_id not in ledger.delete_sent
-    ]
+    excused = ledger.deleted | ledger.delete_uncertain
+    lost = [i for i in ledger.acknowledged if i not in stored and i not in excused]
+    not_deleted = sorted(ledger.deleted & stored.keys())
     groups = collections.Counter((tenant, name, source) for _, tenant, name, source, _ in rows)
     duplicates = [(t[:8], name, n) for (t, name, _), n in groups.items() if n > 1]
     invalid = [row[0] for row in rows if row[4] not in VALID_STATUSES]
@@ -212,15 +254,22 @@ def verdict(ledger: Ledger, db: Path, log: Path, seconds: float) -> Verdict:
         for task_id, (token, _, _) in ledger.acknowledged.items()
         if task_id in stored and stored[task_id][1] != hashlib.sha256(token.encode()).hexdigest()
     ]
-    server_errors = log.read_text(errors="replace").count("internal error")
+    text = log.read_text(errors="replace")
     return Verdict(
+        requested=requested,
         operations=ledger.operations,
+        requests=len(answers(text)),
         acknowledged=len(ledger.acknowledged),
+        deleted=len(ledger.deleted),
         lost=lost,
+        not_deleted=not_deleted,
         duplicates=duplicates,
         invalid_state=invalid + misplaced,
-        unexpected_5xx=len(ledger.unexpected_5xx) + server_errors,
-        untyped=len(ledger.untyped),
+        unexpected_5xx=[
+            f"{a.method} {a.label} {a.outcome}" for a in unexpected_server_errors(text)
+        ],
+        client_5xx=ledger.client_5xx,
+        untyped=ledger.untyped,
         seconds=seconds,
         errors=dict(ledger.errors),
     )
@@ -249,4 +298,4 @@ def soak(
     )
     seconds = time.monotonic() - started
     server.stop()
-    return verdict(ledger, server.db, server.log, seconds)
+    return verdict(ledger, operations, server.db, server.log, seconds)

@@ -26,20 +26,27 @@ def test_short_soak_under_faults_loses_and_duplicates_nothing(
     )
     result = soak(server, operations=1500, concurrency=32, tenants=4, seed=11, max_seconds=120)
     print(result.line())
+    assert result.operations == 1500, result.line()
+    assert result.requests >= result.operations  # the access log was read
     assert result.acknowledged > 300
+    assert result.deleted > 50
     assert result.lost == []
+    assert result.not_deleted == []
     assert result.duplicates == []
     assert result.invalid_state == []
-    assert result.unexpected_5xx == 0
-    assert result.untyped == 0
+    assert result.unexpected_5xx == []
+    assert result.client_5xx == []
+    assert result.untyped == []
+    assert result.ok, result.line()
+    assert result.line().endswith(" -- OK")
 
 
 async def _start_until_killed(
-    server: MockServer, acknowledged: list[tuple[str, str]], stop: asyncio.Event
+    server: MockServer, worker: int, acknowledged: list[tuple[str, str]], stop: asyncio.Event
 ) -> None:
-    """One client starting tasks until the server dies under it."""
-    rng = random.Random(len(acknowledged))
-    token = f"sk_crash_{rng.getrandbits(32):08x}"
+    """One client (a tenant of its own) starting tasks until the server dies under it."""
+    rng = random.Random(worker)
+    token = f"sk_crash_{worker:02d}_{rng.getrandbits(32):08x}"
     async with AsyncA2E(api_key=token, base_url=server.url, max_retries=0) as client:
         while not stop.is_set():
             try:
@@ -60,7 +67,8 @@ def test_kill_9_under_load_keeps_every_acknowledged_task_and_processing_resumes(
     async def load() -> None:
         stop = asyncio.Event()
         workers = [
-            asyncio.create_task(_start_until_killed(server, acknowledged, stop)) for _ in range(16)
+            asyncio.create_task(_start_until_killed(server, worker, acknowledged, stop))
+            for worker in range(16)
         ]
         deadline = time.monotonic() + 20
         while len(acknowledged) < 200 and time.monotonic() < deadline:
@@ -75,6 +83,7 @@ def test_kill_9_under_load_keeps_every_acknowledged_task_and_processing_resumes(
     by_token: dict[str, list[str]] = {}
     for token, task_id in acknowledged:
         by_token.setdefault(token, []).append(task_id)
+    assert len(by_token) > 1, "the acknowledged starts cover one tenant only"
     for token, ids in by_token.items():
         with A2E(api_key=token, base_url=server.url) as client:
             for task_id in ids:
