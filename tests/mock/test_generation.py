@@ -84,14 +84,24 @@ def test_spec_data_reaches_the_generated_package() -> None:
     assert _spec.EXAMPLES["getRemainingCoins"] == {"coins": 1200, "diamonds": 0}
 
 
+# How each read of a page of allRecords must run: a seek, never an OFFSET walk or a scan.
+_PAGE_PLANS = {
+    "page": "SEARCH tasks USING INDEX tasks_by_pos (tenant=? AND pos<?)",
+    "gaps_between": "SEARCH gaps USING PRIMARY KEY (tenant=? AND pos>? AND pos<?)",
+    "page_start": "SEARCH gaps USING PRIMARY KEY (tenant=? AND pos>?)",
+}
+
+
 def _unindexed(name: str, plan: list[str]) -> list[str]:
     """What is wrong with a read query's plan: a table scan, a sort, a page not on its index."""
     text = " ".join(plan)
     problems = [step for step in plan if step.startswith("SCAN") or "TEMP B-TREE" in step]
-    if " USING " not in text or not ("INDEX" in text or "INTEGER PRIMARY KEY" in text):
+    if " USING " not in text or not any(
+        way in text for way in ("INDEX", "INTEGER PRIMARY KEY", "USING PRIMARY KEY")
+    ):
         problems.append(f"no index: {text}")
-    if name in {"page", "page_from_end"} and "COVERING INDEX tasks_by_tenant" not in text:
-        problems.append(f"OFFSET walks more than the covering index: {text}")
+    if name in _PAGE_PLANS and _PAGE_PLANS[name] not in plan:
+        problems.append(f"not a seek on its index: {text}")
     return problems
 
 
@@ -101,20 +111,32 @@ def test_reads_use_indexes_not_full_scans() -> None:
         plans = app.store.plans()
     finally:
         app.close()
-    assert {"page", "page_from_end", "count", "due"} <= set(plans)
+    assert {*_PAGE_PLANS, "due", "unfinished"} <= set(plans)
     for name, plan in plans.items():
         assert _unindexed(name, plan) == [], (name, plan)
 
 
-def test_the_plan_check_sees_a_list_query_without_its_index() -> None:
+def test_a_page_of_all_records_is_a_seek_without_offset() -> None:
+    from a2e_dubbing_mock import _store
+
+    for name in ("_PAGE_START", "_GAPS_BETWEEN", "_PAGE"):
+        assert "OFFSET" not in getattr(_store, name).upper(), name
+
+
+@pytest.mark.parametrize("index", ["tasks_by_pos", "gaps"])
+def test_the_plan_check_sees_a_list_query_without_its_index(index: str) -> None:
     app = create_app()  # in memory: the read connection may change the schema
     try:
-        app.store._read.execute("DROP INDEX tasks_by_tenant")
+        if index == "gaps":  # its index is its primary key: a table without one instead
+            app.store._read.execute("DROP TABLE gaps")
+            app.store._read.execute("CREATE TABLE gaps (tenant INTEGER, pos INTEGER)")
+        else:
+            app.store._read.execute(f"DROP INDEX {index}")
         plans = app.store.plans()
     finally:
         app.close()
-    assert _unindexed("page", plans["page"]) != []
-    assert _unindexed("page_from_end", plans["page_from_end"]) != []
+    broken = {name for name in _PAGE_PLANS if _unindexed(name, plans[name])}
+    assert broken == ({"page"} if index == "tasks_by_pos" else {"page_start", "gaps_between"})
 
 
 def test_the_body_limit_comes_from_the_spec() -> None:

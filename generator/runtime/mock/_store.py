@@ -5,10 +5,15 @@ A file database runs in WAL mode with `synchronous=FULL`; writes are group-commi
 ever see committed data). `:memory:` keeps everything on one connection, not durably.
 
 A tenant (the SHA-256 of a token, never the token) is a row of `tenants`, and tasks point
-to it by its small integer id. That row also holds what the tenant spent and how many
-tasks it has, kept by triggers in the statement (so the transaction) that inserts or
-deletes a task: the count is exact, and a page of allRecords costs the same whatever the
-number of tasks.
+to it by its small integer id. That row also holds what the tenant spent, how many tasks
+it has and the position its newest task got, kept by triggers in the statement (so the
+transaction) that inserts or deletes a task: the count is exact.
+
+Every task has a position among its tenant's tasks (1, 2, ... in the order they were
+started) and a deleted task leaves its position in `gaps`. allRecords lists by position,
+newest first: the position of a page's newest task follows from the tenant's last position
+and the gaps above it, then the page is one index seek, so any page costs what the first
+one does (plus the gaps above it).
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from ._tasks import COMPLETED, PROCESSING, SENT, UNFINISHED, TaskRow, cost_for
 from ._writer import InlineWriter, ThreadWriter, Writer
 
 MEMORY = ":memory:"
-# PRAGMA user_version of the layout below. 0: the first layout (tasks.tenant held the
-# tenant's hex key, spending(tenant, coins) had no task count), migrated when opened.
-SCHEMA_VERSION = 1
+# PRAGMA user_version of the layout below; older ones are migrated when opened. 0: the
+# first layout (tasks.tenant held the tenant's hex key, spending(tenant, coins) had no task
+# count); 1: tenant ids and counts, allRecords ordered by (created_ms, seq) with OFFSET.
+SCHEMA_VERSION = 2
 ID_ATTEMPTS = 3  # a start whose id is taken (never seen in practice) gets a new one
-_INSERT_CHUNK = 500  # rows per INSERT statement (15 parameters each; SQLite allows 32766)
+_INSERT_CHUNK = 500  # rows per INSERT statement (17 parameters each; SQLite allows 32766)
 _REMEMBER = 10_000  # tenant ids kept in memory
 
 
@@ -46,13 +52,15 @@ CREATE TABLE tenants (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,
     coins INTEGER NOT NULL DEFAULT 0,
-    tasks INTEGER NOT NULL DEFAULT 0
+    tasks INTEGER NOT NULL DEFAULT 0,
+    last_pos INTEGER NOT NULL DEFAULT 0
 )"""
 _CREATE_TASKS = """
 CREATE TABLE tasks (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     tenant INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
     cost INTEGER NOT NULL,
     created_ms INTEGER NOT NULL,
     updated_ms INTEGER NOT NULL,
@@ -68,19 +76,33 @@ CREATE TABLE tasks (
     failed_message TEXT,
     failed_code TEXT
 )"""
+# The positions of deleted tasks, up to their tenant's last position.
+_CREATE_GAPS = """
+CREATE TABLE gaps (
+    tenant INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (tenant, pos)
+) WITHOUT ROWID"""
 _CREATE_INDEXES = (
-    "CREATE INDEX tasks_by_tenant ON tasks (tenant, created_ms, seq)",
+    "CREATE UNIQUE INDEX tasks_by_pos ON tasks (tenant, pos)",
     "CREATE INDEX tasks_unfinished ON tasks (tenant, created_ms, seq) "
     f"WHERE status IN {_sql_list(UNFINISHED)}",
     "CREATE INDEX tasks_due ON tasks (next_ms) WHERE next_ms IS NOT NULL",
 )
-_INDEX_NAMES = ("tasks_by_tenant", "tasks_unfinished", "tasks_due")
+# Indexes and triggers of every layout so far (a migration drops them first).
+_INDEX_NAMES = ("tasks_by_tenant", "tasks_by_pos", "tasks_unfinished", "tasks_due")
+_TRIGGER_NAMES = ("tasks_counted", "tasks_uncounted")
 _CREATE_TRIGGERS = (
     """CREATE TRIGGER tasks_counted AFTER INSERT ON tasks BEGIN
-    UPDATE tenants SET tasks = tasks + 1, coins = coins + NEW.cost WHERE id = NEW.tenant;
+    UPDATE tenants SET tasks = tasks + 1, coins = coins + NEW.cost,
+        last_pos = max(last_pos, NEW.pos)
+    WHERE id = NEW.tenant;
 END""",
+    # A reset sets last_pos to 0 first: the tasks it deletes leave no gaps.
     """CREATE TRIGGER tasks_uncounted AFTER DELETE ON tasks BEGIN
     UPDATE tenants SET tasks = tasks - 1 WHERE id = OLD.tenant;
+    INSERT INTO gaps (tenant, pos) SELECT OLD.tenant, OLD.pos
+    WHERE OLD.pos <= (SELECT last_pos FROM tenants WHERE id = OLD.tenant);
 END""",
 )
 
@@ -88,22 +110,21 @@ END""",
 _COLUMNS = ", ".join(TaskRow._fields)
 _GET = f"SELECT {_COLUMNS} FROM tasks WHERE id = ? AND tenant = ?"  # noqa: S608
 _FIND = f"SELECT {_COLUMNS} FROM tasks WHERE id = ?"  # noqa: S608
-# A page is a deferred join: OFFSET walks the covering index tasks_by_tenant alone (the
-# rowid is in it), then only the page's rows are read from the table; the caller sorts
-# those few rows (by created_ms, seq) itself.
-_PAGE_ROWS = f"SELECT seq, {_COLUMNS} FROM tasks WHERE seq IN"  # noqa: S608
+# A page of allRecords: the tenant's count and last position, and how many gaps lie at or
+# above the first guess of the page's newest position (without deletes, the right one) ...
+_PAGE_START = (
+    "SELECT tasks, last_pos, (SELECT COUNT(*) FROM gaps WHERE gaps.tenant = tenants.id "
+    "AND gaps.pos >= tenants.last_pos - :skip) FROM tenants WHERE id = :tenant"
+)
+# ... the gaps between a better guess and the previous one, while the guess still moves ...
+_GAPS_BETWEEN = "SELECT COUNT(*) FROM gaps WHERE tenant = ? AND pos >= ? AND pos < ?"
+# ... then the page itself: one seek on tasks_by_pos.
 _PAGE = (
-    f"{_PAGE_ROWS} (SELECT seq FROM tasks WHERE tenant = ? "  # noqa: S608
-    "ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?)"
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND pos <= ? "  # noqa: S608
+    "ORDER BY pos DESC LIMIT ?"
 )
-# The same order read from the oldest end (for pages past the middle).
-_PAGE_FROM_END = (
-    f"{_PAGE_ROWS} (SELECT seq FROM tasks WHERE tenant = ? "  # noqa: S608
-    "ORDER BY created_ms, seq LIMIT ? OFFSET ?)"
-)
-_CREATED = 1 + TaskRow._fields.index("created_ms")  # in a row of _PAGE_ROWS
 _TENANT = "SELECT id FROM tenants WHERE key = ?"
-_COUNT = "SELECT tasks FROM tenants WHERE id = ?"
+_LAST_POS = "SELECT last_pos FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
 _UNFINISHED = (
     f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND status IN {_sql_list(UNFINISHED)} "  # noqa: S608
@@ -124,8 +145,8 @@ UPDATE tasks SET
         THEN next_ms + :step ELSE next_ms END,
     next_ms = CASE WHEN status = :sent AND next_ms + :step > :now THEN next_ms + :step END
 WHERE seq IN ({_DUE})"""  # noqa: S608
-_INSERT_COLUMNS = f"tenant, cost, {_COLUMNS}"
-_ROW_PLACEHOLDERS = "(" + ", ".join("?" for _ in range(len(TaskRow._fields) + 2)) + ")"
+_INSERT_COLUMNS = f"pos, tenant, cost, {_COLUMNS}"
+_ROW_PLACEHOLDERS = "(" + ", ".join("?" for _ in range(len(TaskRow._fields) + 3)) + ")"
 
 
 @functools.lru_cache(maxsize=64)
@@ -136,33 +157,69 @@ def _insert_sql(rows: int) -> str:
 
 
 class _PendingStarts:
-    """Started tasks of a batch, written in one INSERT (the triggers count and add up).
+    """Started tasks of a batch, written in one INSERT (the triggers count and add up), each
+    at the next position of its tenant.
 
     Used on the writer's thread only. Every other write flushes it first, so the writes
-    of a batch still happen in their order.
+    of a batch still happen in their order. The last position of each tenant is kept from
+    one write to the next, and forgotten with anything rolled back (then read again).
     """
 
     def __init__(self) -> None:
         self._rows: list[tuple[Any, ...]] = []
+        self._last_pos: dict[int, int] = {}  # tenant id -> its newest task's position
 
     def add(self, tenant: int, row: TaskRow, cost: int) -> None:
         self._rows.append((tenant, cost, *row))
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        rows = self._rows
+        if not self._rows:
+            return
+        self._read_last_pos(conn)
+        rows = self._placed()
         for start in range(0, len(rows), _INSERT_CHUNK):
             chunk = rows[start : start + _INSERT_CHUNK]
             conn.execute(_insert_sql(len(chunk)), [value for row in chunk for value in row])
         self._rows = []
 
     def flush_alone(self, conn: sqlite3.Connection) -> bool:
-        if len(self._rows) > _INSERT_CHUNK:
-            return False
+        if len(self._rows) > _INSERT_CHUNK or self._unknown():
+            return False  # then in a transaction, which reads the positions first
         self.flush(conn)
         return True
 
     def discard(self) -> None:
         self._rows = []
+        self._last_pos.clear()
+
+    def forget(self, tenant: int | None) -> None:
+        """The positions of a tenant (None: of every tenant) start again."""
+        if tenant is None:
+            self._last_pos.clear()
+        else:
+            self._last_pos.pop(tenant, None)
+
+    def _unknown(self) -> set[int]:
+        return {row[0] for row in self._rows} - self._last_pos.keys()
+
+    def _read_last_pos(self, conn: sqlite3.Connection) -> None:
+        unknown = self._unknown()
+        if len(self._last_pos) + len(unknown) > _REMEMBER:
+            self._last_pos.clear()
+            unknown = self._unknown()
+        for tenant in unknown:
+            found = conn.execute(_LAST_POS, (tenant,)).fetchone()
+            self._last_pos[tenant] = 0 if found is None else int(found[0])
+
+    def _placed(self) -> list[tuple[Any, ...]]:
+        """The pending rows, each with the next position of its tenant in front."""
+        last_pos = self._last_pos
+        placed = []
+        for row in self._rows:
+            pos = last_pos[row[0]] + 1
+            last_pos[row[0]] = pos
+            placed.append((pos, *row))
+        return placed
 
 
 class Store:
@@ -206,27 +263,31 @@ class Store:
         return None if row is None else TaskRow._make(row)
 
     def page(self, tenant: str, limit: int, offset: int) -> tuple[list[TaskRow], int]:
-        """One page, newest first, and the tenant's total (one consistent snapshot).
-
-        OFFSET walks the covering index only (never the table), from the nearer end:
-        the last page costs what the first does, a middle page grows with the tasks.
+        """One page, newest (last started) first, and the tenant's total (one consistent
+        snapshot). Its cost does not grow with `offset`, only with the gaps above the page.
         """
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return [], 0
-        with _snapshot(self._read):
-            found = self._read.execute(_COUNT, (tenant_id,)).fetchone()
-            count = 0 if found is None else int(found[0])
+        read = self._read
+        with _snapshot(read):
+            found = read.execute(_PAGE_START, {"tenant": tenant_id, "skip": offset}).fetchone()
+            if found is None:
+                return [], 0
+            count, last_pos, gaps = (int(value) for value in found)
             if offset >= count or limit <= 0:
                 return [], count
-            if count - offset < offset + limit:
-                start = max(0, count - offset - limit)
-                args = (tenant_id, count - offset - start, start)
-                rows = self._read.execute(_PAGE_FROM_END, args).fetchall()
-            else:
-                rows = self._read.execute(_PAGE, (tenant_id, limit, offset)).fetchall()
-        rows.sort(key=lambda r: (r[_CREATED], r[0]), reverse=True)  # newest first
-        return [TaskRow._make(r[1:]) for r in rows], count
+            # The page starts at the highest position p with offset + 1 tasks at or above
+            # it: p = last_pos - offset - (gaps at or above p). Iterating from last_pos -
+            # offset only moves p down, and stops at the highest such p, never a gap (if
+            # p were one, the next task above it would satisfy the equation too).
+            newest = last_pos - offset
+            while (lower := last_pos - offset - gaps) != newest:
+                args = (tenant_id, lower, newest)
+                newest = lower
+                gaps += read.execute(_GAPS_BETWEEN, args).fetchone()[0]
+            rows = read.execute(_PAGE, (tenant_id, newest, limit)).fetchall()
+        return [TaskRow._make(row) for row in rows], count
 
     def unfinished(self, tenant: str) -> list[TaskRow]:
         tenant_id = self._tenant_id(tenant)
@@ -254,9 +315,10 @@ class Store:
             "get": (_GET, ("0" * 24, 1)),
             "find": (_FIND, ("0" * 24,)),
             "tenant": (_TENANT, ("t",)),
-            "page": (_PAGE, (1, 10, 0)),
-            "page_from_end": (_PAGE_FROM_END, (1, 10, 0)),
-            "count": (_COUNT, (1,)),
+            "page_start": (_PAGE_START, {"tenant": 1, "skip": 0}),
+            "gaps_between": (_GAPS_BETWEEN, (1, 0, 10)),
+            "page": (_PAGE, (1, 0, 10)),
+            "last_pos": (_LAST_POS, (1,)),
             "spent": (_SPENT, ("t",)),
             "unfinished": (_UNFINISHED, (1,)),
             "next_due": (_NEXT_DUE, ()),
@@ -314,7 +376,7 @@ class Store:
 
         def op(conn: sqlite3.Connection) -> bool:
             pending.flush(conn)
-            cursor = conn.execute(  # the trigger counts it
+            cursor = conn.execute(  # the trigger counts it and keeps its position as a gap
                 "DELETE FROM tasks WHERE id = ? AND tenant = ?", (task_id, tenant_id)
             )
             return cursor.rowcount > 0
@@ -379,12 +441,18 @@ class Store:
 
         def op(conn: sqlite3.Connection) -> int:
             pending.flush(conn)
+            pending.forget(tenant_id)
+            # Positions start again: last_pos = 0 first, so the deletes leave no gaps.
             if tenant_id is None:  # tenant rows stay: their ids may be remembered
+                conn.execute("UPDATE tenants SET last_pos = 0")
                 removed = conn.execute("DELETE FROM tasks").rowcount
                 conn.execute("UPDATE tenants SET coins = 0, tasks = 0")
+                conn.execute("DELETE FROM gaps")
                 return removed
+            conn.execute("UPDATE tenants SET last_pos = 0 WHERE id = ?", (tenant_id,))
             removed = conn.execute("DELETE FROM tasks WHERE tenant = ?", (tenant_id,)).rowcount
             conn.execute("UPDATE tenants SET coins = 0, tasks = 0 WHERE id = ?", (tenant_id,))
+            conn.execute("DELETE FROM gaps WHERE tenant = ?", (tenant_id,))
             return removed
 
         return await self._writer.run(op)
@@ -445,8 +513,16 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
         if version == 0 and "tasks" in tables:
             _migrate_from_0(conn, tables)
         elif version == 0:
-            for statement in (_CREATE_TENANTS, _CREATE_TASKS, *_CREATE_INDEXES, *_CREATE_TRIGGERS):
+            for statement in (
+                _CREATE_TENANTS,
+                _CREATE_TASKS,
+                _CREATE_GAPS,
+                *_CREATE_INDEXES,
+                *_CREATE_TRIGGERS,
+            ):
                 conn.execute(statement)
+        elif version == 1:
+            _migrate_from_1(conn)
         elif version != SCHEMA_VERSION:
             raise ValueError(
                 f"{path}: a database of layout {version}; this mock reads layout "
@@ -461,7 +537,7 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
 
 
 def _migrate_from_0(conn: sqlite3.Connection, tables: set[str]) -> None:
-    """Layout 0 -> 1: tenant ids instead of keys in every task, counts per tenant."""
+    """Layout 0 -> 2: tenant ids instead of keys in every task, counts per tenant."""
     conn.create_function("cost_for", 1, cost_for, deterministic=True)
     if "spending" not in tables:
         conn.execute("CREATE TABLE spending (tenant TEXT PRIMARY KEY, coins INTEGER NOT NULL)")
@@ -471,23 +547,42 @@ def _migrate_from_0(conn: sqlite3.Connection, tables: set[str]) -> None:
         "INSERT INTO tenants (key) SELECT DISTINCT tenant FROM tasks "
         "WHERE tenant NOT IN (SELECT key FROM tenants)"
     )
+    _rebuild_tasks(
+        conn, "tenants.id", "cost_for(old.duration)", "JOIN tenants ON tenants.key = old.tenant"
+    )
+    conn.execute("DROP TABLE spending")
+
+
+def _migrate_from_1(conn: sqlite3.Connection) -> None:
+    """Layout 1 -> 2: every task gets its position, in the order allRecords had."""
+    conn.execute("ALTER TABLE tenants ADD COLUMN last_pos INTEGER NOT NULL DEFAULT 0")
+    _rebuild_tasks(conn, "old.tenant", "old.cost", "")
+
+
+def _rebuild_tasks(conn: sqlite3.Connection, tenant: str, cost: str, join: str) -> None:
+    """Copy the tasks into a table of this layout, each tenant's positioned in the order of
+    (created_ms, seq); then the indexes, the counts and the triggers (`tenants` is ready)."""
+    for name in _TRIGGER_NAMES:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for name in _INDEX_NAMES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
-    conn.execute("ALTER TABLE tasks RENAME TO tasks_layout_0")
+    conn.execute("ALTER TABLE tasks RENAME TO tasks_old_layout")
     conn.execute(_CREATE_TASKS)
+    pos = f"row_number() OVER (PARTITION BY {tenant} ORDER BY old.created_ms, old.seq)"
     conn.execute(
         f"INSERT INTO tasks (seq, {_INSERT_COLUMNS}) "  # noqa: S608
-        "SELECT old.seq, tenants.id, cost_for(old.duration), "
+        f"SELECT old.seq, {pos}, {tenant}, {cost}, "
         f"{', '.join('old.' + c for c in TaskRow._fields)} "
-        "FROM tasks_layout_0 AS old JOIN tenants ON tenants.key = old.tenant ORDER BY old.seq"
+        f"FROM tasks_old_layout AS old {join} ORDER BY old.seq"
     )
-    conn.execute("DROP TABLE tasks_layout_0")
-    conn.execute("DROP TABLE spending")
+    conn.execute("DROP TABLE tasks_old_layout")
+    conn.execute(_CREATE_GAPS)
     for statement in _CREATE_INDEXES:
         conn.execute(statement)
-    conn.execute(  # the counts are new: computed once from the tasks
+    conn.execute(  # computed once from the tasks: positions 1..count, no gaps
         "UPDATE tenants SET tasks = (SELECT COUNT(*) FROM tasks WHERE tasks.tenant = tenants.id)"
     )
+    conn.execute("UPDATE tenants SET last_pos = tasks")
     for statement in _CREATE_TRIGGERS:  # from now on, every insert and delete counts
         conn.execute(statement)
 
