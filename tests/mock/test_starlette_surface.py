@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import logging
 import wave
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import httpx
 import orjson
 import pytest
 from a2e_dubbing_mock import ConnectionDropped, MockApp, _http
+from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from tests.mock.conftest import (
     AUTH,
@@ -213,3 +214,29 @@ async def test_an_endless_body_is_refused_after_the_limit_not_at_its_end(app: Mo
     assert (b"connection", b"close") in sent[0]["headers"]
     assert orjson.loads(sent[1]["body"])["code"] == 413
     assert read == _http.MAX_BODY // len(chunk) + 1  # not one chunk more than needed
+
+
+def test_over_a_socket_storage_is_served_and_faults_are_logged_as_injected(
+    serve: Callable[..., MockServer],
+) -> None:
+    server = serve("--log-level", "info")
+    with server.client(headers=AUTH) as http:
+        url = http.post(TRANSFER, json={"url": "https://example.com/x/song.mp3"}).json()["data"]
+        stored = httpx.get(url["url"], timeout=10)  # no token: like a signed URL
+        head = http.head(url["url"])
+        faulted = http.post(START, json=SEED_BODY, headers={"X-Mock-Fault": "status=503"})
+        with pytest.raises(httpx.TransportError):
+            http.post(START, json=SEED_BODY, headers={"X-Mock-Fault": "reset"})
+        twice = http.get(COINS, headers=TWICE)
+    server.stop()
+    assert url["url"].startswith(server.url + "/__mock/storage/")
+    assert (stored.status_code, stored.headers["content-type"]) == (200, "audio/wav")
+    assert (head.status_code, head.content) == (200, b"")
+    assert int(head.headers["content-length"]) == len(stored.content)
+    assert (faulted.status_code, twice.status_code) == (503, 401)
+    log = server.log.read_text()
+    assert "GET mock storage 200 " in log
+    assert "POST startDubbing 503 injected " in log
+    assert "POST startDubbing reset injected " in log
+    assert "GET getRemainingCoins 401 " in log
+    assert TOKEN not in log
