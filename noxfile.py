@@ -22,11 +22,12 @@ SECURITY_ELSEWHERE = [
     "tests/client/test_surface.py",
     "tests/client/test_retries.py",
     "tests/cli/test_cli_unit.py",
+    "tests/cli/test_cli_e2e.py",
     "contract_tests/test_recordings.py",
     "contract_tests/test_recorder.py",
     "contract_tests/test_mock_stateful.py",
 ]
-SECURITY_TESTS = "token or key or secret or scrub or tenant"
+SECURITY_TESTS = "token or key or secret or scrub or tenant or recorder"
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
