@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -65,12 +64,13 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
         raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async with contextlib.aclosing(request.stream()) as stream:
-        async for chunk in stream:
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(chunk)
+    stream = request.stream()
+    async for chunk in stream:
+        size += len(chunk)
+        if size > limit:
+            await stream.aclose()
+            raise _too_large(limit)
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
