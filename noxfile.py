@@ -52,8 +52,8 @@ def _install_spec_linters(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: spec, recordings, generator, client, mock."""
-    _install_toolkit(session, "test")
+    """The whole test suite: spec, recordings, generator, client, mock, benchmark plumbing."""
+    _install_toolkit(session, "test", "bench")
     _install_spec_linters(session)
     session.run("python", "-m", "pytest", *session.posargs)
 
@@ -68,7 +68,7 @@ def lowest(session: nox.Session) -> None:
     session.install("uv>=0.9,<1")
     editable = [arg for path in GENERATED for arg in ("-e", path)]
     session.run(
-        "uv", "pip", "install", "--resolution", "lowest-direct", "-e", ".[test]", *editable,
+        "uv", "pip", "install", "--resolution", "lowest-direct", "-e", ".[test,bench]", *editable,
         env={"VIRTUAL_ENV": str(session.virtualenv.location)},
     )  # fmt: skip
     _install_spec_linters(session)
