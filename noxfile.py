@@ -12,8 +12,8 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
 PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "benchmarks", "noxfile.py"]
-# The lowest-versions run skips what does not depend on library versions (benchmarks' and
-# packaging's own installs, the demo, which runs in its own session) to stay quick.
+# The lowest-versions run leaves out the fresh-venv packaging tests: they install the
+# generated packages with pip's newest picks, whatever this session's versions are.
 LOWEST_TESTS = ["-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
 # The security tests outside tests/security (each next to the code it checks).
 SECURITY_ELSEWHERE = [

@@ -162,6 +162,10 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         details = "; ".join(f"{e.header}: {e.detail}" for e in errors)
         raise GenerationError(f"openapi-python-client: {details}")
     copy_runtime("client", package_dir)
+    # openapi-python-client's environment is lenient (its templates need that): an unknown
+    # attribute renders as "". Ours go through a strict overlay of it, with its own cache so
+    # that no template compiled for the lenient one is reused.
+    strict = project.env.overlay(undefined=StrictUndefined, cache_size=0)
     for template, target in (
         ("_resources.py.jinja", package_dir / "_resources.py"),
         ("_client.py.jinja", package_dir / "_client.py"),
@@ -169,18 +173,12 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         ("project/pyproject.toml.jinja", project_dir / "pyproject.toml"),
         ("project/README.md.jinja", project_dir / "README.md"),
     ):
-        _render_strictly(project.env, template, target)
+        _render_strictly(strict, template, target)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 
-def _render_strictly(env: Environment, template: str, target: Path) -> None:
-    """Render one of our own templates; a name it uses that does not exist is an error.
-
-    openapi-python-client's environment is lenient (its templates need that): an unknown
-    attribute renders as "". Ours go through a strict overlay of it, with its own cache so
-    that no template compiled for the lenient one is reused.
-    """
-    strict = env.overlay(undefined=StrictUndefined, cache_size=0)
+def _render_strictly(strict: Environment, template: str, target: Path) -> None:
+    """Render one of our own templates; a name it uses that does not exist is an error."""
     try:
         render_to(strict, template, target)
     except UndefinedError as error:

@@ -36,7 +36,6 @@ _ID = re.compile(r"[0-9a-f]{24}")
 _STORAGE_KEY = re.compile(r"[0-9a-f]{16}")
 _MAX_BODY = 64 * 1024
 _MAX_MESSAGE = 2000
-_WAV = CONTENT_TYPE.decode("ascii")
 _OK = "200"
 
 
@@ -74,12 +73,12 @@ class Admin:
         row = self._state.store.find(task_id) if _ID.fullmatch(task_id) else None
         if row is None or self._state.lifecycle.view(row).status != COMPLETED:
             raise ApiError(404, "_id: no completed dubbing task with this _id")
-        return Reply(file_response(request, tone_wav(), _WAV), _OK)
+        return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
 
     async def _storage(self, request: Request, params: dict[str, str]) -> Reply:
         if _STORAGE_KEY.fullmatch(params["key"]) is None or not params["name"]:
             raise ApiError(404, "path: no stored file at this path")
-        return Reply(file_response(request, tone_wav(), _WAV), _OK)
+        return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
 
     async def _reset(self, request: Request, params: dict[str, str]) -> Reply:
         return await self._forget(self._auth.caller(request.headers).key)

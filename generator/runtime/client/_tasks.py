@@ -103,7 +103,6 @@ class PageCursor:
     def __init__(self, page_size: int) -> None:
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
-        self.page_size = page_size
         self._next: int | None = 1
         self._seen = 0
 

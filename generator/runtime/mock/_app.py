@@ -41,7 +41,6 @@ from ._validation import OperationValidator
 
 DEFAULT_PROCESSING_SECONDS = 4.0
 LOGGER = "a2e_dubbing_mock"
-_FAULT_HEADER = HEADER.decode("ascii")
 
 
 class MockApp:
@@ -198,9 +197,9 @@ class MockApp:
     def _fault(self, request: Request, op: OperationSpec) -> Fault | None:
         drawn = self._dice.draw()
         headers = request.headers
-        if _FAULT_HEADER not in headers:  # the usual case (cheaper than a failed `get`)
+        if HEADER not in headers:  # the usual case (cheaper than a failed `get`)
             return drawn
-        fault = parse_fault(headers[_FAULT_HEADER])
+        fault = parse_fault(headers[HEADER])
         if fault.status is not None and not op.documents(fault.status):
             raise ApiError(
                 400,

@@ -8,7 +8,7 @@ import math
 import struct
 import wave
 
-CONTENT_TYPE = b"audio/wav"
+CONTENT_TYPE = "audio/wav"
 RATE = 16_000
 SECONDS = 1.0
 FREQUENCY = 440.0

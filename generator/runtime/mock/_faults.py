@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ._errors import ApiError
 
-HEADER = b"x-mock-fault"
+HEADER = "x-mock-fault"
 MAX_DELAY = 60.0
 # What `--fault-rate` chooses from, uniformly.
 RANDOM_KINDS = (
