@@ -25,12 +25,15 @@ DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_TIMEOUT_SECONDS, connect=DEFAULT_CONNECT
 DEFAULT_MAX_RETRIES = 2
 API_KEY_ENV = "A2E_API_KEY"
 BASE_URL_ENV = "A2E_BASE_URL"
-MISSING_KEY = (
-    "no A2E API key: pass api_key=... or set A2E_API_KEY. Make a key in A2E's web UI "
-    "under Account > API Token (it starts with sk_)."
-)
+KEY_HELP = "Make a key in A2E's web UI (https://video.a2e.ai) under Account > API Token; it starts with sk_."
+MISSING_KEY = f"no A2E API key: pass api_key=... or set {API_KEY_ENV}. {KEY_HELP}"
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
 logger = logging.getLogger("a2e_dubbing")
+
+
+def resolve_api_key(api_key: str | None) -> str:
+    """The key to use: `api_key` when given, else $A2E_API_KEY; stripped ("" when none)."""
+    return (api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")).strip()
 
 
 class _BaseClient:
@@ -45,8 +48,7 @@ class _BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
-        key = key.strip()
+        key = resolve_api_key(api_key)
         if not key:
             raise A2EError(MISSING_KEY)
         if not key.isascii() or not key.isprintable() or " " in key:

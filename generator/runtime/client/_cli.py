@@ -33,10 +33,6 @@ EXIT_TASK_FAILED = 3
 EXIT_INTERRUPTED = 130
 WAIT_TIMEOUT = 3600.0
 DEFAULT_PAGE_SIZE = 10
-MISSING_KEY = (
-    "no A2E API key: pass --api-key KEY or set A2E_API_KEY. Make a key in A2E's web UI "
-    "(https://video.a2e.ai) under Account > API Token; it starts with sk_."
-)
 Command = Callable[["A2E", argparse.Namespace, "Output"], int]
 
 
@@ -90,12 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Output(as_json=args.json, debug=args.debug, stdout=sys.stdout, stderr=sys.stderr)
     run: Command = args.run
     try:
-        from ._base_client import API_KEY_ENV
+        from ._base_client import API_KEY_ENV, KEY_HELP, resolve_api_key
         from ._client import A2E
 
-        key = args.api_key if args.api_key is not None else os.environ.get(API_KEY_ENV, "")
-        if not key.strip():
-            out.note(f"a2e-dubbing: error: {MISSING_KEY}")
+        if not resolve_api_key(args.api_key):
+            out.note(
+                f"a2e-dubbing: error: no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}"
+            )
             return EXIT_ERROR
         with A2E(api_key=args.api_key, base_url=args.base_url) as client:
             return run(client, args, out)
