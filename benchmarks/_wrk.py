@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import shutil
@@ -31,6 +32,7 @@ def _wrk() -> str:
     return found
 
 
+@functools.cache
 def version() -> str:
     out = run([_wrk(), "-v"], check=False)
     return " ".join(out.split()[:2]) if out else "wrk"
