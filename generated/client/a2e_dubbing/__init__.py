@@ -13,6 +13,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._download import (
+    DestinationError,
+    DestinationExistsError,
+    DownloadConnectionError,
+    DownloadError,
+    DownloadHTTPError,
+    DownloadURLError,
+    ResultNotReadyError,
+)
 from ._errors import (
     A2EError,
     APIConnectionError,
@@ -81,9 +90,16 @@ __all__ = [
     "AsyncA2E",
     "AuthenticationError",
     "BadRequestError",
+    "DestinationError",
+    "DestinationExistsError",
+    "DownloadConnectionError",
+    "DownloadError",
+    "DownloadHTTPError",
+    "DownloadURLError",
     "InternalServerError",
     "NotFoundError",
     "RateLimitError",
+    "ResultNotReadyError",
     "TaskFailedError",
     "WaitTimeoutError",
     "__version__",

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ._deadline import Deadline
+from ._download import AsyncDownloadMixin, SyncDownloadMixin
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
 from ._resource import AsyncResource, SyncResource
 
@@ -132,7 +133,7 @@ def _since() -> float:
     return time.time() - RECOVER_WINDOW
 
 
-class SyncTaskResource(SyncResource, Generic[TaskT]):
+class SyncTaskResource(SyncResource, SyncDownloadMixin, Generic[TaskT]):
     """Adds `wait` and `iter` to a resource with `get`, `list` and `list_processing`."""
 
     if TYPE_CHECKING:
@@ -195,7 +196,7 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
         return find
 
 
-class AsyncTaskResource(AsyncResource, Generic[TaskT]):
+class AsyncTaskResource(AsyncResource, AsyncDownloadMixin, Generic[TaskT]):
     """The async twin of `SyncTaskResource`."""
 
     if TYPE_CHECKING:
