@@ -27,6 +27,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
+from generator._commands import cli_view
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
@@ -174,13 +175,16 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         ("project/README.md.jinja", project_dir / "README.md"),
     ):
         _render_strictly(strict, template, target)
+    # The CLI's command table (generator/_commands.py).
+    cli = cli_view(parsed, view.resources)
+    _render_strictly(strict, "_commands.py.jinja", package_dir / "_commands.py", cli=cli)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 
-def _render_strictly(strict: Environment, template: str, target: Path) -> None:
+def _render_strictly(strict: Environment, template: str, target: Path, **context: Any) -> None:
     """Render one of our own templates; a name it uses that does not exist is an error."""
     try:
-        render_to(strict, template, target)
+        render_to(strict, template, target, **context)
     except UndefinedError as error:
         raise GenerationError(f"template {template}: {error.message}") from error
 

@@ -150,7 +150,14 @@ def _apply_python_names(data: GeneratorData) -> None:
     openapi-python-client would call them `field_id`; the record's `_id` is the task's id,
     so the generated models expose it as `id` (the wire name is unchanged).
     """
-    for model in data.models:
+    bodies = [
+        body.prop
+        for collection in data.endpoint_collections_by_tag.values()
+        for endpoint in collection.endpoints
+        for body in endpoint.bodies
+        if isinstance(body.prop, ModelProperty)  # the endpoint's own copy of the body model
+    ]
+    for model in (*data.models, *bodies):
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             _rename(prop)
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 import wave
 from pathlib import Path
+from typing import Any, cast
 
 from a2e_dubbing_mock.pytest_plugin import MockServer
+
+from tests.client._records import error, ok, task
 
 SOURCE = "https://example.com/shows/pilot.mp4"
 
@@ -80,19 +85,68 @@ def test_credits_languages_transfer(a2e_mock_server: MockServer) -> None:
     assert stored.stdout.strip().startswith("http")
 
 
-def test_bad_input_and_a_bad_key_are_one_clear_line(a2e_mock_server: MockServer) -> None:
-    bad = cli(a2e_mock_server, "start", SOURCE, "--to", "klingon")
-    assert bad.returncode == 1
-    assert "target_lang" in bad.stderr
-    assert "HTTP 422" in bad.stderr
-    assert "Traceback" not in bad.stderr
+def test_bad_input_is_one_line_that_says_what_to_do(a2e_mock_server: MockServer) -> None:
+    for code in ("klingon", "xx"):  # a code of the wrong form, and one A2E does not offer
+        bad = cli(a2e_mock_server, "start", SOURCE, "--to", code)
+        assert bad.returncode == 1
+        assert bad.stderr.startswith(
+            f"a2e-dubbing: error: unsupported language '{code}' — see: a2e-dubbing languages "
+            "(HTTP 422, code 422, trace_id "
+        )
     unknown = cli(a2e_mock_server, "get", "not-an-id")
     assert unknown.returncode == 1
-    assert "_id" in unknown.stderr
+    assert unknown.stderr.startswith("a2e-dubbing: error: TASK_ID 'not-an-id': must match ")
+    missing = cli(a2e_mock_server, "delete", "0" * 24)
+    assert missing.stderr.startswith(
+        f"a2e-dubbing: error: task {'0' * 24} not found — see: a2e-dubbing list (HTTP 404"
+    )
+    too_big = cli(a2e_mock_server, "list", "--size", "1000")
+    assert too_big.stderr.startswith("a2e-dubbing: error: --size '1000': must be at most 100")
+    for run in (bad, unknown, missing, too_big):
+        assert run.stderr.count("\n") == 1
+        assert "Traceback" not in run.stderr
+
+
+def test_a_bad_key_and_a_dead_server_are_one_clear_line(a2e_mock_server: MockServer) -> None:
     refused = cli(a2e_mock_server, "credits", key="not-a-token")
     assert refused.returncode == 1
-    assert "HTTP 401" in refused.stderr
+    assert refused.stderr.startswith("a2e-dubbing: error: A2E refused the API key: ")
+    assert "(HTTP 401" in refused.stderr
     assert "not-a-token" not in refused.stderr
+    nobody = cli(a2e_mock_server, "credits", base_url="http://127.0.0.1:9")
+    assert nobody.returncode == 1
+    assert nobody.stderr.startswith(
+        "a2e-dubbing: error: nothing answers at http://127.0.0.1:9 — check --base-url / "
+        "$A2E_BASE_URL (connection failed: "
+    )
+    schemeless = cli(a2e_mock_server, "credits", base_url=a2e_mock_server.url.split("://")[1])
+    assert schemeless.returncode == 2
+    assert "did you mean https://127.0.0.1:" in schemeless.stderr
+
+
+def test_a_closed_output_ends_quietly_with_141(a2e_mock_server: MockServer) -> None:
+    """`| head` ended in a BrokenPipeError traceback; here the reader is gone before the
+    first write, so every command meets the closed pipe."""
+    started = cli(a2e_mock_server, "--json", "start", SOURCE, "--to", "fr")
+    task_id = json.loads(started.stdout)["_id"]
+    env = {**os.environ, "A2E_API_KEY": a2e_mock_server.token, "A2E_BASE_URL": a2e_mock_server.url}
+    for args in (["get", task_id], ["list"], ["--json", "list", "--all"], ["credits"],
+                 ["languages"], ["transfer", SOURCE], ["--version"], ["--help"]):  # fmt: skip
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "a2e_dubbing", *args],
+                stdout=writer,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                timeout=60,
+                check=False,
+            )
+        finally:
+            os.close(writer)
+        assert (done.returncode, done.stderr) == (141, ""), args
 
 
 def test_a_missing_download_folder_is_one_line_before_anything_starts(
@@ -118,3 +172,94 @@ def test_options_after_the_command_against_the_mock(a2e_mock_server: MockServer)
     )  # fmt: skip
     assert credits.returncode == 0, credits.stderr
     assert set(json.loads(credits.stdout)) == {"coins", "diamonds"}
+
+
+class _Echo(http.server.BaseHTTPRequestHandler):
+    """A hostile A2E: every answer carries the Authorization header it received."""
+
+    def _send(self, status: int, body: Any, content_type: str = "application/json") -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self, echo: str) -> dict[str, Any]:
+        host = f"http://127.0.0.1:{cast(http.server.HTTPServer, self.server).server_port}"
+        return task(
+            name=f"echo {echo}",
+            faild_message=echo,
+            current_status="completed",
+            result_url=f"{host}/result.wav?{echo.replace(' ', '=')}",
+        )
+
+    def do_GET(self) -> None:
+        echo = self.headers.get("Authorization", "")
+        path = self.path.split("?")[0]
+        if path == "/result.wav":
+            self._send(200, b"RIFF" + echo.encode(), "audio/wav")
+        elif path.endswith("/detail"):
+            self._send(200, ok(self._record(echo)))
+        elif path.endswith("/allRecords"):
+            self._send(200, ok({"rows": [self._record(echo)], "count": 1}))
+        elif path.endswith("/processingRecord"):
+            self._send(200, ok([self._record(echo)]))
+        elif path.endswith("/language_list"):
+            self._send(200, ok([{"value": "fr", "label": echo}]))
+        else:
+            self._send(401, error(401, f"bad credentials: {echo}"))
+
+    def do_POST(self) -> None:
+        echo = self.headers.get("Authorization", "")
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path.endswith("/transferToStorage"):
+            self._send(200, ok({"url": f"https://cdn.example.com/{echo.replace(' ', '/')}"}))
+        else:
+            self._send(422, error(422, f"name: you sent {echo}"))
+
+    def do_DELETE(self) -> None:
+        self._send(400, error(400, f"_id: not with {self.headers.get('Authorization')}"))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_api_key_never_reaches_the_output_whatever_the_server_echoes(tmp_path: Path) -> None:
+    key = "sk_live_5f2c9a7e1b3d4f6a8c0e2b4d"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    env = {**os.environ, "A2E_API_KEY": key, "A2E_BASE_URL": url}
+    task_id = "66ea4dd87db10c73fa29b570"
+    commands = [
+        ["get", task_id], ["list"], ["list", "--all"], ["processing"], ["credits"],
+        ["languages"], ["transfer", SOURCE], ["start", SOURCE, "--to", "fr"], ["delete", task_id],
+        ["wait", task_id, "--download", f"{tmp_path}/", "--overwrite"], ["--debug", "credits"],
+        ["--debug", "start", SOURCE, "--to", "fr"],
+    ]  # fmt: skip
+    try:
+        redacted = 0
+        for command in commands:
+            for options in ([], ["--json"]):
+                done = subprocess.run(
+                    [sys.executable, "-m", "a2e_dubbing", *options, *command],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    timeout=60,
+                    check=False,
+                )
+                shown = done.stdout + done.stderr
+                assert key not in shown, (command, options)
+                assert key[3:] not in shown, (command, options)
+                redacted += "[REDACTED]" in shown
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert redacted == 2 * len(commands)  # every one of them met the echo
+    [saved] = tmp_path.iterdir()
+    assert saved.name == "echo REDACTED.wav"  # the name is ours, whatever the task says
+    assert saved.read_bytes() == b"RIFF"  # no Authorization was sent with the download

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from a2e_dubbing import _cli
+from a2e_dubbing import _cli, _meta
+from a2e_dubbing._commands import COMMANDS
 
 from contract_tests._spec import load_spec
 from tests.client._records import BASE_URL, KEY, error, ok, task
@@ -34,22 +35,56 @@ def run(*argv: str) -> int:
     return _cli.main(list(argv))
 
 
-def test_every_client_method_has_a_command() -> None:
-    commands = {
-        "dubbing.start": "start",
-        "dubbing.get": "get",
-        "dubbing.list": "list",
-        "dubbing.list_processing": "processing",
-        "dubbing.delete": "delete",
-        "account.remaining_coins": "credits",
-        "languages.list": "languages",
-        "storage.transfer": "transfer",
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> None:
+    in_spec = {
+        op.definition["x-a2e-client"]: op.definition.get("x-a2e-cli")
+        for op in load_spec().operations
     }
-    in_spec = {op.definition["x-a2e-client"] for op in load_spec().operations}
-    assert in_spec == set(commands), "a new operation needs a CLI command"
-    actions = _cli._parser()._actions
-    choices = next(a.choices for a in actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.values()) | {"wait"} == set(choices)
+    assert {c.client_method: c.name for c in COMMANDS} == in_spec
+    commands = _subparsers(_cli.build_parser())
+    assert set(commands) == {c.name for c in COMMANDS} | {"wait"}
+    for spec in COMMANDS:
+        dests = {a.dest for a in commands[spec.name]._actions}
+        assert {p.name for p in spec.params} <= dests, spec.name
+
+
+def test_the_current_command_names_and_options_are_kept() -> None:
+    commands = _subparsers(_cli.build_parser())
+    assert set(commands) == {
+        "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer"
+    }  # fmt: skip
+    flags = {
+        name: {flag for a in parser._actions for flag in a.option_strings}
+        for name, parser in commands.items()
+    }
+    assert {"--to", "--from", "--speakers", "--drop-background", "--name", "--wait",
+            "--download", "--overwrite", "--timeout"} <= flags["start"]  # fmt: skip
+    assert {"--page", "--size", "--all"} <= flags["list"]
+    assert {"--download", "--overwrite", "--timeout"} <= flags["wait"]
+    assert "--lang" in flags["languages"]
+
+
+def test_every_option_and_argument_has_help() -> None:
+    parser = _cli.build_parser()
+    for name, command in [("a2e-dubbing", parser), *_subparsers(parser).items()]:
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+            assert action.help != argparse.SUPPRESS
+        assert "%" not in command.format_help().replace("%%", "")  # formats without error
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--version") == 0
+    assert capsys.readouterr().out.strip() == (
+        f"a2e-dubbing {_meta.VERSION} ({_meta.API_TITLE} {_meta.API_VERSION})"
+    )
 
 
 def test_get_prints_the_record(capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,7 +143,10 @@ def test_an_api_error_is_one_line_with_code_and_trace(capsys: pytest.CaptureFixt
         assert run("get", TASK_ID) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    assert err[0].startswith("a2e-dubbing: error: no such task (HTTP 404, code 404, trace_id ")
+    assert err[0].startswith(
+        f"a2e-dubbing: error: task {TASK_ID} not found — see: a2e-dubbing list "
+        "(HTTP 404, code 404, trace_id 0b7f3a52-"
+    )
     assert "Traceback" not in err[0]
 
 
@@ -189,12 +227,13 @@ def test_download_saves_the_result_atomically(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_download_into_a_folder_uses_the_results_name(tmp_path: Path) -> None:
+def test_download_into_a_folder_names_the_file_after_the_task(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE_URL) as router:
         router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
-        router.get(RESULT).respond(content=WAV)
+        router.get(RESULT).respond(content=WAV, headers={"content-type": "audio/mpeg"})
         assert run("wait", TASK_ID, "--download", str(tmp_path)) == 0
-    assert (tmp_path / f"{TASK_ID}.wav").read_bytes() == WAV
+    assert [p.name for p in tmp_path.iterdir()] == ["test.mp3"]  # the seed task's name
+    assert (tmp_path / "test.mp3").read_bytes() == WAV
 
 
 class _BrokenStream(httpx.SyncByteStream):
@@ -294,9 +333,9 @@ def test_list_all_json_in_any_order(
 
 
 def test_an_option_before_the_command_is_not_reset_by_the_command() -> None:
-    args = _cli._parser().parse_args(["--json", "--debug", "--api-key", "k", "credits"])
+    args = _cli.build_parser().parse_args(["--json", "--debug", "--api-key", "k", "credits"])
     assert (args.json, args.debug, args.api_key, args.base_url) == (True, True, "k", None)
-    after = _cli._parser().parse_args(["--api-key", "first", "credits", "--api-key", "second"])
+    after = _cli.build_parser().parse_args(["--api-key", "first", "credits", "--api-key", "second"])
     assert after.api_key == "second"
 
 
@@ -308,9 +347,8 @@ def test_list_all_takes_no_page_or_size(
     paging: tuple[str, ...], all_first: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["list", "--all", *paging] if all_first else ["list", *paging, "--all"]
-    with respx.mock(base_url=BASE_URL) as router, pytest.raises(SystemExit) as exit_:
-        run(*argv)
-    assert exit_.value.code == 2
+    with respx.mock(base_url=BASE_URL) as router:
+        assert run(*argv) == 2
     assert not router.calls
     assert "argument --all: not allowed with --page or --size" in capsys.readouterr().err
 
@@ -380,10 +418,11 @@ def test_a_folder_gone_by_the_download_is_one_line_with_the_retry_command(
         folder.rmdir()
         return _statuses("completed")[0]
 
-    with respx.mock(base_url=BASE_URL) as router:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.get("/api/v1/userDubbing/detail").mock(side_effect=completed_after_the_folder_went)
-        router.get(RESULT).respond(content=WAV)
+        result = router.get(RESULT).respond(content=WAV)
         assert run("wait", TASK_ID, "--download", str(target)) == 1
+    assert not result.called  # the destination is checked again before the download
     line = _one_error_line(capsys)
     assert line == (
         f"a2e-dubbing: error: cannot save the result to {target}: "
@@ -415,7 +454,7 @@ def test_a_malformed_result_url_is_one_line(
         router.get("/api/v1/userDubbing/detail").respond(json=ok(record))
         assert run("wait", TASK_ID, "--download", str(tmp_path)) == 1
     line = _one_error_line(capsys)
-    assert line.startswith("a2e-dubbing: error: download of the result failed: ")
+    assert line.startswith("a2e-dubbing: error: will not download (an invalid URL): only http")
     assert line.endswith(f"Retry with: a2e-dubbing wait {TASK_ID} --download {tmp_path}")
     assert list(tmp_path.iterdir()) == []
 

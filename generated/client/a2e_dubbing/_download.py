@@ -194,10 +194,24 @@ def _builtin_types() -> Any:
     return mimetypes.MimeTypes()  # Python's own table only: no system files, same everywhere
 
 
-def result_file_name(task: Any, content_type: str | None, url: str = "") -> str:
-    """`<task name or id>.<extension>`: the name a result gets in a folder."""
-    stem = safe_stem(str(getattr(task, "name", "") or "")) or safe_stem(str(task.id)) or "result"
+def result_file_name(
+    task: Any, content_type: str | None, url: str = "", *, secrets: tuple[str, ...] = ()
+) -> str:
+    """`<task name or id>.<extension>`: the name a result gets in a folder.
+
+    `secrets` (the API key) never become part of a name, whatever a server put in the task.
+    """
+    names = [str(getattr(task, "name", "") or ""), str(task.id)]
+    for secret in filter(None, secrets):
+        names = [name.replace(secret, "REDACTED") for name in names]
+    stem = safe_stem(names[0]) or safe_stem(names[1]) or "result"
     return f"{stem}.{extension_for(content_type, url)}"
+
+
+def _secrets_of(client: Any) -> tuple[str, ...]:
+    """The API key of `client`, as sent (`Bearer <key>`) and alone."""
+    sent = str(getattr(client, "_headers", {}).get("Authorization", ""))
+    return (sent, sent.removeprefix("Bearer ").strip()) if sent else ()
 
 
 def shown_url(url: str) -> str:
@@ -490,6 +504,7 @@ def download_sync(
     *,
     timeout: Any,
     on_progress: ProgressCallback | None = None,
+    secrets: tuple[str, ...] = (),
 ) -> Path:
     """Stream the result of `task` (a record with a result URL) to `destination`."""
     import httpx
@@ -508,7 +523,8 @@ def download_sync(
                 response.close()
         with contextlib.closing(response):
             total = fetch.check_status(response)
-            name = result_file_name(task, response.headers.get("content-type"), fetch.url)
+            content_type = response.headers.get("content-type")
+            name = result_file_name(task, content_type, fetch.url, secrets=secrets)
             sink = _Sink(destination.target(name), overwrite=destination.overwrite)
             try:
                 if on_progress is not None:
@@ -534,6 +550,7 @@ async def download_async(
     *,
     timeout: Any,
     on_progress: ProgressCallback | None = None,
+    secrets: tuple[str, ...] = (),
 ) -> Path:
     """The async twin of `download_sync`; `on_progress` may return an awaitable."""
     import httpx
@@ -558,7 +575,8 @@ async def download_async(
                 await response.aclose()
         try:
             total = fetch.check_status(response)
-            name = result_file_name(task, response.headers.get("content-type"), fetch.url)
+            content_type = response.headers.get("content-type")
+            name = result_file_name(task, content_type, fetch.url, secrets=secrets)
             sink = _Sink(destination.target(name), overwrite=destination.overwrite)
             try:
                 await progress(0, total)
@@ -622,6 +640,7 @@ class SyncDownloadMixin:
             destination,
             timeout=self._client.timeout,
             on_progress=on_progress,
+            secrets=_secrets_of(self._client),
         )
 
 
@@ -656,4 +675,5 @@ class AsyncDownloadMixin:
             destination,
             timeout=self._client.timeout,
             on_progress=on_progress,
+            secrets=_secrets_of(self._client),
         )

@@ -196,6 +196,8 @@ SCHEMAS: Final[dict[str, Any]] = {
     },
     "LanguageCode": {
         "type": "string",
+        "title": "language",
+        "x-a2e-values-from": "listLanguages",
         "description": "A language code such as `en`, `zh` or `pt-BR`: one of the "
         "`value`s that List\n"
         "available languages answers. A code of this syntax that is not "
@@ -270,6 +272,14 @@ SCHEMAS: Final[dict[str, Any]] = {
     },
     "DubbingTask": {
         "type": "object",
+        "x-a2e-cli-columns": {
+            "id": "_id",
+            "name": "name",
+            "status": "current_status",
+            "to": "target_lang",
+            "created": "createdAt",
+            "result": "result_url",
+        },
         "description": "A dubbing task record, exactly as the seed's answer shows it (the "
         "misspelled\n"
         "`faild_message` is A2E's own). Newer A2E modules add "
@@ -348,6 +358,7 @@ SCHEMAS: Final[dict[str, Any]] = {
     },
     "Language": {
         "type": "object",
+        "x-a2e-cli-columns": {"code": "value", "name": "label"},
         "required": ["value", "label"],
         "properties": {
             "value": {"$ref": "#/components/schemas/LanguageCode"},

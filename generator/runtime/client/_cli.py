@@ -1,478 +1,836 @@
 """`a2e-dubbing`: every operation of the A2E dubbing API from a shell.
 
-    a2e-dubbing start https://example.com/talk.mp3 --to en --wait --download talk.en.wav
+    a2e-dubbing start https://example.com/talk.mp3 --to en --wait --download talk.wav
     a2e-dubbing list --all --json
 
-The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url` or
-`$A2E_BASE_URL`. The global options go before or after the command. Errors print one
-line and exit non-zero (`--debug` shows the traceback).
+Every high-level client method is a command, built from the generated table in
+`_commands.py` (the spec's operations, their parameters and descriptions); the behaviours
+below only add to some of them (`start --wait --download`, `list --all`, the `wait`
+command). The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url`
+or `$A2E_BASE_URL`; the global options go before or after the command.
+
+Exit codes: 0 done, 1 error, 2 usage error (nothing was sent), 3 the task failed,
+130 interrupted, 141 the output was closed early (`| head`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as _dt
 import json
 import os
-import secrets
+import re
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 from urllib.parse import urlsplit
 
-from ._errors import A2EError, TaskFailedError, WaitTimeoutError
+from ._cli_output import Output, RedactingStream, Secrets, visible
+from ._errors import (
+    A2EError,
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from ._cli_spec import CommandSpec, ParamSpec
     from ._client import A2E
 
+PROG = "a2e-dubbing"
+EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_TASK_FAILED = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by `| head`
 WAIT_TIMEOUT = 3600.0
-DEFAULT_PAGE_SIZE = 10
-Command = Callable[["A2E", argparse.Namespace, "Output"], int]
+POLL_INTERVAL = 2.0
+ALL_PAGE_SIZE = 50
+EXIT_CODES = f"""\
+exit codes:
+  {EXIT_OK}    done
+  {EXIT_ERROR}    error: A2E refused, the network failed, the file could not be saved
+  {EXIT_USAGE}    usage error: a missing or bad option or value (nothing was sent)
+  {EXIT_TASK_FAILED}    the task failed (--wait, wait)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the task goes on at A2E
+  {EXIT_BROKEN_PIPE}  the output was closed early (e.g. | head)
+
+Key: $A2E_API_KEY (A2E web UI > Account > API Token). Server: $A2E_BASE_URL."""
 
 
-class Output:
-    """Where results, progress and errors go: tables or JSON on stdout, the rest on stderr."""
+class UsageError(Exception):
+    """A bad command line: exit 2, nothing sent. `parser` prints the usage line."""
 
-    def __init__(self, *, as_json: bool, debug: bool, stdout: TextIO, stderr: TextIO) -> None:
-        self.as_json = as_json
-        self.debug = debug
-        self.stdout = stdout
-        self.stderr = stderr
+    def __init__(self, message: str, parser: argparse.ArgumentParser | None = None) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors raised (and printed by `main`, as text or JSON)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, self)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:  # argparse would ignore a closed pipe (--help | head): let main see it
+            (file or sys.stderr).write(message)
+
+
+@dataclass
+class Context:
+    """One run of a command."""
+
+    client: A2E
+    args: argparse.Namespace
+    out: Output
+    spec: CommandSpec
+    parser: argparse.ArgumentParser
+
+    def call(self) -> Any:
+        """The command's client method, called with the arguments given (the others keep
+        the method's defaults)."""
+        method = getattr(getattr(self.client, self.spec.resource), self.spec.method)
+        kwargs = {}
+        for param in self.spec.params:
+            value = getattr(self.args, param.name, None)
+            if value is not None:
+                kwargs[param.name] = _converted(param, value)
+        return method(**kwargs)
 
     @property
-    def live(self) -> bool:
-        """A terminal that can show a live display."""
-        return self.stderr.isatty()
+    def resource(self) -> Any:
+        """The client's resource of this command (`client.dubbing`)."""
+        return getattr(self.client, self.spec.resource)
 
-    def data(self, value: Any) -> None:
-        json.dump(value, self.stdout, indent=2, default=str)
-        self.stdout.write("\n")
+    @property
+    def target(self) -> str:
+        """The value of the command's positional argument (a task's id), or ""."""
+        param = next((p for p in self.spec.params if p.positional), None)
+        return "" if param is None else str(getattr(self.args, param.name))
 
-    def note(self, text: str) -> None:
-        print(text, file=self.stderr, flush=True)
 
-    def record(self, task: Any) -> None:
-        if self.as_json:
-            self.data(task.to_dict())
-            return
-        record = task.to_dict()
-        width = max(map(len, record))
-        for key, value in record.items():
-            print(f"{key:<{width}}  {value}", file=self.stdout)
+@dataclass(frozen=True)
+class Behaviour:
+    """What the hand-written CLI adds to the generated command of one client method."""
 
-    def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> None:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=title, title_justify="left")
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console(file=self.stdout, width=160 if not self.stdout.isatty() else None).print(table)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # keyword -> flags
+    options: Callable[[argparse.ArgumentParser], object] | None = None
+    check: Callable[[Context], None] | None = None  # before anything is sent
+    run: Callable[[Context], int] | None = None  # instead of "call and print"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
-    if check := getattr(args, "check", None):
-        check(args)
-    out = Output(as_json=args.json, debug=args.debug, stdout=sys.stdout, stderr=sys.stderr)
-    run: Command = args.run
+    from ._base_client import resolve_api_key
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    secrets = Secrets(resolve_api_key(None))
+    saved = sys.stdout, sys.stderr
+    # Everything written while the command runs goes through them, whoever writes it.
+    stdout = cast("TextIO", RedactingStream(sys.stdout, secrets))
+    stderr = cast("TextIO", RedactingStream(sys.stderr, secrets))
+    out = Output(
+        as_json="--json" in argv,
+        debug="--debug" in argv,
+        stdout=stdout,
+        stderr=stderr,
+        secrets=secrets,
+    )
+    sys.stdout, sys.stderr = stdout, stderr
     try:
-        from ._base_client import API_KEY_ENV, KEY_HELP, resolve_api_key
+        code = _main(argv, out)
+        stdout.flush()  # what is still buffered fails here, not unseen at exit
+        return code
+    except BrokenPipeError:
+        _quiet_broken_pipe(saved[0])
+        return EXIT_BROKEN_PIPE
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str], out: Output) -> int:
+    from ._base_client import API_KEY_ENV, KEY_HELP, resolve_api_key
+
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help and --version print and stop here
+            return done.code if isinstance(done.code, int) else EXIT_OK
+        out.as_json, out.debug = args.json, args.debug
+        base_url = _base_url(args.base_url)
+    except UsageError as error:
+        return _usage(out, error)
+    key = resolve_api_key(args.api_key)
+    out.secrets.add(key)
+    if not key:
+        return out.error(
+            f"no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}",
+            kind="MissingKey",
+            exit_code=EXIT_ERROR,
+        )
+    spec: CommandSpec = args.spec
+    behaviour: Behaviour = args.behaviour
+    try:
         from ._client import A2E
 
-        if not resolve_api_key(args.api_key):
-            out.note(
-                f"a2e-dubbing: error: no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}"
-            )
-            return EXIT_ERROR
-        with A2E(api_key=args.api_key, base_url=args.base_url) as client:
-            return run(client, args, out)
+        with A2E(api_key=key, base_url=base_url) as client:
+            context = Context(client, args, out, spec, args.parser)
+            _check_values(context)
+            if behaviour.check is not None:
+                behaviour.check(context)
+            return (behaviour.run or _show_result)(context)
+    except UsageError as error:
+        return _usage(out, error)
     except TaskFailedError as error:
-        _fail(out, error)
-        return EXIT_TASK_FAILED
+        return _fail(out, error, exit_code=EXIT_TASK_FAILED)
     except A2EError as error:
-        _fail(out, error)
-        return EXIT_ERROR
+        return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
     except KeyboardInterrupt:
-        out.note("interrupted")
+        out.event("interrupted", "interrupted")
         return EXIT_INTERRUPTED
 
 
-def _fail(out: Output, error: BaseException, *, hint: str = "") -> None:
+def _quiet_broken_pipe(stdout: Any) -> None:
+    """The reader of stdout went away (`| head`): send what is still buffered nowhere."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        os.close(devnull)
+
+
+def _usage(out: Output, error: UsageError) -> int:
+    usage = error.parser.format_usage().strip() if error.parser is not None else ""
+    prog = error.parser.prog if error.parser is not None else PROG
+    message = visible(str(error))
+    if out.as_json:
+        return out.error(message, kind="UsageError", exit_code=EXIT_USAGE, usage=usage or None)
+    out.stderr.write(out.secrets.redact(f"{usage}\n{prog}: error: {message}\n".lstrip("\n")))
+    out.stderr.flush()
+    return EXIT_USAGE
+
+
+def _fail(
+    out: Output,
+    error: A2EError,
+    *,
+    exit_code: int = EXIT_ERROR,
+    explained: str = "",
+    hint: str = "",
+) -> int:
     if out.debug:
         import traceback
 
         traceback.print_exception(error, file=out.stderr)
-    out.note(f"a2e-dubbing: error: {error}" + (f". {hint}" if hint else ""))
+    message = explained or out.clean(str(error))
+    if hint:
+        message = f"{message}. {hint}"
+    fields: dict[str, Any] = {}
+    if isinstance(error, APIError):
+        fields = {"status_code": error.status_code, "code": error.code, "trace_id": error.trace_id}
+    return out.error(message, kind=type(error).__name__, exit_code=exit_code, **fields)
 
 
-def _global_options(*, defaults: bool) -> argparse.ArgumentParser:
+# The parser, from the generated command table
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command: the generated ones, with their behaviours, and `wait`."""
+    from ._commands import COMMANDS
+    from ._meta import API_TITLE, API_VERSION, VERSION
+
+    parser = _Parser(
+        prog=PROG,
+        description=f"Dub audio and video with the {API_TITLE}.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(defaults=True)],
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {VERSION} ({API_TITLE} {API_VERSION})",
+        help="print the version of a2e-dubbing and of the API it speaks, and exit",
+    )
+    subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    shared = _global_options(defaults=False)
+    commands = {spec.client_method: spec for spec in COMMANDS}
+    for spec in COMMANDS:
+        behaviour = BEHAVIOURS.get(spec.client_method, Behaviour())
+        command = subparsers.add_parser(
+            spec.name,
+            help=_help_text(spec.summary + (" (not idempotent)" if spec.writes else "")),
+            description=_help_text(spec.description or spec.summary),
+            parents=[shared],
+        )
+        for param in spec.params:
+            _add_param(command, param, behaviour.aliases.get(param.name, ()))
+        if behaviour.options is not None:
+            behaviour.options(command)
+        command.set_defaults(spec=spec, behaviour=behaviour, parser=command)
+    for name, (summary, of, behaviour) in EXTRA_COMMANDS.items():
+        if name in subparsers.choices:
+            raise RuntimeError(f"the spec's command {name!r} clashes with a hand-written one")
+        if of not in commands:
+            continue
+        spec = _extra_spec(name, summary, commands[of])
+        command = subparsers.add_parser(name, help=summary, description=summary, parents=[shared])
+        for param in spec.params:
+            _add_param(command, param, ())
+        if behaviour.options is not None:
+            behaviour.options(command)
+        command.set_defaults(spec=spec, behaviour=behaviour, parser=command)
+    return parser
+
+
+def _global_options(*, defaults: bool) -> _Parser:
     """The options every command takes; without `defaults`, an option not given sets nothing.
 
     The top-level parser holds the defaults and each command's parser the same options
     without them, so an option given after the command is kept and one before it is
     not overwritten.
     """
-    options = argparse.ArgumentParser(add_help=False)
+    options = _Parser(add_help=False)
     group = options.add_argument_group("global options (before or after the command)")
 
     def default(value: Any) -> Any:
         return value if defaults else argparse.SUPPRESS
 
-    group.add_argument("--api-key", default=default(None), help="API key (default: $A2E_API_KEY)")
+    group.add_argument(
+        "--api-key", default=default(None), metavar="KEY", help="API key (default: $A2E_API_KEY)"
+    )
     group.add_argument(
         "--base-url",
         default=default(None),
-        help="API server (default: $A2E_BASE_URL or https://video.a2e.ai)",
+        metavar="URL",
+        help="API server, http(s)://... (default: $A2E_BASE_URL or https://video.a2e.ai)",
     )
     group.add_argument(
-        "--json", action="store_true", default=default(False), help="print machine-readable JSON"
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print JSON: results on stdout, one JSON object per line on stderr",
     )
     group.add_argument(
-        "--debug", action="store_true", default=default(False), help="show tracebacks"
+        "--debug", action="store_true", default=default(False), help="show tracebacks of errors"
     )
     return options
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="a2e-dubbing",
-        description="Dub audio and video with the A2E AI Dubbing API.",
-        epilog="Key: $A2E_API_KEY (A2E web UI > Account > API Token). Server: $A2E_BASE_URL.",
-        parents=[_global_options(defaults=True)],
-    )
-    subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    shared = _global_options(defaults=False)
+def _add_param(parser: argparse.ArgumentParser, param: ParamSpec, aliases: tuple[str, ...]) -> None:
+    help_text = param.help
+    if param.default is not None:
+        help_text += f" (default: {_default_text(param.default)})"
+    options: dict[str, Any] = {"help": _help_text(help_text), "metavar": param.metavar}
+    if param.kind == "bool":
+        options = {"help": options["help"], "action": argparse.BooleanOptionalAction}
+    elif param.choices:
+        options["choices"] = param.choices
+        options["metavar"] = "{" + ",".join(param.choices) + "}"
+    else:
+        options["type"] = _CONVERTERS.get(param.kind, str)
+    if param.positional:
+        parser.add_argument(param.name, **options)
+        return
+    flags = (*aliases, param.flag)
+    parser.add_argument(*flags, dest=param.name, default=None, required=param.required, **options)
 
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return subparsers.add_parser(name, help=summary, parents=[shared])
 
-    start = command("start", "start dubbing a URL (spends credits)")
-    start.add_argument("source_url", metavar="SOURCE_URL", help="audio or video URL")
-    start.add_argument("--to", required=True, dest="target_lang", metavar="LANG")
-    start.add_argument("--from", default="auto", dest="source_lang", metavar="LANG")
-    start.add_argument("--speakers", type=int, default=1, dest="num_speakers", metavar="N")
-    start.add_argument("--drop-background", action="store_true", dest="drop_background_audio")
-    start.add_argument("--name", help="task name (default: a unique one)")
-    _wait_options(start, with_flag=True)
-    start.set_defaults(run=_start)
+def _default_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "--" if value else "no"
+    return str(value) if isinstance(value, str | int | float) else json.dumps(value)
 
-    get = command("get", "show one task")
-    get.add_argument("task_id", metavar="ID")
-    get.set_defaults(run=lambda c, a, o: _show(o, c.dubbing.get(a.task_id)))
 
-    listing = command("list", "list tasks, newest first")
-    listing.add_argument("--page", type=int, dest="page_num", metavar="N", help="default 1")
-    listing.add_argument(
-        "--size", type=int, dest="page_size", metavar="N", help=f"default {DEFAULT_PAGE_SIZE}"
-    )
-    listing.add_argument(
-        "--all", action="store_true", help="every task, all pages (not with --page or --size)"
-    )
-    listing.set_defaults(run=_list, check=lambda args: _paging_or_all(listing, args))
+def _help_text(text: str) -> str:
+    return text.replace("%", "%%")  # argparse formats help with %
 
-    processing = command("processing", "list the unfinished tasks")
-    processing.set_defaults(
-        run=lambda c, a, o: _tasks(o, c.dubbing.list_processing(), "Processing")
-    )
 
-    delete = command("delete", "delete a task")
-    delete.add_argument("task_id", metavar="ID")
-    delete.set_defaults(run=_delete)
+def _json_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not JSON ({error}): {text!r}") from None
 
-    wait = command("wait", "wait for a task to finish")
-    wait.add_argument("task_id", metavar="ID")
-    _wait_options(wait, with_flag=False)
-    wait.set_defaults(run=_wait_command)
 
-    credits = command("credits", "show the remaining credits")
-    credits.set_defaults(run=_credits)
+def _datetime_value(text: str) -> _dt.datetime:
+    try:
+        return _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
 
-    languages = command("languages", "list the available languages")
-    languages.add_argument("--lang", default="en", help="language of the names (default en)")
-    languages.set_defaults(run=_languages)
 
-    transfer = command("transfer", "copy a URL into A2E's storage")
-    transfer.add_argument("url", metavar="URL")
-    transfer.set_defaults(run=_transfer)
-    return parser
+def _date_value(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date: {text!r}") from None
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "json": _json_value,
+    "model": _json_value,
+    "datetime": _datetime_value,
+    "date": _date_value,
+}
+
+
+def _converted(param: ParamSpec, value: Any) -> Any:
+    """An argument as the client method takes it (a model or enum from its class)."""
+    if param.kind not in ("enum", "model"):
+        return value
+    import importlib
+
+    model = getattr(importlib.import_module(".models", __package__), param.model)
+    if param.kind == "enum":
+        return model(value)
+    if not isinstance(value, dict):
+        raise UsageError(f"{_display(param)} must be a JSON object")
+    try:
+        return model.from_dict(value)
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"{_display(param)}: {error}") from None
+
+
+def _display(param: ParamSpec, parser: argparse.ArgumentParser | None = None) -> str:
+    """How the user names a parameter: its metavar, or its first flag."""
+    if param.positional:
+        return param.metavar
+    if parser is not None:
+        for action in parser._actions:
+            if action.dest == param.name and action.option_strings:
+                return action.option_strings[0]
+    return param.flag
+
+
+# What happens before and after the call
+
+
+def _base_url(given: str | None) -> str | None:
+    """The base URL to use (None: the client's default); `UsageError` unless http(s)."""
+    from ._base_client import BASE_URL_ENV
+
+    source = "--base-url"
+    if given is None and os.environ.get(BASE_URL_ENV):
+        given, source = os.environ[BASE_URL_ENV], f"${BASE_URL_ENV}"
+    if given is None:
+        return None
+    if _is_http_url(given):
+        return given
+    shown = visible(given)
+    hint = ""
+    if "://" not in given and given.strip():
+        hint = f" (did you mean https://{visible(given.strip())}?)"
+    raise UsageError(f"{source} '{shown}' is not an http(s) URL: it must start with https://{hint}")
+
+
+def _is_http_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _check_values(context: Context) -> None:
+    """Refuse locally what A2E could never use: a URL to fetch that is not http(s)."""
+    for param in context.spec.params:
+        value = getattr(context.args, param.name, None)
+        if param.url and isinstance(value, str) and not _is_http_url(value):
+            raise UsageError(
+                f"{_display(param, context.parser)} must be a public http(s) URL that A2E can "
+                f"fetch, got '{visible(value)}'",
+                context.parser,
+            )
+
+
+def _show_result(context: Context) -> int:
+    """Call the method and print what it returns: a record, a list of them, or nothing."""
+    from ._commands import TABLES
+
+    result = context.call()
+    out = context.out
+    if result is None:
+        if out.as_json:
+            out.data(None)
+        else:
+            out.event("done", f"{context.spec.summary}: done")
+    elif isinstance(result, list):
+        columns = TABLES.get(type(result[0]).__name__, ()) if result else ()
+        out.records(result, f"{context.spec.summary}: {len(result)}", columns)
+    else:
+        out.record(result)
+    return EXIT_OK
+
+
+# Errors as instructions
+
+
+def _explain(
+    error: A2EError, params: Sequence[ParamSpec], args: argparse.Namespace, base_url: str | None
+) -> str:
+    """What went wrong, said with the command line's names, and what to do about it."""
+    from ._base_client import API_KEY_ENV, BASE_URL_ENV, KEY_HELP
+    from ._download import DestinationExistsError
+    from ._meta import DEFAULT_BASE_URL
+
+    server = base_url or DEFAULT_BASE_URL
+    check_url = f"check --base-url / ${BASE_URL_ENV}"
+    if isinstance(error, APIConnectionError):
+        detail = str(error).removesuffix(f" [{error.method} {error.url}]")
+        if not error.sent:
+            return f"nothing answers at {visible(server)} — {check_url} ({visible(detail)})"
+        return f"{visible(detail)} (talking to {visible(server)})"
+    if isinstance(error, DestinationExistsError):
+        return f"cannot save the result to {visible(str(error.path))}: a file is already there — add --overwrite to replace it"
+    if not isinstance(error, APIError):
+        return ""
+    status = _status(error)
+    if isinstance(error, NotFoundError) and error.code is None:
+        return f"{visible(server)} answered without A2E's envelope — {check_url} {status}"
+    if isinstance(error, AuthenticationError):
+        reason = _with_options(error.message, params, args)
+        return (
+            f"A2E refused the API key: {reason} — pass --api-key KEY or set {API_KEY_ENV}. "
+            f"{KEY_HELP} {status}"
+        )
+    target = next((p for p in params if p.positional), None)
+    if isinstance(error, NotFoundError) and target is not None:
+        value = visible(str(getattr(args, target.name, "")))
+        noun = target.metavar
+        if target.name.endswith("_id"):
+            noun = target.name.removesuffix("_id").replace("_", " ")
+        lister = _lister(args)
+        see = f" — see: {PROG} {lister}" if lister else ""
+        return f"{noun} {value} not found{see} {status}"
+    param = _named_in(error.message, params) if isinstance(error, BadRequestError) else None
+    if param is not None:
+        value = visible(str(getattr(args, param.name, "")))
+        reason = _with_options(_without_field(error.message, param), params, args)
+        shown = _display(param, args.parser)
+        if param.values_from:
+            noun = param.noun or param.metavar.lower()
+            return f"unsupported {noun} '{value}' — see: {PROG} {param.values_from} {status}"
+        if param.url:
+            return f"{shown} must be a public http(s) URL that A2E can fetch: {reason} {status}"
+        if getattr(args, param.name, None) is None:  # not given: the method's default
+            return f"{shown}: {reason} {status}"
+        return f"{shown} '{value}': {reason} {status}"
+    return f"{_with_options(error.message, params, args)} {status}"
+
+
+def _status(error: APIError) -> str:
+    parts = [f"HTTP {error.status_code}"]
+    if error.code is not None:
+        parts.append(f"code {error.code}")
+    if error.trace_id:
+        parts.append(f"trace_id {visible(error.trace_id)}")
+    return f"({', '.join(parts)})"
+
+
+def _lister(args: argparse.Namespace) -> str:
+    """The command that lists the records of this command's resource."""
+    from ._commands import COMMANDS
+
+    resource = args.spec.resource
+    return next((c.name for c in COMMANDS if c.client_method == f"{resource}.list"), "")
+
+
+def _word(wire: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(wire)}(?![\w-])")
+
+
+def _named_in(message: str, params: Sequence[ParamSpec]) -> ParamSpec | None:
+    """The parameter a message of A2E is about: the one it starts with (`field: ...`), or
+    the only one it names (the spec says A2E's message names the field)."""
+    for param in params:
+        if message.startswith(f"{param.wire}:"):
+            return param
+    named = [p for p in params if _word(p.wire).search(message)]
+    return named[0] if len(named) == 1 else None
+
+
+def _without_field(message: str, param: ParamSpec) -> str:
+    return message.removeprefix(f"{param.wire}:").strip()
+
+
+def _with_options(message: str, params: Sequence[ParamSpec], args: argparse.Namespace) -> str:
+    """`message` (from A2E) with the API's field names replaced by the command line's."""
+    shown = visible(message)
+    for param in sorted(params, key=lambda p: len(p.wire), reverse=True):
+        shown = _word(param.wire).sub(_display(param, args.parser), shown)
+    return shown
+
+
+# Behaviours: start --wait/--download, list --all, delete, and the wait command
 
 
 def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
     if with_flag:
-        parser.add_argument("--wait", action="store_true", help="wait until it finishes")
-    parser.add_argument("--download", type=Path, metavar="PATH", help="save the result here")
+        parser.add_argument(
+            "--wait", action="store_true", help="wait until the task finishes, showing its status"
+        )
     parser.add_argument(
-        "--timeout", type=float, default=WAIT_TIMEOUT, metavar="S", help="give up waiting after S s"
+        "--download",
+        metavar="PATH",
+        help="when it completes, save the result to this file, or into this folder (a path "
+        "ending with / or an existing folder) as <task name>.<ext>; implies --wait",
     )
-    parser.add_argument("--poll", type=float, default=2.0, metavar="S", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--overwrite", action="store_true", help="let --download replace an existing file"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=WAIT_TIMEOUT,
+        metavar="S",
+        help=f"stop waiting after S seconds; the task goes on (default: {WAIT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=POLL_INTERVAL,
+        metavar="S",
+        help=f"seconds between the first status checks; they grow to 30 (default: {POLL_INTERVAL:g})",
+    )
 
 
-def _start(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    _check_destination(args.download)
-    task = client.dubbing.start(
-        source_url=args.source_url,
-        target_lang=args.target_lang,
-        source_lang=args.source_lang,
-        num_speakers=args.num_speakers,
-        drop_background_audio=args.drop_background_audio,
-        name=args.name,
-    )
+def _check_destination(context: Context) -> None:
+    """A --download destination that cannot work is refused before anything is sent."""
+    from ._download import Destination
+
+    path = getattr(context.args, "download", None)
+    if path is not None:
+        Destination(path, overwrite=context.args.overwrite).check()
+
+
+def _start(context: Context) -> int:
+    args, out = context.args, context.out
+    task = context.call()
     if not (args.wait or args.download):
-        return _show(out, task)
-    out.note(f"started task {task.id} ({task.current_status})")
-    return _finish(client, task.id, args, out)
+        out.record(task)
+        return EXIT_OK
+    out.event(
+        "started",
+        f"started task {out.clean(task.id)} ({out.clean(str(task.current_status))})",
+        task=task.id,
+        status=str(task.current_status),
+    )
+    return _finish(context, task.id)
 
 
-def _wait_command(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    _check_destination(args.download)
-    return _finish(client, args.task_id, args, out)
+def _wait(context: Context) -> int:
+    return _finish(context, context.target)
 
 
-def _finish(client: A2E, task_id: str, args: argparse.Namespace, out: Output) -> int:
-    resume = _resume_command(task_id, args.download)
+def _finish(context: Context, task_id: str) -> int:
+    args, out, tasks = context.args, context.out, context.resource
+    resume = _resume_command(task_id, args)
+    shown = out.clean(task_id)
     try:
         with _progress(out, task_id) as show:
-            task = client.dubbing.wait(
+            task = tasks.wait(
                 task_id, timeout=args.timeout, poll_interval=args.poll, on_update=show
             )
     except KeyboardInterrupt:
-        out.note(f"stopped waiting; task {task_id} goes on at A2E. Resume with: {resume}")
+        out.event(
+            "interrupted",
+            f"stopped waiting; task {shown} goes on at A2E. Resume with: {resume}",
+            task=task_id,
+            resume=resume,
+        )
         return EXIT_INTERRUPTED
     except WaitTimeoutError as error:
-        out.note(f"a2e-dubbing: {error}. Resume with: {resume}")
-        return EXIT_ERROR
+        return _fail(out, error, hint=f"Resume with: {resume}")
     if args.download:
         try:
-            path = download(task.result_url, args.download, out)
+            with _bytes_progress(out) as advance:
+                path = tasks.download(
+                    task, args.download, overwrite=args.overwrite, on_progress=advance
+                )
         except KeyboardInterrupt:
-            out.note(
-                f"stopped the download; task {task_id} is {task.current_status} and "
-                f"nothing was saved. Get the file with: {resume}"
+            out.event(
+                "interrupted",
+                f"stopped the download; task {shown} is {out.clean(str(task.current_status))} "
+                f"and nothing was saved. Get the file with: {resume}",
+                task=task_id,
+                resume=resume,
             )
             return EXIT_INTERRUPTED
         except A2EError as error:
-            _fail(out, error, hint=f"Retry with: {resume}")
-            return EXIT_ERROR
-        out.note(f"saved {path}")
-    return _show(out, task)
+            explained = _explain(error, context.spec.params, args, None)
+            return _fail(out, error, explained=explained, hint=f"Retry with: {resume}")
+        out.event("saved", f"saved {out.clean(str(path))}", path=str(path))
+    out.record(task)
+    return EXIT_OK
 
 
-def _resume_command(task_id: str, destination: Path | None) -> str:
-    """The command that takes up following `task_id` again, and downloading if asked."""
-    command = ["a2e-dubbing", "wait", task_id]
-    if destination is not None:
-        command += ["--download", str(destination)]
-    return shlex.join(command)
+def _resume_command(task_id: str, args: argparse.Namespace) -> str:
+    """The command that takes up following the task again, and downloading if asked."""
+    command = [PROG, "wait", task_id]
+    if args.download is not None:
+        command += ["--download", args.download]
+        if args.overwrite:
+            command.append("--overwrite")
+    return visible(shlex.join(command))
 
 
 @contextlib.contextmanager
 def _progress(out: Output, task_id: str) -> Iterator[Callable[[Any], None]]:
-    """A live status line on a terminal; one plain line per status change otherwise."""
+    """A live status line on a terminal; one line per status change otherwise."""
     started = time.monotonic()
+    shown = out.clean(task_id)
     if not out.live:
 
         def line(task: Any) -> None:
-            out.note(f"[{time.monotonic() - started:7.1f}s] {task_id}: {task.current_status}")
+            elapsed = time.monotonic() - started
+            status = str(task.current_status)
+            out.event(
+                "status",
+                f"[{elapsed:7.1f}s] {shown}: {out.clean(status)}",
+                task=task_id,
+                status=status,
+                elapsed=round(elapsed, 3),
+            )
 
         yield line
         return
-    from rich.console import Console
     from rich.live import Live
     from rich.spinner import Spinner
+    from rich.text import Text
 
     status = ["submitted"]
+    spinner = Spinner("dots")
 
     class _Line:
+        """Re-rendered by Live on every refresh: the one spinner (its frame follows the
+        clock) with the status and the time so far."""
+
         def __rich__(self) -> Spinner:
             elapsed = time.monotonic() - started
-            return Spinner("dots", f"task {task_id}: {status[0]}  {elapsed:5.0f}s elapsed")
+            spinner.update(text=Text(f"task {shown}: {status[0]}  {elapsed:5.0f}s elapsed"))
+            return spinner
+
+    def update(task: Any) -> None:
+        status[0] = out.clean(str(task.current_status))
 
     try:
-        with Live(_Line(), console=Console(file=out.stderr), refresh_per_second=4, transient=True):
-            yield lambda task: status.__setitem__(0, str(task.current_status))
+        with Live(
+            _Line(), console=out.console(out.stderr), refresh_per_second=12.5, transient=True
+        ):
+            yield update
     finally:
-        out.note(f"task {task_id}: {status[0]} after {time.monotonic() - started:.0f}s")
-
-
-def download(url: str, destination: Path, out: Output) -> Path:
-    """Stream `url` to `destination`; nothing is left under the final name unless complete.
-
-    The bytes go to a hidden `.part` file beside the target, renamed when complete. A
-    destination that is not a regular file (a device such as /dev/null, a pipe) is
-    written directly and never replaced. Every failure is an `A2EError` naming what failed.
-    """
-    import httpx
-
-    if not url:
-        raise A2EError("the task has no result_url to download")
-    target = destination
-    try:
-        if target.is_dir():
-            target = target / _result_name(url)
-        special = target.exists() and not target.is_file()
-    except OSError as error:
-        raise _save_error(target, error) from error
-    partial = target if special else target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    try:
-        with httpx.stream("GET", url, follow_redirects=True, timeout=60.0) as response:
-            if response.status_code != 200:
-                raise A2EError(
-                    f"download of the result failed: HTTP {response.status_code} "
-                    "(result URLs expire after about 3 days)"
-                )
-            total = int(response.headers.get("content-length") or 0) or None
-            with partial.open("wb") as sink, _bytes_progress(out, total, target.name) as advance:
-                for chunk in response.iter_bytes():
-                    sink.write(chunk)
-                    advance(len(chunk))
-                if not special:
-                    sink.flush()
-                    os.fsync(sink.fileno())
-        if not special:
-            os.replace(partial, target)
-    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
-        raise A2EError(f"download of the result failed: {error}") from error
-    except OSError as error:
-        raise _save_error(target, error) from error
-    finally:
-        if not special:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-    return target
-
-
-def _result_name(url: str) -> str:
-    """The file name at the end of `url`'s path, or "result"."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return "result"
-    return Path(path).name or "result"
-
-
-def _check_destination(destination: Path | None) -> None:
-    """Raise `A2EError` unless `destination` is None, a folder, or lies in one."""
-    if destination is None or _is_dir(destination) or _is_dir(destination.parent):
-        return
-    raise A2EError(
-        f"cannot save the result to {destination}: {destination.parent} is not an existing folder"
-    )
-
-
-def _save_error(target: Path, error: OSError) -> A2EError:
-    reason = error.strerror or type(error).__name__
-    if not _is_dir(target.parent):
-        reason = f"{target.parent} is not an existing folder"
-    return A2EError(f"cannot save the result to {target}: {reason}")
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+        out.event("status", f"task {shown}: {status[0]} after {time.monotonic() - started:.0f}s")
 
 
 @contextlib.contextmanager
-def _bytes_progress(out: Output, total: int | None, name: str) -> Iterator[Callable[[int], None]]:
+def _bytes_progress(out: Output) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar of the download on a terminal; nothing otherwise."""
     if not out.live:
-        yield lambda size: None
+        yield lambda done, total: None
         return
-    from rich.console import Console
     from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
     columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, console=Console(file=out.stderr), transient=True) as progress:
-        bar = progress.add_task(f"downloading {name}", total=total)
-        yield lambda size: progress.advance(bar, size)
+    with Progress(*columns, console=out.console(out.stderr), transient=True) as progress:
+        bar = progress.add_task("downloading", total=None)
+        yield lambda done, total: progress.update(bar, completed=done, total=total)
 
 
-def _show(out: Output, task: Any) -> int:
-    out.record(task)
-    return 0
+def _list(context: Context) -> int:
+    from ._commands import TABLES
 
-
-_TASK_COLUMNS = ("id", "name", "status", "to", "created", "result_url")
-
-
-def _task_row(task: Any) -> tuple[Any, ...]:
-    created = task.created_at.strftime("%Y-%m-%d %H:%M:%S")
-    return (task.id, task.name, task.current_status, task.target_lang, created, task.result_url)
-
-
-def _tasks(out: Output, tasks: Sequence[Any], title: str) -> int:
-    if out.as_json:
-        out.data([t.to_dict() for t in tasks])
-    else:
-        out.table(_TASK_COLUMNS, [_task_row(t) for t in tasks], f"{title}: {len(tasks)} task(s)")
-    return 0
-
-
-def _paging_or_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """`--all` reads every page, so it takes no `--page` or `--size`."""
-    if args.all and (args.page_num is not None or args.page_size is not None):
-        parser.error("argument --all: not allowed with --page or --size")
-
-
-def _list(client: A2E, args: argparse.Namespace, out: Output) -> int:
+    args, out = context.args, context.out
     if args.all:
-        return _tasks(out, list(client.dubbing.iter(page_size=50)), "All tasks")
-    page_num = 1 if args.page_num is None else args.page_num
-    page_size = DEFAULT_PAGE_SIZE if args.page_size is None else args.page_size
-    page = client.dubbing.list(page_num=page_num, page_size=page_size)
+        tasks = list(context.resource.iter(page_size=ALL_PAGE_SIZE))
+        columns = TABLES.get(type(tasks[0]).__name__, ()) if tasks else ()
+        out.records(tasks, f"All tasks: {len(tasks)}", columns)
+        return EXIT_OK
+    page = context.call()
     if out.as_json:
         out.data(page.to_dict())
-        return 0
-    title = f"Page {page_num} ({len(page.rows)} of {page.count} task(s))"
-    out.table(_TASK_COLUMNS, [_task_row(t) for t in page.rows], title)
-    return 0
+        return EXIT_OK
+    columns = TABLES.get(type(page.rows[0]).__name__, ()) if page.rows else ()
+    page_num = 1 if args.page_num is None else args.page_num
+    out.records(page.rows, f"Page {page_num} ({len(page.rows)} of {page.count} task(s))", columns)
+    return EXIT_OK
 
 
-def _delete(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    client.dubbing.delete(args.task_id)
-    if out.as_json:
-        out.data({"deleted": args.task_id})
+def _paging_or_all(context: Context) -> None:
+    """`--all` reads every page, so it takes no `--page` or `--size`."""
+    args = context.args
+    if args.all and (args.page_num is not None or args.page_size is not None):
+        raise UsageError("argument --all: not allowed with --page or --size", context.parser)
+
+
+def _delete(context: Context) -> int:
+    context.call()
+    task_id = context.target
+    if context.out.as_json:
+        context.out.data({"deleted": task_id})
     else:
-        out.note(f"deleted {args.task_id}")
-    return 0
+        context.out.event("deleted", f"deleted {context.out.clean(task_id)}", task=task_id)
+    return EXIT_OK
 
 
-def _credits(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    balance = client.account.remaining_coins()
-    if out.as_json:
-        out.data(balance.to_dict())
-    else:
-        print(f"coins     {balance.coins:g}\ndiamonds  {balance.diamonds:g}", file=out.stdout)
-    return 0
+def _extra_spec(name: str, summary: str, of: CommandSpec) -> CommandSpec:
+    """A hand-written command taking the same arguments as the generated command `of`."""
+    import dataclasses
+
+    return dataclasses.replace(of, name=name, summary=summary, description=summary, writes=False)
 
 
-def _languages(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    languages = client.languages.list(lang=args.lang)
-    if out.as_json:
-        out.data([language.to_dict() for language in languages])
-    else:
-        rows = [(language.value, language.label) for language in languages]
-        out.table(("code", "name"), rows, f"{len(rows)} language(s)")
-    return 0
-
-
-def _transfer(client: A2E, args: argparse.Namespace, out: Output) -> int:
-    stored = client.storage.transfer(args.url)
-    if out.as_json:
-        out.data(stored.to_dict())
-    else:
-        print(stored.url, file=out.stdout)
-    return 0
+BEHAVIOURS: dict[str, Behaviour] = {
+    "dubbing.start": Behaviour(
+        aliases={
+            "target_lang": ("--to",),
+            "source_lang": ("--from",),
+            "num_speakers": ("--speakers",),
+            "drop_background_audio": ("--drop-background",),
+        },
+        options=lambda parser: _wait_options(parser, with_flag=True),
+        check=_check_destination,
+        run=_start,
+    ),
+    "dubbing.list": Behaviour(
+        aliases={"page_num": ("--page",), "page_size": ("--size",)},
+        options=lambda parser: parser.add_argument(
+            "--all", action="store_true", help="every task, all pages (not with --page or --size)"
+        ),
+        check=_paging_or_all,
+        run=_list,
+    ),
+    "dubbing.delete": Behaviour(run=_delete),
+}
+# Commands of the CLI alone: name -> (summary, the client method whose arguments it takes,
+# behaviour).
+EXTRA_COMMANDS: dict[str, tuple[str, str, Behaviour]] = {
+    "wait": (
+        "wait for a task to finish, showing its status; optionally download the result",
+        "dubbing.get",
+        Behaviour(
+            options=lambda parser: _wait_options(parser, with_flag=False),
+            check=_check_destination,
+            run=_wait,
+        ),
+    ),
+}
 
 
 if __name__ == "__main__":
