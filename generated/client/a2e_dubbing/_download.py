@@ -16,18 +16,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import inspect
 import os
 import re
-import secrets
 import stat
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from ._errors import A2EError
+
+# Imported where used, so that `import a2e_dubbing` stays light: httpx, inspect, mimetypes,
+# secrets, unicodedata.
 
 if TYPE_CHECKING:
     import httpx
@@ -148,6 +148,8 @@ def safe_stem(text: str) -> str:
     as do trailing dots and spaces; the result is at most `MAX_NAME_CHARS` characters and
     `MAX_NAME_BYTES` bytes of UTF-8, and "" unless a letter or digit is left.
     """
+    import unicodedata
+
     text = unicodedata.normalize("NFC", text)
     kept = "".join(
         "_" if ch in _RESERVED_CHARACTERS or unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch
@@ -332,6 +334,8 @@ class _Sink:
         self.special = mode is not None and not stat.S_ISREG(mode)
         if not self.special and not overwrite and os.path.lexists(target):
             raise _exists(target)
+        import secrets  # only downloads pay for it
+
         stem = target.name.encode("utf-8", "surrogateescape")[:200]
         hidden = f".{stem.decode('utf-8', 'surrogateescape')}.{secrets.token_hex(4)}.part"
         self.partial = target if self.special else target.with_name(hidden)
@@ -553,6 +557,8 @@ async def download_async(
     secrets: tuple[str, ...] = (),
 ) -> Path:
     """The async twin of `download_sync`; `on_progress` may return an awaitable."""
+    import inspect
+
     import httpx
 
     async def progress(received: int, total: int | None) -> None:
