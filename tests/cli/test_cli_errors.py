@@ -41,22 +41,24 @@ def _json_error(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("code", ["xx", "klingon"])
+@pytest.mark.parametrize(("option", "field"), [("--to", "target_lang"), ("--from", "source_lang")])
 def test_an_unsupported_language_points_to_the_languages_command(
-    code: str, capsys: pytest.CaptureFixture[str]
+    code: str, option: str, field: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     message = (
-        "target_lang: unsupported language (see /api/v1/anchor/language_list)"
+        f"{field}: unsupported language (see /api/v1/anchor/language_list)"
         if code == "xx"
-        else "target_lang: must match ^[a-z]{2,3}(-[A-Za-z]{2,4})?$"
+        else f"{field}: must match ^[a-z]{{2,3}}(-[A-Za-z]{{2,4}})?$"
     )
+    argv = ["start", SOURCE, "--to", "fr", option, code]
     with respx.mock(base_url=BASE_URL) as router:
         router.post(START).respond(422, json=error(422, message))
-        assert _cli.main(["start", SOURCE, "--to", code]) == 1
+        assert _cli.main(argv) == 1
     line = _error_line(capsys)
     assert line.startswith(
         f"a2e-dubbing: error: unsupported language '{code}' — see: a2e-dubbing languages (HTTP 422"
     )
-    assert "target_lang" not in line
+    assert field not in line
 
 
 def test_a_source_url_that_a2e_cannot_fetch_is_refused_before_sending(

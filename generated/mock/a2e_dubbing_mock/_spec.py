@@ -250,9 +250,11 @@ SCHEMAS: Final[dict[str, Any]] = {
             "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
             "source_lang": {
                 "type": "string",
+                "title": "language",
                 "description": "The language spoken in the source, or `auto` to let A2E detect it.",
                 "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
                 "default": "auto",
+                "x-a2e-values-from": "listLanguages",
             },
             "num_speakers": {
                 "type": "integer",
@@ -584,6 +586,8 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
                 required=False,
                 schema={
                     "type": "string",
+                    "title": "language",
+                    "x-a2e-values-from": "listLanguages",
                     "pattern": "^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
                     "default": "en",
                 },
