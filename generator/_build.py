@@ -14,19 +14,22 @@ from generator._extensions import validate
 from generator._format import check_pins, format_project
 from generator._mock import render_mock
 from generator._parse import ParsedSpec, parse
+from generator._release import package_version
 from generator._render import reject_unfiltered, stamp
 from generator._verify import lint, typecheck
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO_ROOT / "openapi" / "a2e-dubbing.yaml"
 OUTPUT_DIR = REPO_ROOT / "generated"
-VERSION = "0.1.0"
 
 Renderer = Callable[[ParsedSpec, Path], None]
-# One renderer per generated project, all fed by the same parse.
+# One renderer per generated project, all fed by the same parse; both carry the version
+# the spec gives (info.x-a2e-package-version).
 RENDERERS: dict[str, Renderer] = {
-    "client": lambda parsed, out: render_client(parsed, out, version=VERSION),
-    "mock": lambda parsed, out: render_mock(parsed, out, version=VERSION),
+    "client": lambda parsed, out: render_client(
+        parsed, out, version=package_version(parsed.document)
+    ),
+    "mock": lambda parsed, out: render_mock(parsed, out, version=package_version(parsed.document)),
 }
 # Files that tools leave next to generated code; neither written nor compared.
 IGNORED = (

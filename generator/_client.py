@@ -29,6 +29,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
+from generator._renames import Alias, aliases
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
 DISTRIBUTION = "a2e-dubbing"
@@ -136,6 +137,7 @@ class ClientView:
     servers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
     models: tuple[tuple[str, str], ...]  # (class name, module name)
+    aliases: dict[str, tuple[Alias, ...]]  # model class -> its renamed fields' old names
 
     @property
     def default_base_url(self) -> str:
@@ -240,6 +242,7 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         servers=servers,
         resources=_resources(parsed),
         models=models,
+        aliases=aliases(parsed, version),
     )
 
 
