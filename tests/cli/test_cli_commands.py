@@ -75,6 +75,8 @@ CANCEL_REQUEST = {
         }
     },
 }
+# One wire name, one Python name: `_id` is `task_id` wherever the spec says so (parameters),
+# so the body's `_id` is the keyword `task_id` too.
 # The mock's handler of a new operation is hand-written (the generator says so when it is
 # missing); this one answers the task's record.
 CANCEL_HANDLER = """
@@ -145,7 +147,8 @@ def test_a_new_operation_is_a_command_with_no_hand_edit(scratch: Path, tmp_path:
         text=True,
     )
     positional = command_help.stdout.split("positional arguments:\n", 1)[1].split("\n")[0]
-    assert positional.endswith("The `_id` of the task to cancel (100% sure).")
+    metavar, help_text = positional.split(maxsplit=1)
+    assert (metavar, help_text) == ("TASK_ID", "The `_id` of the task to cancel (100% sure).")
     mock = subprocess.Popen(
         [sys.executable, "-m", "a2e_dubbing_mock", "serve", "--port", "0",
          "--db", str(tmp_path / "mock.sqlite3"), "--log-level", "warning"],
@@ -177,11 +180,12 @@ def test_a_new_operation_is_a_command_with_no_hand_edit(scratch: Path, tmp_path:
         assert json.loads(as_json.stdout)["_id"] == task_id
         unknown = cli("dubbing-cancel", "0" * 24)
         assert unknown.returncode == 1
-        assert f" {'0' * 24} not found — see: a2e-dubbing list (HTTP 404" in unknown.stderr
+        assert unknown.stderr.startswith(
+            f"a2e-dubbing: error: task {'0' * 24} not found — see: a2e-dubbing list (HTTP 404"
+        )
         malformed = cli("dubbing-cancel", "nope")
         assert malformed.returncode == 1
-        assert " 'nope': must match " in malformed.stderr
-        assert "_id" not in malformed.stderr.split(" (HTTP")[0]
+        assert malformed.stderr.startswith("a2e-dubbing: error: TASK_ID 'nope': must match ")
     finally:
         mock.terminate()
         mock.wait(timeout=15)
