@@ -15,7 +15,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-SMOKE_TEST = '''
+SMOKE_TEST = """
 import json, os, subprocess, sys
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def test_the_cli_dubs_against_the_mock(a2e_mock_server):
         env=env, capture_output=True, text=True, timeout=120, check=True,
     )
     assert json.loads(done.stdout)["current_status"] == "completed"
-'''
+"""
 
 
 def main() -> int:
