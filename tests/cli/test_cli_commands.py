@@ -145,10 +145,11 @@ def test_a_new_operation_is_a_command_with_no_hand_edit(scratch: Path, tmp_path:
         env=env,
         capture_output=True,
         text=True,
+        check=True,
     )
     positional = command_help.stdout.split("positional arguments:\n", 1)[1].split("\n")[0]
-    metavar, help_text = positional.split(maxsplit=1)
-    assert (metavar, help_text) == ("TASK_ID", "The `_id` of the task to cancel (100% sure).")
+    metavar, described = positional.split(maxsplit=1)
+    assert (metavar, described) == ("TASK_ID", "The `_id` of the task to cancel (100% sure).")
     mock = subprocess.Popen(
         [sys.executable, "-m", "a2e_dubbing_mock", "serve", "--port", "0",
          "--db", str(tmp_path / "mock.sqlite3"), "--log-level", "warning"],

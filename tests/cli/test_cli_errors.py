@@ -74,6 +74,17 @@ def test_a_source_url_that_a2e_cannot_fetch_is_refused_before_sending(
     assert err.startswith("usage: a2e-dubbing start")
 
 
+def test_a_refused_default_names_the_option_without_a_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.post(START).respond(422, json=error(422, "source_lang: unsupported language"))
+        assert _cli.main(["start", SOURCE, "--to", "fr"]) == 1  # --from not given: "auto"
+    assert _error_line(capsys).startswith(
+        "a2e-dubbing: error: --from: unsupported language — see: a2e-dubbing languages (HTTP 422"
+    )
+
+
 def test_the_server_refusing_the_source_url_says_it_with_the_argument_name(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -521,16 +521,18 @@ def _explain(
         return f"{noun} {value} not found{see} {status}"
     param = _named_in(error.message, params) if isinstance(error, BadRequestError) else None
     if param is not None:
-        value = visible(str(getattr(args, param.name, "")))
+        given = getattr(args, param.name, None)
         reason = _with_options(_without_field(error.message, param), params, args)
         shown = _display(param, args.parser)
+        see = f" — see: {PROG} {param.values_from}" if param.values_from else ""
+        if given is None:  # not given: the method's default was sent
+            return f"{shown}: {reason}{see} {status}"
+        value = visible(str(given))
         if param.values_from:
             noun = param.noun or param.metavar.lower()
-            return f"unsupported {noun} '{value}' — see: {PROG} {param.values_from} {status}"
+            return f"unsupported {noun} '{value}'{see} {status}"
         if param.url:
             return f"{shown} must be a public http(s) URL that A2E can fetch: {reason} {status}"
-        if getattr(args, param.name, None) is None:  # not given: the method's default
-            return f"{shown}: {reason} {status}"
         return f"{shown} '{value}': {reason} {status}"
     return f"{_with_options(error.message, params, args)} {status}"
 
