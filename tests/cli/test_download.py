@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import wave
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -437,3 +438,68 @@ def test_the_mocks_result_downloads_as_a_valid_wav(
     assert saved == tmp_path / "episode 1.wav"
     with wave.open(str(saved)) as sound:
         assert sound.getnframes() > 0
+
+
+class _Faulty(httpx.SyncByteStream):
+    """`chunks`, with a fault after the first `at` of them."""
+
+    def __init__(self, chunks: list[bytes], fault: str | None, at: int, target: Path) -> None:
+        self.chunks, self.fault, self.at, self.target = chunks, fault, at, target
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index, chunk in enumerate(self.chunks):
+            if index == self.at:
+                if self.fault == "reset":
+                    raise httpx.ReadError("connection reset by peer")
+                if self.fault == "interrupt":
+                    raise KeyboardInterrupt
+                if self.fault == "appears":
+                    self.target.write_bytes(b"someone else's")
+            yield chunk
+
+
+@given(
+    chunks=st.lists(st.binary(min_size=1, max_size=64), min_size=1, max_size=6),
+    fault=st.sampled_from([None, "reset", "interrupt", "appears", "short"]),
+    at=st.integers(min_value=0, max_value=5),
+    existing=st.booleans(),
+    overwrite=st.booleans(),
+)
+def test_a_download_completes_or_leaves_the_folder_as_it_was(
+    chunks: list[bytes], fault: str | None, at: int, existing: bool, overwrite: bool
+) -> None:
+    """Whatever goes wrong and when, no partial file is left under any name, and no file is
+    replaced unless `overwrite` was given and the download completed."""
+    at = min(at, len(chunks) - 1)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "out.wav"
+        if existing:
+            target.write_bytes(b"before")
+        before = {p.name: p.read_bytes() for p in Path(folder).iterdir()}
+        body = b"".join(chunks)
+        length = len(body) + (1 if fault == "short" else 0)
+        answer = httpx.Response(
+            200,
+            stream=_Faulty(chunks, fault, at, target),
+            headers={"content-length": str(length), "content-type": "audio/wav"},
+        )
+        outcome: BaseException | None = None
+        with respx.mock(assert_all_called=False) as router:  # refused before the request
+            router.get(RESULT).mock(return_value=answer)
+            try:
+                A2E(api_key=KEY).dubbing.download(done(), target, overwrite=overwrite)
+            except (DownloadError, KeyboardInterrupt) as error:
+                outcome = error
+        after = {p.name: p.read_bytes() for p in Path(folder).iterdir()}
+    if existing and not overwrite:  # refused before the request
+        assert isinstance(outcome, DestinationExistsError)
+        assert after == before
+    elif fault is None or (fault == "appears" and overwrite):
+        assert outcome is None  # complete: the only way a file gets replaced
+        assert after == {"out.wav": body}
+    elif fault == "appears":
+        assert isinstance(outcome, DestinationExistsError)
+        assert after == {"out.wav": b"someone else's"}  # kept, not replaced
+    else:
+        assert outcome is not None
+        assert after == before
