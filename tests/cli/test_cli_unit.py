@@ -10,12 +10,16 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import httpx
 import pytest
 import respx
-from a2e_dubbing import _cli, _meta
-from a2e_dubbing._commands import COMMANDS
+from a2e_dubbing import DubbingTask, _cli, _meta
+from a2e_dubbing._cli_output import Output, Secrets
+from a2e_dubbing._commands import COMMANDS, TABLES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_tests._spec import load_spec
 from tests.client._records import BASE_URL, KEY, error, ok, task
@@ -501,3 +505,36 @@ def test_ctrl_c_on_a_terminal_shows_the_status_then_the_resume_command(
     resume = shown.index(f"Resume with: a2e-dubbing wait {TASK_ID}")
     assert status < resume
     assert shown.rstrip().endswith(f"Resume with: a2e-dubbing wait {TASK_ID}")
+
+
+@given(
+    before=st.text(max_size=30),
+    after=st.text(max_size=30),
+    width=st.integers(min_value=20, max_value=200),
+    as_json=st.booleans(),
+)
+def test_the_key_never_reaches_any_output_form(
+    before: str, after: str, width: int, as_json: bool
+) -> None:
+    """Whatever text surrounds the key in a record, and however narrow the table (cells
+    wrap), neither the key nor a piece of it as long as its secret part is printed."""
+    echoed = f"{before}Bearer {KEY}{after}"
+    record = DubbingTask.from_dict(task(name=echoed, faild_message=KEY))
+    stdout, stderr = _Terminal(), _Terminal()
+    out = Output(
+        as_json=as_json,
+        debug=False,
+        stdout=stdout,
+        stderr=stderr,
+        secrets=Secrets(KEY),
+    )
+    with patch.dict(os.environ, {"COLUMNS": str(width)}):
+        out.record(record)
+        out.records([record, record], f"title {echoed}", TABLES["DubbingTask"])
+        out.data({"nested": [echoed, {echoed: echoed}]})
+        out.event("status", out.clean(echoed), task=echoed)
+        out.error(out.clean(echoed), kind="APIError", exit_code=1, trace_id=echoed)
+    shown = stdout.getvalue() + stderr.getvalue()
+    assert KEY not in shown
+    assert KEY.removeprefix("sk_") not in shown.replace("\n", "").replace("│", "")
+    assert "[REDACTED]" in shown
