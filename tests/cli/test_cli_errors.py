@@ -275,3 +275,18 @@ def test_with_json_a_missing_key_is_json(
     problem = _json_error(capsys)
     assert problem["type"] == "MissingKey"
     assert "--api-key KEY" in problem["message"]
+
+
+def test_ctrl_c_during_a_start_says_to_look_before_starting_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def interrupted(request: httpx.Request) -> httpx.Response:
+        raise KeyboardInterrupt
+
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.post(START).mock(side_effect=interrupted)  # respx counts no call that raised
+        assert _cli.main(["start", SOURCE, "--to", "fr"]) == 130
+    assert capsys.readouterr().err == (
+        "interrupted; the request may have reached A2E: check with `a2e-dubbing list` "
+        "before running it again\n"
+    )

@@ -200,7 +200,15 @@ def _main(argv: list[str], out: Output) -> int:
     except A2EError as error:
         return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
     except KeyboardInterrupt:
-        out.event("interrupted", "interrupted")
+        lister = _lister(args)
+        if spec.writes and lister:  # it may have reached A2E: look before sending it again
+            out.event(
+                "interrupted",
+                f"interrupted; the request may have reached A2E: check with `{PROG} {lister}` "
+                "before running it again",
+            )
+        else:
+            out.event("interrupted", "interrupted")
         return EXIT_INTERRUPTED
 
 
