@@ -16,15 +16,11 @@ T = TypeVar("T", bound="DubbingTask")
 
 @_attrs_define
 class DubbingTask:
-    """A dubbing task record, exactly as the seed's answer shows it (the misspelled
-    `faild_message` is A2E's own). Newer A2E modules add `failed_message` and
-    `failed_code`; they are optional here.
+    """A dubbing task record, exactly as the seed's answer shows it, in its order (the
+    misspelled `faild_message` is A2E's own). Newer A2E modules add `failed_message`
+    and `failed_code`; they are optional here.
 
         Attributes:
-            id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
-                66ea4dd87db10c73fa29b570.
-            user_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
-                66ea4dd87db10c73fa29b570.
             name (str):
             source_url (str):
             current_status (DubbingStatus): Where a task is: `initialized` and `sent` (accepted, queued), `processing`, then
@@ -41,14 +37,16 @@ class DubbingTask:
             duration (float): Length of the source in seconds.
             result_url (str): URL of the dubbed audio once `completed`; the empty string before.
             faild_message (None | str): Why the task failed (sic, A2E's spelling); empty or null otherwise.
+            id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
+                66ea4dd87db10c73fa29b570.
+            user_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
+                66ea4dd87db10c73fa29b570.
             created_at (datetime.datetime):
             updated_at (datetime.datetime):
             failed_message (None | str | Unset): Newer modules' failure message (official-sibling); optional.
             failed_code (None | str | Unset): Newer modules' failure code (official-sibling); optional.
     """
 
-    id: str
-    user_id: str
     name: str
     source_url: str
     current_status: DubbingStatus
@@ -59,6 +57,8 @@ class DubbingTask:
     duration: float
     result_url: str
     faild_message: None | str
+    id: str
+    user_id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     failed_message: None | str | Unset = UNSET
@@ -66,10 +66,6 @@ class DubbingTask:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        user_id = self.user_id
-
         name = self.name
 
         source_url = self.source_url
@@ -91,6 +87,10 @@ class DubbingTask:
         faild_message: None | str
         faild_message = self.faild_message
 
+        id = self.id
+
+        user_id = self.user_id
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -111,8 +111,6 @@ class DubbingTask:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "_id": id,
-                "user_id": user_id,
                 "name": name,
                 "source_url": source_url,
                 "current_status": current_status,
@@ -123,6 +121,8 @@ class DubbingTask:
                 "duration": duration,
                 "result_url": result_url,
                 "faild_message": faild_message,
+                "_id": id,
+                "user_id": user_id,
                 "createdAt": created_at,
                 "updatedAt": updated_at,
             }
@@ -137,10 +137,6 @@ class DubbingTask:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = _runtime.expect(d.pop("_id"), (str,), "_id")
-
-        user_id = _runtime.expect(d.pop("user_id"), (str,), "user_id")
-
         name = _runtime.expect(d.pop("name"), (str,), "name")
 
         source_url = _runtime.expect(d.pop("source_url"), (str,), "source_url")
@@ -167,6 +163,10 @@ class DubbingTask:
             return cast(None | str, _runtime.expect(data, (str, type(None)), "faild_message"))
 
         faild_message = _parse_faild_message(d.pop("faild_message"))
+
+        id = _runtime.expect(d.pop("_id"), (str,), "_id")
+
+        user_id = _runtime.expect(d.pop("user_id"), (str,), "user_id")
 
         created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
 
@@ -196,8 +196,6 @@ class DubbingTask:
         failed_code = _parse_failed_code(d.pop("failed_code", UNSET))
 
         dubbing_task = cls(
-            id=id,
-            user_id=user_id,
             name=name,
             source_url=source_url,
             current_status=current_status,
@@ -208,6 +206,8 @@ class DubbingTask:
             duration=duration,
             result_url=result_url,
             faild_message=faild_message,
+            id=id,
+            user_id=user_id,
             created_at=created_at,
             updated_at=updated_at,
             failed_message=failed_message,

@@ -23,9 +23,9 @@ class DubbingTaskEnvelope:
 
     Attributes:
         code (int): Always 0 on success.
-        data (DubbingTask): A dubbing task record, exactly as the seed's answer shows it (the misspelled
-            `faild_message` is A2E's own). Newer A2E modules add `failed_message` and
-            `failed_code`; they are optional here.
+        data (DubbingTask): A dubbing task record, exactly as the seed's answer shows it, in its order (the
+            misspelled `faild_message` is A2E's own). Newer A2E modules add `failed_message`
+            and `failed_code`; they are optional here.
         msg (str | Unset): Human-readable message; always present on errors.
         trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
     """
