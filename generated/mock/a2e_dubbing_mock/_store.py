@@ -150,31 +150,53 @@ _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
 
 # The lifecycle's automatic path: a task at path[i] moves to path[i + 1] one step (`:step`
 # ms) after another, from its `next_ms` on, until path[-1] (the result). Parameters :w0,
-# :w1, ... are the path's words.
+# :w1, ... are the path's words (`path_words`).
 _PATH = LIFECYCLE.path
-_LAST = len(_PATH) - 1
-_MOVING = ", ".join(f":w{i}" for i in range(_LAST))
-_STAGE = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(_LAST)) + " END)"
-# Steps due: one at next_ms, one more per :step since (all at once when :step is 0).
-_TAKEN = (
-    f"min({_LAST} - {_STAGE}, "
-    f"CASE WHEN :step > 0 THEN (:now - next_ms) / :step + 1 ELSE {_LAST} END)"
-)
-_REACHED = f"({_STAGE} + {_TAKEN})"
-_DUE = (
-    f"SELECT seq FROM tasks WHERE next_ms <= :now AND status IN ({_MOVING}) "  # noqa: S608
-    "ORDER BY next_ms LIMIT :limit"
-)
-# Every due step of up to :limit tasks, in one statement (SQLite computes every SET
-# expression from the row as it was); the same steps as `Lifecycle.view`.
-_ADVANCE = f"""
+
+
+def _moving(words: int) -> str:
+    """The parameters of the words a task moves on from by itself (all but the last)."""
+    return ", ".join(f":w{i}" for i in range(words - 1))
+
+
+def due_sql(words: int) -> str:
+    """The tasks due to move on along a path of `words` words, earliest first."""
+    return (
+        f"SELECT seq FROM tasks WHERE next_ms <= :now AND status IN ({_moving(words)}) "  # noqa: S608
+        "ORDER BY next_ms LIMIT :limit"
+    )
+
+
+def advance_sql(words: int) -> str:
+    """Every due step of up to :limit tasks along a path of `words` words, in one statement
+    (SQLite computes every SET expression from the row as it was): the steps of
+    `_lifecycle.moved`."""
+    last = words - 1
+    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
+    # Steps due: one at next_ms, one more per :step since (all at once when :step is 0).
+    taken = (
+        f"min({last} - {stage}, "
+        f"CASE WHEN :step > 0 THEN (:now - next_ms) / :step + 1 ELSE {last} END)"
+    )
+    reached = f"({stage} + {taken})"
+    words_at = " ".join(f"WHEN {i} THEN :w{i}" for i in range(1, last + 1))
+    return f"""
 UPDATE tasks SET
-    status = CASE {_REACHED} {" ".join(f"WHEN {i} THEN :w{i}" for i in range(1, _LAST + 1))} END,
-    unfinished = {_REACHED} < {_LAST},
-    updated_ms = next_ms + ({_TAKEN} - 1) * :step,
-    next_ms = CASE WHEN {_REACHED} < {_LAST} THEN next_ms + {_TAKEN} * :step END
-WHERE seq IN ({_DUE})"""  # noqa: S608
-_PATH_WORDS = {f"w{i}": word for i, word in enumerate(_PATH)}
+    status = CASE {reached} {words_at} END,
+    unfinished = {reached} < {last},
+    updated_ms = next_ms + ({taken} - 1) * :step,
+    next_ms = CASE WHEN {reached} < {last} THEN next_ms + {taken} * :step END
+WHERE seq IN ({due_sql(words)})"""  # noqa: S608
+
+
+def path_words(path: tuple[str, ...]) -> dict[str, str]:
+    return {f"w{i}": word for i, word in enumerate(path)}
+
+
+_MOVING = _moving(len(_PATH))
+_DUE = due_sql(len(_PATH))
+_ADVANCE = advance_sql(len(_PATH))
+_PATH_WORDS = path_words(_PATH)
 _INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
 _ROW_PLACEHOLDERS = "(" + _marks(len(TaskRow._fields) + 4) + ")"
 _SET_STATUS = (

@@ -20,15 +20,36 @@ _STAGE = {word: stage for stage, word in enumerate(PATH[:-1])}
 _NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"
 
 
+def moved(row: TaskRow, now_ms: int, step_ms: int, path: tuple[str, ...] = PATH) -> TaskRow:
+    """`row` at `now_ms` with the steps along `path` due since it was stored: one at its
+    `next_ms`, one more every `step_ms` (all at once when it is 0), until the path's end.
+    The store writes the same steps in SQL (`_store.advance_sql`)."""
+    due = row.next_ms
+    if due is None or now_ms < due:
+        return row
+    stages = _STAGE if path is PATH else {w: i for i, w in enumerate(path[:-1])}
+    stage = stages.get(row.status)
+    if stage is None:  # not a word of the path (the store clears its next_ms on open)
+        return row
+    last = len(path) - 1
+    taken = last - stage if step_ms == 0 else min(last - stage, (now_ms - due) // step_ms + 1)
+    reached = stage + taken
+    return row._replace(
+        status=path[reached],
+        updated_ms=due + (taken - 1) * step_ms,
+        next_ms=due + taken * step_ms if reached < last else None,
+    )
+
+
 class Lifecycle:
     """Where each task is now, derived from stored times: exact, and restart-proof.
 
     With `processing_seconds` S a task takes S to go along the lifecycle's path, the same
     time at each word (`sent` for S/2, then `processing` for S/2, then `completed`). With
-    None tasks move only through the admin calls. Reads derive the
-    current state (no write on the read path); due steps are also written to the store in
-    the background, at most every PERSIST_EVERY seconds (PERSIST_ROWS tasks per write),
-    and before every admin change.
+    None tasks move only through the admin calls. Reads derive the current state (no
+    write on the read path); due steps are also written to the store in the background,
+    at most every PERSIST_EVERY seconds (PERSIST_ROWS tasks per write), and before every
+    admin change.
     """
 
     PERSIST_EVERY = 0.25
@@ -63,22 +84,9 @@ class Lifecycle:
     def view(self, row: TaskRow, now_ms: int | None = None) -> TaskRow:
         """The task as it is at `now_ms` (default: now), steps due since it was stored applied."""
         step = self._step_ms
-        due = row.next_ms
-        if step is None or due is None:
+        if step is None or row.next_ms is None:
             return row
-        now = self.now_ms() if now_ms is None else now_ms
-        if now < due:
-            return row
-        stage = _STAGE.get(row.status)
-        if stage is None:  # not a word of the path (the store clears its next_ms on open)
-            return row
-        taken = STEPS - stage if step == 0 else min(STEPS - stage, (now - due) // step + 1)
-        reached = stage + taken
-        return row._replace(
-            status=PATH[reached],
-            updated_ms=due + (taken - 1) * step,
-            next_ms=due + taken * step if reached < STEPS else None,
-        )
+        return moved(row, self.now_ms() if now_ms is None else now_ms, step)
 
     def nudge(self) -> None:
         """Write due steps in the background when some are due (cheap when none is)."""
