@@ -27,8 +27,10 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
+from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._records import task_spec
+from generator._renames import Alias, aliases
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
 DISTRIBUTION = "a2e-dubbing"
@@ -136,6 +138,7 @@ class ClientView:
     servers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
     models: tuple[tuple[str, str], ...]  # (class name, module name)
+    aliases: dict[str, tuple[Alias, ...]]  # model class -> its renamed fields' old names
 
     @property
     def default_base_url(self) -> str:
@@ -240,6 +243,7 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         servers=servers,
         resources=_resources(parsed),
         models=models,
+        aliases=aliases(parsed, version),
     )
 
 
@@ -293,19 +297,14 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         model = endpoint.bodies[0].prop
         body_model = str(model.class_info.name)
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
-            params.append(_param(prop, str(prop.python_name), in_body=True))
-    raw_params = {
-        (p["name"], p["in"]): p
-        for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
-    }
-    for location, props in (
-        ("path", endpoint.path_parameters),
-        ("query", endpoint.query_parameters),
-    ):
+            where = f"{op.operation_id}: request body property {wire_name(prop)}"
+            keyword = parsed.keywords.keyword(wire_name(prop), where)
+            params.append(_param(prop, keyword, in_body=True))
+    for props in (endpoint.path_parameters, endpoint.query_parameters):
         for prop in props:
-            raw = raw_params.get((prop.name.get_untrusted_value(), location), {})
-            python_name = raw.get("x-a2e-python-name") or str(prop.python_name)
-            params.append(_param(prop, python_name, in_body=False))
+            where = f"{op.operation_id}: parameter {wire_name(prop)}"
+            keyword = parsed.keywords.keyword(wire_name(prop), where)
+            params.append(_param(prop, keyword, in_body=False))
     params.sort(key=lambda p: p.default is not None)
     recover = op.extension("a2e-recover")
     idempotent = op.extension("a2e-idempotent", True) is not False
