@@ -241,3 +241,31 @@ def test_the_start_operation_must_be_unambiguous(parsed: ParsedSpec) -> None:
     twice = dataclasses.replace(parsed, document=document, operations=operations)
     with pytest.raises(GenerationError, match="exactly one operation that starts a task"):
         task_spec(twice)
+
+
+def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -> None:
+    from a2e_dubbing_mock._shape import FieldSpec
+    from a2e_dubbing_mock._spec import LIFECYCLE
+    from a2e_dubbing_mock._tasks import TaskRow, compile_record
+
+    odd = "x'}; raise SystemExit('ran') #\"\n"
+    fields = (
+        FieldSpec(odd, "const", value={"nested": [1, "two"]}),
+        FieldSpec("asked", "request"),  # no default: left out when absent
+        FieldSpec("kind", "request", value="plain", has_value=True),
+        FieldSpec("why", "failure-message", when="failure"),
+        FieldSpec("status", "status"),
+        FieldSpec("url", "result"),
+        FieldSpec("code", "failure-code"),
+    )
+    record = compile_record(fields)
+    doc = {"request": {"asked": "yes"}, "failure-message": "no speech", "failure-code": "E1"}
+    sent = record(TaskRow("a" * 24, 0, 0, LIFECYCLE.initial, None, doc), "u", "http://m")
+    failed = record(TaskRow("a" * 24, 0, 0, LIFECYCLE.failure, None, {"request": {}}), "u", "")
+    done = record(TaskRow("b" * 24, 0, 0, LIFECYCLE.result, None, doc), "u", "http://m")
+    assert list(sent) == [odd, "asked", "kind", "status", "url", "code"]
+    assert sent[odd] == {"nested": [1, "two"]}
+    assert (sent["asked"], sent["kind"], sent["url"], sent["code"]) == ("yes", "plain", "", None)
+    assert list(failed) == [odd, "kind", "why", "status", "url", "code"]  # `asked` left out
+    assert failed["why"] == ""  # failed without a message
+    assert done["url"] == f"http://m/__mock/results/{'b' * 24}.wav"
