@@ -3,10 +3,12 @@
 Found through the spec, never by schema name: the operation that starts a task is the
 non-idempotent operation (`x-a2e-idempotent: false`) of the tag with `x-a2e-behaviour:
 tasks`; its JSON body is the request and the `data` of its success envelope the record.
-Each record property either has a hint in the record's `x-a2e-mock.fields` (a value the
-mock makes, or a constant) or a namesake in the request, whose value it echoes. The field
-hinted `status` refers to the status schema, whose `x-a2e-lifecycle` declares the
-lifecycle. Every inconsistency is a GenerationError that says how to fix it.
+Each record property either carries an `x-a2e-mock` hint (a value the mock makes, or a
+constant) or has a namesake in the request, whose value it echoes; a hint is on its
+property, so it moves with it (a rename, `x-a2e-renamed-from`, needs nothing more). The
+record's `x-a2e-mock: status` property refers to the status schema, whose
+`x-a2e-lifecycle` declares the lifecycle. Every inconsistency is a GenerationError that
+says how to fix it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from generator._parse import GenerationError, Operation, ParsedSpec
 
 MOCK = "x-a2e-mock"
 LIFECYCLE = "x-a2e-lifecycle"
-# Values the mock makes for a record field (`x-a2e-mock: {fields: {<field>: <source>}}`).
+# Values the mock makes for a record field (`x-a2e-mock: <source>`).
 SOURCES: Mapping[str, str] = {
     "id": "the task's id",
     "tenant": "the caller's user id",
@@ -37,11 +39,10 @@ CONST = "const"  # a field that is always the same value
 HINT_KEYS = ("source", "const", "default", "when")
 WHEN = ("result", "failure")  # lifecycle words a field may be limited to
 LIFECYCLE_KEYS = ("initial", "path", "unfinished", "result", "failure")
-RECORD_HINTS = ("fields",)  # keys of `x-a2e-mock` on the record
-REQUEST_HINTS = ("language",)  # keys of `x-a2e-mock` on the request: the mock's extra checks
+REQUEST_HINTS = ("language",)  # `x-a2e-mock` on a request property: the mock's extra checks
 _FIX = (
-    "give it a source in {record}'s `x-a2e-mock: {{fields: {{{field}: <source>}}}}` (one of: "
-    "{sources}; or {{const: <value>}}), or add the same field to {request}"
+    "add `x-a2e-mock: <source>` to it (one of: {sources}), or `x-a2e-mock: {{const: <value>}}`, "
+    "or the same field to {request}"
 )
 
 
@@ -109,7 +110,7 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
     request = _object(parsed, request_ref, f"the request body of {start.operation_id}")
     record = _object(parsed, record_ref, f"the `data` of {start.operation_id}'s answer")
     request_name, record_name = _name(request_ref), _name(record_ref)
-    request_props = {str(k): v for k, v in request["properties"].items()}
+    request_props = {str(k): v for k, v in request.get("properties", {}).items()}
     fields = _fields(parsed, record_ref, record, request, request_name, record_name)
     status_field = next(f.name for f in fields if f.source == "status")
     order = _example_order(parsed, start)
@@ -123,7 +124,7 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
             for name, node in request_props.items()
             if parsed.resolve(node).get("format") == "uri"
         ),
-        language_fields=_language_fields(request, request_name),
+        language_fields=_language_fields(request_props, request_name),
         fields=tuple(sorted(fields, key=lambda f: order.get(f.name, len(order)))),
         lifecycle=_lifecycle(parsed, record["properties"][status_field], record_name, status_field),
     )
@@ -203,45 +204,21 @@ def _example_order(parsed: ParsedSpec, op: Operation) -> dict[str, int]:
     return {}
 
 
-def _mock_hints(schema: dict[str, Any], where: str, known: tuple[str, ...]) -> dict[str, Any]:
-    """A schema's `x-a2e-mock`: a mapping with only `known` keys (or nothing)."""
-    hints = schema.get(MOCK, {})
-    if not isinstance(hints, dict):
-        raise GenerationError(f"{where}.{MOCK} must be a mapping with {', '.join(known)}")
-    unknown = sorted(set(map(str, hints)) - set(known))
+def _hint(node: dict[str, Any], where: str) -> dict[str, Any]:
+    """A property's `x-a2e-mock`, as a mapping (`x-a2e-mock: id` is `{source: id}`)."""
+    hint = node.get(MOCK)
+    if hint is None:
+        return {}
+    if isinstance(hint, str):
+        return {"source": hint}
+    if not isinstance(hint, dict):
+        raise GenerationError(f"{where}: {MOCK} must be a source word or a mapping, got {hint!r}")
+    unknown = sorted(set(map(str, hint)) - set(HINT_KEYS))
     if unknown:
         raise GenerationError(
-            f"{where}.{MOCK}: unknown key(s) {', '.join(unknown)} (known here: {', '.join(known)})"
+            f"{where}: unknown key(s) {', '.join(unknown)} in {MOCK} (known: {', '.join(HINT_KEYS)})"
         )
-    return hints
-
-
-def _field_hints(record: dict[str, Any], record_name: str) -> dict[str, dict[str, Any]]:
-    """`x-a2e-mock.fields` of the record, each as a mapping (`id` is `{source: id}`)."""
-    where = f"{record_name}.{MOCK}.fields"
-    declared = _mock_hints(record, record_name, RECORD_HINTS).get("fields", {})
-    if not isinstance(declared, dict):
-        raise GenerationError(f"{where} must map the record's fields to their sources")
-    hints = {}
-    for name, hint in declared.items():
-        if name not in record["properties"]:
-            raise GenerationError(
-                f"{where}: {name!r} is not a property of {record_name}: add it there, or "
-                "correct the name"
-            )
-        if isinstance(hint, str):
-            hint = {"source": hint}
-        if not isinstance(hint, dict):
-            raise GenerationError(
-                f"{where}.{name}: a source word or a mapping ({', '.join(HINT_KEYS)}), got {hint!r}"
-            )
-        unknown = sorted(set(map(str, hint)) - set(HINT_KEYS))
-        if unknown:
-            raise GenerationError(
-                f"{where}.{name}: unknown key(s) {', '.join(unknown)} (known: {', '.join(HINT_KEYS)})"
-            )
-        hints[str(name)] = dict(hint)
-    return hints
+    return dict(hint)
 
 
 def _fields(
@@ -253,15 +230,14 @@ def _fields(
     record_name: str,
 ) -> tuple[RecordField, ...]:
     python_names = _python_names(parsed, record_ref)
-    hints = _field_hints(record, record_name)
     required = set(record.get("required", []))
     request_props = request.get("properties", {})
     request_required = set(request.get("required", []))
     fields = []
-    for raw_name in record["properties"]:
+    for raw_name, node in record["properties"].items():
         name = str(raw_name)
-        where = f"{record_name}.{MOCK}.fields.{name}"
-        hint = hints.get(name, {})
+        where = f"{record_name}.{name}"
+        hint = _hint(node, where)
         when = hint.get("when")
         if when is not None and when not in WHEN:
             raise GenerationError(f"{where}: `when` must be one of {', '.join(WHEN)}, got {when!r}")
@@ -280,7 +256,7 @@ def _fields(
             source = str(hint["source"])
             if source not in SOURCES or "default" in hint:
                 raise GenerationError(
-                    f"{where}: the source must be one of {', '.join(SOURCES)} (and takes no "
+                    f"{where}: {MOCK} source must be one of {', '.join(SOURCES)} (and takes no "
                     f"`default`), got {hint['source']!r}"
                 )
         elif name in request_props:
@@ -292,15 +268,12 @@ def _fields(
                 value, has_value = asked["default"], True
             if name in required and not has_value and name not in request_required:
                 raise GenerationError(
-                    f"{record_name}.{name}: required here, but {request_name}.{name} is optional "
-                    f"without a default: give it a `default` there, or add `{name}: "
-                    f"{{default: <value>}}` to {record_name}'s `x-a2e-mock.fields`"
+                    f"{where}: required here, but {request_name}.{name} is optional without a "
+                    f"default: give it a `default`, or add `x-a2e-mock: {{default: <value>}}` here"
                 )
         else:
-            fix = _FIX.format(
-                record=record_name, field=name, sources=", ".join(SOURCES), request=request_name
-            )
-            raise GenerationError(f"{record_name}.{name}: the mock has no value for it: {fix}")
+            fix = _FIX.format(sources=", ".join(SOURCES), request=request_name)
+            raise GenerationError(f"{where}: the mock has no value for this field: {fix}")
         fields.append(
             RecordField(
                 name=name,
@@ -315,7 +288,7 @@ def _fields(
         having = [f.name for f in fields if f.source == source]
         if len(having) != 1:
             raise GenerationError(
-                f"{record_name}.{MOCK}.fields: exactly one field needs the source `{source}` "
+                f"{record_name}: exactly one property needs `x-a2e-mock: {source}` "
                 f"({SOURCES[source]}), found {len(having)}: {', '.join(having) or 'none'}"
             )
     return tuple(fields)
@@ -333,23 +306,25 @@ def _python_names(parsed: ParsedSpec, record_ref: str) -> dict[str, str]:
     return names
 
 
-def _language_fields(request: dict[str, Any], request_name: str) -> tuple[str, ...]:
-    """`x-a2e-mock.language` of the request: properties that must name a language."""
-    names = _mock_hints(request, request_name, REQUEST_HINTS).get("language", [])
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise GenerationError(f"{request_name}.{MOCK}.language must be a list of its properties")
-    for name in names:
-        if name not in request["properties"]:
+def _language_fields(request_props: dict[str, Any], request_name: str) -> tuple[str, ...]:
+    found = []
+    for name, node in request_props.items():
+        hint = node.get(MOCK) if isinstance(node, dict) else None
+        if hint is None:
+            continue
+        if hint not in REQUEST_HINTS:
             raise GenerationError(
-                f"{request_name}.{MOCK}.language: {name!r} is not a property of {request_name}"
+                f"{request_name}.{name}: {MOCK} on a request property must be one of "
+                f"{', '.join(REQUEST_HINTS)}, got {hint!r}"
             )
-    return tuple(names)
+        found.append(name)
+    return tuple(found)
 
 
 def _lifecycle(parsed: ParsedSpec, node: dict[str, Any], record: str, field: str) -> Lifecycle:
-    where = f"{record}.{MOCK}.fields.{field}"
+    where = f"{record}.{field}"
     if "$ref" not in node:
-        raise GenerationError(f"{where}: the status field must be a $ref to the status schema")
+        raise GenerationError(f"{where}: the status property must be a $ref to the status schema")
     name = _name(str(node["$ref"]))
     schema = parsed.resolve(node)
     words = schema.get("enum") if isinstance(schema, dict) else None

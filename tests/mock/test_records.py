@@ -83,26 +83,18 @@ def test_a_record_field_without_a_source_fails_naming_it_and_the_fix(parsed: Par
         schemas["DubbingTask"]["properties"]["lip_sync_url"] = {"type": "string"}
 
     message = generation_error(parsed, add)
-    assert "DubbingTask.lip_sync_url: the mock has no value for it" in message
-    assert "`x-a2e-mock: {fields: {lip_sync_url: <source>}}` (one of: id, tenant," in message
-    assert "or add the same field to StartDubbingRequest" in message
-
-
-def test_a_hint_for_a_field_the_record_does_not_have_fails(parsed: ParsedSpec) -> None:
-    def add(schemas: Schemas) -> None:
-        schemas["DubbingTask"]["x-a2e-mock"]["fields"]["result"] = "result"
-
-    message = generation_error(parsed, add)
-    assert "DubbingTask.x-a2e-mock.fields: 'result' is not a property of DubbingTask" in message
+    assert "DubbingTask.lip_sync_url: the mock has no value for this field" in message
+    assert "add `x-a2e-mock: <source>`" in message
+    assert "or the same field to StartDubbingRequest" in message
 
 
 def test_a_required_echo_of_an_optional_request_field_needs_a_default(parsed: ParsedSpec) -> None:
     def drop_default(schemas: Schemas) -> None:
-        del schemas["DubbingTask"]["x-a2e-mock"]["fields"]["name"]
+        del schemas["DubbingTask"]["properties"]["name"]["x-a2e-mock"]
 
     message = generation_error(parsed, drop_default)
     assert "DubbingTask.name: required here, but StartDubbingRequest.name is optional" in message
-    assert "add `name: {default: <value>}` to DubbingTask's `x-a2e-mock.fields`" in message
+    assert "x-a2e-mock: {default: <value>}" in message
 
 
 @pytest.mark.parametrize(
@@ -113,45 +105,19 @@ def test_a_required_echo_of_an_optional_request_field_needs_a_default(parsed: Pa
         ({"const": 1, "source": "id"}, "`const` takes no `source`"),
         ({"source": "result", "when": "sometimes"}, "`when` must be one of result, failure"),
         ({"sauce": "id"}, "unknown key(s) sauce"),
-        (["id"], "a source word or a mapping"),
+        (["id"], "must be a source word or a mapping"),
     ],
 )
 def test_a_bad_hint_fails_clearly(parsed: ParsedSpec, hint: Any, expected: str) -> None:
     def set_hint(schemas: Schemas) -> None:
-        schemas["DubbingTask"]["x-a2e-mock"]["fields"]["result_url"] = hint
+        schemas["DubbingTask"]["properties"]["result_url"]["x-a2e-mock"] = hint
 
-    message = generation_error(parsed, set_hint)
-    assert "DubbingTask.x-a2e-mock.fields.result_url: " in message
-    assert expected in message
-
-
-@pytest.mark.parametrize(
-    ("schema", "hints", "expected"),
-    [
-        ("DubbingTask", {"field": {}}, "DubbingTask.x-a2e-mock: unknown key(s) field"),
-        ("DubbingTask", "fields", "DubbingTask.x-a2e-mock must be a mapping with fields"),
-        ("DubbingTask", {"fields": ["_id"]}, "must map the record's fields to their sources"),
-        (
-            "StartDubbingRequest",
-            {"languages": []},
-            "unknown key(s) languages (known here: language",
-        ),
-        ("StartDubbingRequest", {"language": "source_lang"}, "must be a list of its properties"),
-        ("StartDubbingRequest", {"language": ["lang"]}, "'lang' is not a property of"),
-    ],
-)
-def test_a_bad_x_a2e_mock_on_a_schema_fails(
-    parsed: ParsedSpec, schema: str, hints: Any, expected: str
-) -> None:
-    def set_hints(schemas: Schemas) -> None:
-        schemas[schema]["x-a2e-mock"] = hints
-
-    assert expected in generation_error(parsed, set_hints)
+    assert expected in generation_error(parsed, set_hint)
 
 
 def test_a_required_field_cannot_be_limited_to_a_state(parsed: ParsedSpec) -> None:
     def limit(schemas: Schemas) -> None:
-        schemas["DubbingTask"]["x-a2e-mock"]["fields"]["result_url"] = {
+        schemas["DubbingTask"]["properties"]["result_url"]["x-a2e-mock"] = {
             "source": "result",
             "when": "result",
         }
@@ -162,10 +128,10 @@ def test_a_required_field_cannot_be_limited_to_a_state(parsed: ParsedSpec) -> No
 @pytest.mark.parametrize("source", ["id", "status"])
 def test_the_id_and_the_status_have_exactly_one_field(parsed: ParsedSpec, source: str) -> None:
     def twice(schemas: Schemas) -> None:
-        schemas["DubbingTask"]["x-a2e-mock"]["fields"]["duration"] = source
+        schemas["DubbingTask"]["properties"]["duration"]["x-a2e-mock"] = source
 
     message = generation_error(parsed, twice)
-    assert f"exactly one field needs the source `{source}`" in message
+    assert f"exactly one property needs `x-a2e-mock: {source}`" in message
 
 
 def lifecycle_edit(**changes: Any) -> Callable[[Schemas], None]:
@@ -225,9 +191,8 @@ def test_a_status_schema_without_a_lifecycle_fails(parsed: ParsedSpec) -> None:
     def drop(schemas: Schemas) -> None:
         del schemas["DubbingStatus"]["x-a2e-lifecycle"]
 
-    message = generation_error(parsed, drop)
-    assert "DubbingStatus (the status of DubbingTask.x-a2e-mock.fields.current_status) needs" in (
-        message
+    assert "DubbingStatus (the status of DubbingTask.current_status) needs `x-a2e-lifecycle`" in (
+        generation_error(parsed, drop)
     )
 
 
@@ -241,6 +206,16 @@ def test_the_start_operation_must_be_unambiguous(parsed: ParsedSpec) -> None:
     twice = dataclasses.replace(parsed, document=document, operations=operations)
     with pytest.raises(GenerationError, match="exactly one operation that starts a task"):
         task_spec(twice)
+
+
+def test_a_bad_hint_on_a_request_property_fails(parsed: ParsedSpec) -> None:
+    def set_hint(schemas: Schemas) -> None:
+        schemas["StartDubbingRequest"]["properties"]["name"]["x-a2e-mock"] = "id"
+
+    message = generation_error(parsed, set_hint)
+    assert "StartDubbingRequest.name: x-a2e-mock on a request property must be one of language" in (
+        message
+    )
 
 
 def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -> None:

@@ -235,7 +235,6 @@ SCHEMAS: Final[dict[str, Any]] = {
         "type": "object",
         "description": "What to dub and how.",
         "required": ["source_url", "target_lang"],
-        "x-a2e-mock": {"language": ["target_lang", "source_lang"]},
         "properties": {
             "source_url": {
                 "type": "string",
@@ -255,12 +254,13 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "A2E's web UI (limits are our "
                 "choice).",
             },
-            "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
+            "target_lang": {"$ref": "#/components/schemas/LanguageCode", "x-a2e-mock": "language"},
             "source_lang": {
                 "type": "string",
                 "description": "The language spoken in the source, or `auto` to let A2E detect it.",
                 "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
                 "default": "auto",
+                "x-a2e-mock": "language",
             },
             "num_speakers": {
                 "type": "integer",
@@ -301,29 +301,19 @@ SCHEMAS: Final[dict[str, Any]] = {
             "createdAt",
             "updatedAt",
         ],
-        "x-a2e-mock": {
-            "fields": {
-                "_id": "id",
-                "user_id": "tenant",
-                "name": {"default": ""},
-                "current_status": "status",
-                "source_lang": {"const": "auto"},
-                "duration": "duration",
-                "result_url": "result",
-                "faild_message": "failure-message",
-                "failed_message": {"source": "failure-message", "when": "failure"},
-                "failed_code": {"source": "failure-code", "when": "failure"},
-                "createdAt": "created",
-                "updatedAt": "updated",
-            }
-        },
         "properties": {
-            "_id": {"$ref": "#/components/schemas/ObjectId"},
-            "user_id": {"$ref": "#/components/schemas/ObjectId"},
-            "name": {"type": "string"},
+            "_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "id"},
+            "user_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "tenant"},
+            "name": {"type": "string", "x-a2e-mock": {"default": ""}},
             "source_url": {"type": "string", "format": "uri"},
-            "current_status": {"$ref": "#/components/schemas/DubbingStatus"},
-            "source_lang": {"$ref": "#/components/schemas/SourceLanguageCode"},
+            "current_status": {
+                "$ref": "#/components/schemas/DubbingStatus",
+                "x-a2e-mock": "status",
+            },
+            "source_lang": {
+                "$ref": "#/components/schemas/SourceLanguageCode",
+                "x-a2e-mock": {"const": "auto"},
+            },
             "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
             "num_speakers": {"type": "integer", "minimum": 1},
             "drop_background_audio": {"type": "boolean"},
@@ -331,28 +321,33 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "type": "number",
                 "minimum": 0,
                 "description": "Length of the source in seconds.",
+                "x-a2e-mock": "duration",
             },
             "result_url": {
                 "type": "string",
                 "pattern": "^(https?://.*)?$",
                 "description": "URL of the dubbed audio once `completed`; the empty string before.",
+                "x-a2e-mock": "result",
             },
             "faild_message": {
                 "type": ["string", "null"],
                 "description": "Why the task failed (sic, A2E's "
                 "spelling); empty or null "
                 "otherwise.",
+                "x-a2e-mock": "failure-message",
             },
             "failed_message": {
                 "type": ["string", "null"],
                 "description": "Newer modules' failure message (official-sibling); optional.",
+                "x-a2e-mock": {"source": "failure-message", "when": "failure"},
             },
             "failed_code": {
                 "type": ["string", "null"],
                 "description": "Newer modules' failure code (official-sibling); optional.",
+                "x-a2e-mock": {"source": "failure-code", "when": "failure"},
             },
-            "createdAt": {"type": "string", "format": "date-time"},
-            "updatedAt": {"type": "string", "format": "date-time"},
+            "createdAt": {"type": "string", "format": "date-time", "x-a2e-mock": "created"},
+            "updatedAt": {"type": "string", "format": "date-time", "x-a2e-mock": "updated"},
         },
     },
     "DubbingTaskPage": {
