@@ -30,6 +30,7 @@ from openapi_python_client.strings import PythonIdentifier
 from generator._commands import cli_view
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
+from generator._records import task_spec
 from generator._renames import Alias, aliases
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
@@ -158,7 +159,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     )
     project = Project(openapi=parsed.data, config=config, custom_template_path=TEMPLATES)
     install_filters(project.env)
-    project.env.globals.update(view=view, expected_types=expected_types)
+    project.env.globals.update(view=view, expected_types=expected_types, tasks=task_spec(parsed))
     project_dir.mkdir(parents=True)
     with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating ..."
         errors = project.build()

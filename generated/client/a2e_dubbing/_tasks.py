@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from ._deadline import Deadline
 from ._download import AsyncDownloadMixin, SyncDownloadMixin
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
+from ._meta import FAILURE_STATUS, RESULT_STATUS
 from ._resource import AsyncResource, SyncResource
 
-COMPLETED = "completed"
-FAILED = "failed"
 # A start's lost answer is looked for among tasks created this long before the call, or
 # later (seconds; it allows for a clock difference with A2E).
 RECOVER_WINDOW = 300.0
@@ -77,11 +76,12 @@ class Polling:
         return changed
 
     def finished(self, task: Task) -> bool:
-        """True when completed; raises `TaskFailedError` when failed; else False."""
+        """True at the result word (completed); raises `TaskFailedError` at the failure word
+        (failed); else False (unfinished, or a word this client does not know)."""
         status = str(task.current_status)
-        if status == FAILED:
+        if status == FAILURE_STATUS:
             raise TaskFailedError(task)
-        return status == COMPLETED
+        return status == RESULT_STATUS
 
     def next_delay(self, task: Task) -> float:
         """Seconds until the next poll; raises `WaitTimeoutError` past the deadline."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._operation import BodySpec, OperationSpec, ParamSpec
+from ._shape import FieldSpec, LifecycleSpec, RecordSpec
 
 API_TITLE: Final = "A2E AI Dubbing API"
 API_VERSION: Final = "2025.02.25"
@@ -224,6 +225,13 @@ SCHEMAS: Final[dict[str, Any]] = {
         "`faild_message`). A2E may add words;\n"
         "clients must not break on an unknown one.\n",
         "enum": ["initialized", "sent", "processing", "completed", "failed"],
+        "x-a2e-lifecycle": {
+            "initial": "sent",
+            "path": ["sent", "processing", "completed"],
+            "unfinished": ["initialized", "sent", "processing"],
+            "result": "completed",
+            "failure": "failed",
+        },
     },
     "StartDubbingRequest": {
         "type": "object",
@@ -248,7 +256,7 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "A2E's web UI (limits are our "
                 "choice).",
             },
-            "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
+            "target_lang": {"$ref": "#/components/schemas/LanguageCode", "x-a2e-mock": "language"},
             "source_lang": {
                 "type": "string",
                 "title": "language",
@@ -256,6 +264,7 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
                 "default": "auto",
                 "x-a2e-values-from": "listLanguages",
+                "x-a2e-mock": "language",
             },
             "num_speakers": {
                 "type": "integer",
@@ -305,12 +314,18 @@ SCHEMAS: Final[dict[str, Any]] = {
             "updatedAt",
         ],
         "properties": {
-            "_id": {"$ref": "#/components/schemas/ObjectId"},
-            "user_id": {"$ref": "#/components/schemas/ObjectId"},
-            "name": {"type": "string"},
+            "_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "id"},
+            "user_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "tenant"},
+            "name": {"type": "string", "x-a2e-mock": {"default": ""}},
             "source_url": {"type": "string", "format": "uri"},
-            "current_status": {"$ref": "#/components/schemas/DubbingStatus"},
-            "source_lang": {"$ref": "#/components/schemas/SourceLanguageCode"},
+            "current_status": {
+                "$ref": "#/components/schemas/DubbingStatus",
+                "x-a2e-mock": "status",
+            },
+            "source_lang": {
+                "$ref": "#/components/schemas/SourceLanguageCode",
+                "x-a2e-mock": {"const": "auto"},
+            },
             "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
             "num_speakers": {"type": "integer", "minimum": 1},
             "drop_background_audio": {"type": "boolean"},
@@ -318,28 +333,33 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "type": "number",
                 "minimum": 0,
                 "description": "Length of the source in seconds.",
+                "x-a2e-mock": "duration",
             },
             "result_url": {
                 "type": "string",
                 "pattern": "^(https?://.*)?$",
                 "description": "URL of the dubbed audio once `completed`; the empty string before.",
+                "x-a2e-mock": "result",
             },
             "faild_message": {
                 "type": ["string", "null"],
                 "description": "Why the task failed (sic, A2E's "
                 "spelling); empty or null "
                 "otherwise.",
+                "x-a2e-mock": "failure-message",
             },
             "failed_message": {
                 "type": ["string", "null"],
                 "description": "Newer modules' failure message (official-sibling); optional.",
+                "x-a2e-mock": {"source": "failure-message", "when": "failure"},
             },
             "failed_code": {
                 "type": ["string", "null"],
                 "description": "Newer modules' failure code (official-sibling); optional.",
+                "x-a2e-mock": {"source": "failure-code", "when": "failure"},
             },
-            "createdAt": {"type": "string", "format": "date-time"},
-            "updatedAt": {"type": "string", "format": "date-time"},
+            "createdAt": {"type": "string", "format": "date-time", "x-a2e-mock": "created"},
+            "updatedAt": {"type": "string", "format": "date-time", "x-a2e-mock": "updated"},
         },
     },
     "DubbingTaskPage": {
@@ -612,4 +632,48 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
+)
+
+# The task record, field by field in the order of the start operation's first success
+# example: where the mock takes each value from (the record's x-a2e-mock.fields; the other
+# fields echo the start request's namesake).
+RECORD: Final = RecordSpec(
+    start="startDubbing",
+    request_fields=(
+        "source_url",
+        "name",
+        "target_lang",
+        "source_lang",
+        "num_speakers",
+        "drop_background_audio",
+    ),
+    url_fields=("source_url",),
+    language_fields=("target_lang", "source_lang"),
+    fields=(
+        FieldSpec("name", "request", value="", has_value=True),
+        FieldSpec("source_url", "request"),
+        FieldSpec("current_status", "status"),
+        FieldSpec("source_lang", "const", value="auto"),
+        FieldSpec("target_lang", "request"),
+        FieldSpec("num_speakers", "request", value=1, has_value=True),
+        FieldSpec("drop_background_audio", "request", value=False, has_value=True),
+        FieldSpec("duration", "duration"),
+        FieldSpec("result_url", "result"),
+        FieldSpec("faild_message", "failure-message"),
+        FieldSpec("_id", "id"),
+        FieldSpec("user_id", "tenant"),
+        FieldSpec("createdAt", "created"),
+        FieldSpec("updatedAt", "updated"),
+        FieldSpec("failed_message", "failure-message", when="failure"),
+        FieldSpec("failed_code", "failure-code", when="failure"),
+    ),
+)
+
+# The lifecycle: x-a2e-lifecycle of the status schema.
+LIFECYCLE: Final = LifecycleSpec(
+    initial="sent",
+    path=("sent", "processing", "completed"),
+    unfinished=("initialized", "sent", "processing"),
+    result="completed",
+    failure="failed",
 )
