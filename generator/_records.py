@@ -92,6 +92,19 @@ class TaskSpec:
     def named(self, source: str) -> tuple[RecordField, ...]:
         return tuple(f for f in self.fields if f.source == source)
 
+    def attribute(self, source: str) -> str | None:
+        """The client attribute of the (first) record field the mock fills from `source`."""
+        found = self.named(source)
+        return found[0].python_name if found else None
+
+    @property
+    def name_field(self) -> str | None:
+        """The client attribute of the task's name: the record field that echoes the start's
+        `x-a2e-recover.unique` field (the one a client makes unique), if there is one."""
+        unique = (self.start.extension("a2e-recover") or {}).get("unique")
+        found = [f for f in self.named(REQUEST) if f.name == unique]
+        return found[0].python_name if found else None
+
     @property
     def failure_fields(self) -> tuple[str, ...]:
         """Python names of the fields that say why a task failed: messages, then codes."""

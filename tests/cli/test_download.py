@@ -25,12 +25,15 @@ from a2e_dubbing import (
     DownloadURLError,
     DubbingTask,
     ResultNotReadyError,
+    _meta,
 )
 from a2e_dubbing._download import MAX_NAME_BYTES, extension_for, result_file_name, safe_stem
 from a2e_dubbing_mock.pytest_plugin import MockServer
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_tests._spec import load_spec
+from generator._names import attribute_name
 from tests.client._records import BASE_URL, KEY, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
@@ -503,3 +506,34 @@ def test_a_download_completes_or_leaves_the_folder_as_it_was(
     else:
         assert outcome is not None
         assert after == before
+
+
+def test_the_fields_a_download_reads_are_the_specs_hints() -> None:
+    record = load_spec().document["components"]["schemas"]["DubbingTask"]["properties"]
+    hinted = {
+        hint: attribute_name(name)
+        for name, p in record.items()
+        if isinstance(hint := p.get("x-a2e-mock"), str)
+    }
+    assert (
+        hinted["id"],
+        hinted["status"],
+        hinted["result"],
+    ) == (_meta.ID_FIELD, _meta.STATUS_FIELD, _meta.RESULT_FIELD)
+    assert _meta.NAME_FIELD == "name"  # the start's x-a2e-recover.unique, echoed in the record
+
+
+def test_a_record_is_read_by_the_field_names_the_spec_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for constant, name in (
+        ("RESULT_FIELD", "output"),
+        ("NAME_FIELD", "title"),
+        ("ID_FIELD", "key"),
+    ):
+        monkeypatch.setattr(f"a2e_dubbing._download.{constant}", name)
+    record = type("Record", (), {"output": RESULT, "title": "renamed", "key": TASK_ID})()
+    with respx.mock() as router:
+        router.get(RESULT).mock(return_value=wav_answer())
+        saved = A2E(api_key=KEY).dubbing.download(record, tmp_path)
+    assert saved == tmp_path / "renamed.wav"

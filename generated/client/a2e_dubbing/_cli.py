@@ -639,11 +639,27 @@ def _start(context: Context) -> int:
         return EXIT_OK
     out.event(
         "started",
-        f"started task {out.clean(task.id)} ({out.clean(str(task.current_status))})",
-        task=task.id,
-        status=str(task.current_status),
+        f"started task {out.clean(_task_id(task))} ({out.clean(_task_status(task))})",
+        task=_task_id(task),
+        status=_task_status(task),
     )
-    return _finish(context, task.id)
+    return _finish(context, _task_id(task))
+
+
+def _task_id(task: Any) -> str:
+    """A task record's id (its `x-a2e-mock: id` field)."""
+    from ._download import record_field
+    from ._meta import ID_FIELD
+
+    return str(record_field(task, ID_FIELD))
+
+
+def _task_status(task: Any) -> str:
+    """A task record's status word (its `x-a2e-mock: status` field)."""
+    from ._download import record_field
+    from ._meta import STATUS_FIELD
+
+    return str(record_field(task, STATUS_FIELD))
 
 
 def _wait(context: Context) -> int:
@@ -678,7 +694,7 @@ def _finish(context: Context, task_id: str) -> int:
         except KeyboardInterrupt:
             out.event(
                 "interrupted",
-                f"stopped the download; task {shown} is {out.clean(str(task.current_status))} "
+                f"stopped the download; task {shown} is {out.clean(_task_status(task))} "
                 f"and nothing was saved. Get the file with: {resume}",
                 task=task_id,
                 resume=resume,
@@ -711,7 +727,7 @@ def _progress(out: Output, task_id: str) -> Iterator[Callable[[Any], None]]:
 
         def line(task: Any) -> None:
             elapsed = time.monotonic() - started
-            status = str(task.current_status)
+            status = _task_status(task)
             out.event(
                 "status",
                 f"[{elapsed:7.1f}s] {shown}: {out.clean(status)}",
@@ -739,7 +755,7 @@ def _progress(out: Output, task_id: str) -> Iterator[Callable[[Any], None]]:
             return spinner
 
     def update(task: Any) -> None:
-        status[0] = out.clean(str(task.current_status))
+        status[0] = out.clean(_task_status(task))
 
     try:
         with Live(

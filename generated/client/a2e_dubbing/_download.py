@@ -22,10 +22,11 @@ import re
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from ._errors import A2EError
+from ._meta import ID_FIELD, NAME_FIELD, RESULT_FIELD, STATUS_FIELD
 
 # Imported where used, so that `import a2e_dubbing` stays light: httpx, inspect, mimetypes,
 # secrets, unicodedata.
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 # after each one; with AsyncA2E it may return an awaitable, which is awaited.
 ProgressCallback = Callable[[int, int | None], object]
 PathLike = str | os.PathLike[str]
+RecordT = TypeVar("RecordT")
 
 MAX_REDIRECTS = 10
 _GONE = (401, 403, 404, 410)  # what storage answers for an expired signed URL
@@ -131,14 +133,9 @@ class DestinationExistsError(DestinationError):
     """A file is already at `path` and `overwrite` was not given."""
 
 
-class ResultRecord(Protocol):
-    """What a download reads of a task record."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def result_url(self) -> str: ...
+def record_field(record: Any, name: str | None) -> Any:
+    """The attribute `name` of a record (None when the spec's record has no such field)."""
+    return getattr(record, name, None) if name else None
 
 
 def safe_stem(text: str) -> str:
@@ -204,7 +201,7 @@ def result_file_name(
 
     `secrets` (the API key) never become part of a name, whatever a server put in the task.
     """
-    names = [str(getattr(task, "name", "") or ""), str(task.id)]
+    names = [str(record_field(task, NAME_FIELD) or ""), str(record_field(task, ID_FIELD) or "")]
     for secret in filter(None, secrets):
         names = [name.replace(secret, "REDACTED") for name in names]
     stem = safe_stem(names[0]) or safe_stem(names[1]) or "result"
@@ -245,13 +242,15 @@ def checked_url(url: str) -> str:
 
 
 def result_url_of(task: Any) -> str:
-    """The task's result URL; `ResultNotReadyError` when it has none yet."""
-    url = getattr(task, "result_url", None)
+    """The task's result URL (its `x-a2e-mock: result` field); `ResultNotReadyError` when it
+    has none yet."""
+    url = record_field(task, RESULT_FIELD)
     if not isinstance(url, str) or not url:
-        status = getattr(task, "current_status", None)
+        status = record_field(task, STATUS_FIELD)
         state = f" (it is {status})" if status else ""
         raise ResultNotReadyError(
-            f"task {task.id} has no result to download yet{state}: wait until it completes",
+            f"task {record_field(task, ID_FIELD)} has no result to download yet{state}: wait until "
+            "it completes",
             task=task,
         )
     return checked_url(url)
@@ -602,7 +601,7 @@ async def download_async(
     return sink.target
 
 
-class SyncDownloadMixin:
+class SyncDownloadMixin(Generic[RecordT]):
     """Adds `download` to a resource of tasks whose records carry a result URL."""
 
     _client: SyncAPIClient
@@ -613,7 +612,7 @@ class SyncDownloadMixin:
 
     def download(
         self,
-        task_or_id: ResultRecord | str,
+        task_or_id: RecordT | str,
         path: PathLike,
         *,
         overwrite: bool = False,
@@ -651,7 +650,7 @@ class SyncDownloadMixin:
         )
 
 
-class AsyncDownloadMixin:
+class AsyncDownloadMixin(Generic[RecordT]):
     """The async twin of `SyncDownloadMixin`."""
 
     _client: AsyncAPIClient
@@ -662,7 +661,7 @@ class AsyncDownloadMixin:
 
     async def download(
         self,
-        task_or_id: ResultRecord | str,
+        task_or_id: RecordT | str,
         path: PathLike,
         *,
         overwrite: bool = False,

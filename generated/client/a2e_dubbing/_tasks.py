@@ -134,7 +134,7 @@ def _since() -> float:
     return time.time() - RECOVER_WINDOW
 
 
-class SyncTaskResource(SyncResource, SyncDownloadMixin, Generic[TaskT]):
+class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
     """Adds `wait` and `iter` to a resource with `get`, `list` and `list_processing`."""
 
     if TYPE_CHECKING:
@@ -197,7 +197,7 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin, Generic[TaskT]):
         return find
 
 
-class AsyncTaskResource(AsyncResource, AsyncDownloadMixin, Generic[TaskT]):
+class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]):
     """The async twin of `SyncTaskResource`."""
 
     if TYPE_CHECKING:
