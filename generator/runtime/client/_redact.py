@@ -48,12 +48,15 @@ class Redactor:
 
     @classmethod
     def of_headers(cls, headers: Mapping[str, str]) -> Redactor:
-        """A redactor of the credentials among `headers` (whole values and their tokens)."""
+        """A redactor of the credentials among `headers`: the credential of a
+        `<scheme> <credential>` value (so that `Bearer REDACTED` still says what it was),
+        the whole value otherwise."""
         secrets: list[str] = []
         for name, value in headers.items():
-            if name.lower() in SENSITIVE_HEADERS and value:
-                secrets.append(value)
-                secrets.extend(part for part in value.split() if len(part) >= 8)
+            if name.lower() not in SENSITIVE_HEADERS or not value:
+                continue
+            scheme, _, credential = value.strip().partition(" ")
+            secrets.append(credential.strip() if credential and scheme.isalpha() else value)
         return cls(secrets)
 
     def text(self, text: str) -> str:
