@@ -164,7 +164,7 @@ def test_a_plain_get_is_not_cut_by_a_deadline(drip: DripServer) -> None:
         def get() -> None:
             try:
                 client.dubbing.get(TASK_ID)
-            except BaseException as error:  # noqa: BLE001 - reported below
+            except BaseException as error:
                 outcome.append(error)
 
         thread = threading.Thread(target=get, daemon=True)

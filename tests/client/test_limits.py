@@ -58,7 +58,7 @@ def _peak_while(run: object) -> tuple[int, BaseException | None]:
     try:
         try:
             run()  # type: ignore[operator]
-        except Exception as error:  # noqa: BLE001 - returned for the test to check
+        except Exception as error:
             return tracemalloc.get_traced_memory()[1], error
         return tracemalloc.get_traced_memory()[1], None
     finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -183,7 +183,12 @@ def test_log_lines_and_retry_events_never_show_the_key(
         return httpx.Response(503, text=_echo_headers(request))
 
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=[echo, echo, httpx.Response(200, json=ok(task()))])
+
+        def done(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, json=ok(task()))
+
+        answers: Iterator[Callable[[httpx.Request], httpx.Response]] = iter([echo, echo, done])
+        router.get(DETAIL).mock(side_effect=lambda request: next(answers)(request))
         client = A2E(api_key=KEY, on_retry=events.append, max_retries=2)
         client.dubbing.get(TASK_ID)
     assert len(events) == 2

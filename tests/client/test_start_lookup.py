@@ -215,12 +215,13 @@ class InProcessA2E(httpx.AsyncBaseTransport):
 
     async def task_ids(self) -> list[str]:
         ids: list[str] = []
-        for page in itertools.count(1):
-            answer = await self.direct.get(LIST, params={"pageNum": page, "pageSize": 100})
-            rows = answer.json()["data"]["rows"]
+        page = 1
+        while rows := (
+            await self.direct.get(LIST, params={"pageNum": page, "pageSize": 100})
+        ).json()["data"]["rows"]:
             ids += [row["_id"] for row in rows]
-            if not rows:
-                return ids
+            page += 1
+        return ids
 
 
 # --- the plans hypothesis draws -----------------------------------------------------------
@@ -280,9 +281,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
 
 
-async def _run_async(
-    scenario: list[Step], max_retries: int, a2e: InProcessA2E, token: str
-) -> None:
+async def _run_async(scenario: list[Step], max_retries: int, a2e: InProcessA2E, token: str) -> None:
     ledger = a2e.ledger
     numbers = itertools.count()
     http = httpx.AsyncClient(transport=a2e)

@@ -199,9 +199,9 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
             task_id: The id of the task.
             timeout: Seconds to wait in all. It also bounds each poll's request and its
                 retries, so `wait` ends on time even against a slow server.
-            poll_interval: Seconds before the first poll after the first answer; the
-                interval grows by half each time.
-            max_poll_interval: The longest interval between polls.
+            poll_interval: Seconds between the first two polls; the interval grows by
+                half each time.
+            max_poll_interval: The longest interval between two polls.
             on_update: Called with the record whenever its status changes.
             request_timeout: Timeout of each poll's request (the client's by default), cut
                 to the time left.
@@ -209,6 +209,9 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
             extra_headers: Headers to add to each poll's request.
             extra_query: Query parameters to add to each poll's request.
             extra_body: JSON properties to send with each poll's request.
+
+        Returns:
+            The record of the completed task.
 
         Raises:
             TaskFailedError: The task failed (`.task` is its record).
@@ -370,11 +373,6 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
     ) -> TaskT:
-        """Poll the task until it is `completed` and return it (as `A2E.dubbing.wait`).
-
-        `on_update` may be a plain function or a coroutine function: when it returns an
-        awaitable, that is awaited before polling goes on.
-        """
         import asyncio
         import inspect
 
@@ -412,7 +410,6 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
     ) -> AsyncIterator[TaskT]:
-        """Every task, newest first, page after page (`async for`; as `A2E.dubbing.iter`)."""
         cursor = PageCursor(page_size)
         per_call: dict[str, Any] = {
             "timeout": timeout,
@@ -468,3 +465,14 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
             if task is not None:
                 return Found(task, answer)
         return None
+
+
+# The async helpers say what the sync ones say (one statement of each rule).
+AsyncTaskResource.wait.__doc__ = (SyncTaskResource.wait.__doc__ or "").replace(
+    "on_update: Called with the record whenever its status changes.",
+    "on_update: Called with the record whenever its status changes; when it returns an\n"
+    "                awaitable (a coroutine function), that is awaited before polling goes on.",
+)
+AsyncTaskResource.iter.__doc__ = (SyncTaskResource.iter.__doc__ or "").replace(
+    "page after page (one request per page)", "page after page (one request per page; `async for`)"
+)
