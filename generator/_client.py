@@ -48,6 +48,20 @@ IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trac
 DOC_WIDTH = 84
 
 
+# The retry rules in a line each (the README's legend); each method's docstring states its
+# own in full (`Method.retry_doc`).
+RULE_DOCS = {
+    "idempotent": "sent again after connection errors, timeouts, 408, 409, 429 and 5xx.",
+    "look-up": (
+        "not idempotent: sent again without a look-up only when the request provably never "
+        "reached A2E; after any other of those failures the client first looks for the "
+        "record the call may have made, returns it when found, and sends again only when "
+        "none is there."
+    ),
+    "once": "not idempotent: sent again only when the request provably never reached A2E.",
+}
+
+
 @dataclass(frozen=True)
 class CallOption:
     """A per-call option every method takes (openai-python's names and meanings)."""
@@ -242,6 +256,11 @@ class Method:
         return tuple(_wrapped(f"{name}: {doc}") for name, doc in docs)
 
     @property
+    def param_docs(self) -> tuple[tuple[str, UntrustedString], ...]:
+        """(keyword, description) of the spec's keywords, for api.md."""
+        return tuple((p.name, _param_doc(p)) for p in self.params)
+
+    @property
     def spec_doc(self) -> str:
         return (
             f"Spec: operation `{self.operation_id}` (`{self.http}`), where its evidence and "
@@ -300,6 +319,25 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class FieldDoc:
+    """One field of a model, for api.md."""
+
+    name: str  # the Python attribute
+    wire: str  # the name in JSON
+    type: str  # its public type
+    description: UntrustedString
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    """A model the methods take or return, for api.md."""
+
+    name: str
+    description: UntrustedString
+    fields: tuple[FieldDoc, ...]
+
+
+@dataclass(frozen=True)
 class ClientView:
     """Everything the client templates need, computed from the parsed spec."""
 
@@ -311,6 +349,7 @@ class ClientView:
     servers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
     models: tuple[tuple[str, str], ...]  # (class name, module name)
+    model_docs: tuple[ModelDoc, ...]  # the models of `resource_models`, documented
 
     @property
     def default_base_url(self) -> str:
@@ -340,6 +379,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         tracked_fields=tracked_fields,
         is_tracked=is_tracked,
         call_option_list=CALL_OPTIONS,
+        rule_docs=RULE_DOCS,
     )
     project_dir.mkdir(parents=True)
     with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating ..."
@@ -358,6 +398,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         ("_meta.py.jinja", package_dir / "_meta.py"),
         ("project/pyproject.toml.jinja", project_dir / "pyproject.toml"),
         ("project/README.md.jinja", project_dir / "README.md"),
+        ("project/api.md.jinja", project_dir / "api.md"),
     ):
         _render_strictly(strict, template, target)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
@@ -481,6 +522,8 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
             for item in (*parsed.data.models, *parsed.data.enums)
         )
     )
+    resources = _resources(parsed)
+    documented = sorted({m for r in resources for method in r.methods for m in method.models})
     return ClientView(
         distribution=DISTRIBUTION,
         package=PACKAGE,
@@ -488,9 +531,33 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         api_version=str(info.get("version", "")),
         title=UntrustedString(str(info.get("title", ""))),
         servers=servers,
-        resources=_resources(parsed),
+        resources=resources,
         models=models,
+        model_docs=tuple(_model_doc(parsed, name) for name in documented),
     )
+
+
+def _model_doc(parsed: ParsedSpec, name: str) -> ModelDoc:
+    model = next(m for m in parsed.data.models if str(m.class_info.name) == name)
+    props = (*(model.required_properties or ()), *(model.optional_properties or ()))
+    return ModelDoc(
+        name=name,
+        description=_first_paragraph(model.description),
+        fields=tuple(
+            FieldDoc(
+                name=str(p.python_name),
+                wire=wire_name(p),
+                type=_public_type(p),
+                description=_first_paragraph(getattr(p, "description", None)),
+            )
+            for p in props
+        ),
+    )
+
+
+def _first_paragraph(text: Any) -> UntrustedString:
+    raw = text.get_untrusted_value() if isinstance(text, UntrustedString) else str(text or "")
+    return UntrustedString(" ".join(raw.strip().split("\n\n")[0].split()))
 
 
 def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
