@@ -174,3 +174,15 @@ def test_a_plain_get_is_not_cut_by_a_deadline(drip: DripServer) -> None:
         drip.stop()  # ends the answer; the get fails, typed
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_the_clients_own_connections_keep_the_deadline() -> None:
+    """The per-read cut relies on httpx's transport keeping httpcore's pool in `_pool` and
+    its network backend in `_network_backend`; a version that moves them fails here (the
+    deadline would then hold between chunks only, as with a caller's own client)."""
+    from a2e_dubbing import _transport
+
+    with A2E(api_key=KEY) as client:
+        assert _transport.keeps_deadline(client._http)
+    with httpx.Client() as own, A2E(api_key=KEY, http_client=own) as client:
+        assert not _transport.keeps_deadline(client._http)

@@ -282,7 +282,6 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
             id_field=self._id_field,
             created_field=self._created_field,
             clock=self._client._clock,
-            unique=unique,
         )
         reads = _reads(for_reads(options))
         if not unique:
@@ -300,7 +299,6 @@ class SyncTaskResource(SyncResource, Generic[TaskT]):
             answer = read_page(page_num=page_num, page_size=self._lookup_page_size, **reads)
             page = answer.parse()
             cursor.record(page)
-            lookup.pages_read += 1
             yield answer, page
             if lookup.passed(page.rows):
                 return
@@ -433,7 +431,6 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
             id_field=self._id_field,
             created_field=self._created_field,
             clock=self._client._clock,
-            unique=unique,
         )
         reads = _reads(for_reads(options))
         if not unique:
@@ -450,7 +447,6 @@ class AsyncTaskResource(AsyncResource, Generic[TaskT]):
             answer = await read_page(page_num=page_num, page_size=self._lookup_page_size, **reads)
             page = answer.parse()
             cursor.record(page)
-            lookup.pages_read += 1
             yield answer, page
             if lookup.passed(page.rows):
                 return

@@ -74,21 +74,18 @@ class _Decoder:
         return b"".join(self._parts)
 
 
-def _encoding(response: httpx.Response) -> str | None:
-    """The encoding to undo here; None when httpx should decode (an encoding we did not ask
-    for, or several)."""
-    value = response.headers.get("content-encoding", "").strip().lower()
-    if value in ("", "identity", "gzip", "x-gzip", "deflate"):
-        return "" if value == "identity" else value
-    return None
-
-
-def _check_declared(response: httpx.Response, limit: int) -> None:
-    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
-        return
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge
+def _encoding(response: httpx.Response, limit: int) -> str | None:
+    """The encoding to undo here ("" for none); None when httpx should decode it (one we did
+    not ask for, or several). Raises `TooLarge` when a plain answer declares more than
+    `limit` bytes."""
+    headers = response.headers
+    value = headers.get("content-encoding", "").strip().lower()
+    if value in ("", "identity"):
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge
+        return ""
+    return value if value in ("gzip", "x-gzip", "deflate") else None
 
 
 def _check_time(deadline: Deadline | None) -> None:
@@ -101,8 +98,7 @@ def read(response: httpx.Response, limit: int, deadline: Deadline | None) -> byt
     """The decoded body of a streamed `response`; raises `TooLarge` or `DeadlinePassed`."""
     if response.is_stream_consumed:  # built in memory (a mock transport): already read
         return _whole(response.content, limit)
-    _check_declared(response, limit)
-    encoding = _encoding(response)
+    encoding = _encoding(response, limit)
     decoder = _Decoder(encoding or "", limit)
     chunks: Iterator[bytes] = response.iter_raw() if encoding is not None else response.iter_bytes()
     for chunk in chunks:
@@ -115,8 +111,7 @@ async def aread(response: httpx.Response, limit: int, deadline: Deadline | None)
     """The async twin of `read`."""
     if response.is_stream_consumed:
         return _whole(response.content, limit)
-    _check_declared(response, limit)
-    encoding = _encoding(response)
+    encoding = _encoding(response, limit)
     decoder = _Decoder(encoding or "", limit)
     chunks: AsyncIterator[bytes] = (
         response.aiter_raw() if encoding is not None else response.aiter_bytes()

@@ -58,12 +58,10 @@ class Lookup:
         id_field: str,
         created_field: str,
         clock: ServerClock,
-        unique: bool,
         monotonic: float | None = None,
         wall: float | None = None,
     ) -> None:
         self.match = dict(match)
-        self.unique = unique
         self._id_field = id_field
         self._created_field = created_field
         self._clock = clock
@@ -71,7 +69,6 @@ class Lookup:
         self._wall = time.time() if wall is None else wall
         self._bound: float | None = None
         self.existing: set[str] = set()
-        self.pages_read = 0
 
     @property
     def bound(self) -> float:

@@ -12,7 +12,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 from urllib.parse import quote
 
 REDACTED = "REDACTED"
@@ -72,22 +71,6 @@ class Redactor:
             if secret in content:
                 content = content.replace(secret, REDACTED.encode())
         return _BYTES.sub(_bytes_repl, content)
-
-    def value(self, value: Any) -> Any:
-        """A JSON-like value (or bytes, or text) without the secrets; the same object when
-        it holds none."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, bytes | bytearray):
-            return self.bytes(bytes(value))
-        if value is None or isinstance(value, bool | int | float):
-            return value
-        try:
-            encoded = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError, RecursionError):
-            return self.text(repr(value))
-        cleaned = self.text(encoded)
-        return value if cleaned == encoded else json.loads(cleaned)
 
     def url(self, url: str) -> str:
         """`url` without the secrets and without a password in its user info."""
