@@ -17,23 +17,23 @@ class ServerClock:
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._monotonic = monotonic
-        self._headers: Mapping[str, str] | None = None
-        self._at = 0.0
+        self._last: tuple[Mapping[str, str], float] | None = None
 
     def saw(self, headers: Mapping[str, str]) -> None:
         """Note an answer's headers (called for every answer; parsing waits for `lower_bound`)."""
-        self._headers = headers
-        self._at = self._monotonic()
+        self._last = (headers, self._monotonic())  # one assignment: safe across threads
 
     def lower_bound(self, at: float | None = None) -> float | None:
         """A2E's time (epoch seconds) at the local monotonic time `at` (default: now), never
         later than the true one; None when no answer with a readable `Date` was seen."""
-        if self._headers is None:
+        last = self._last
+        if last is None:
             return None
-        date = parse_http_date(self._headers.get("date"))
+        headers, seen = last
+        date = parse_http_date(headers.get("date"))
         if date is None:
             return None
-        return date + ((self._monotonic() if at is None else at) - self._at)
+        return date + ((self._monotonic() if at is None else at) - seen)
 
 
 def parse_http_date(value: str | None) -> float | None:
