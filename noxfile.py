@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -87,6 +88,8 @@ def conformance(session: nox.Session) -> None:
     deep = "--deep" in session.posargs
     reports = Path("reports")
     reports.mkdir(exist_ok=True)
+    # The release gate: a spec change needs its version bump and its changelog entry.
+    session.run("python", "-m", "generator", "diff")
     session.run("a2e-conformance", "drift", "--junit", str(reports / "drift.xml"))
     session.run(
         "python", "-m", "pytest", "contract_tests", "-q", f"--junitxml={reports / 'contract.xml'}",
@@ -129,6 +132,30 @@ def soak(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "tests/soak", "tests/security", "-q", "-s", env=full)
     session.run("python", "-m", "pytest", "-q", *SECURITY_ELSEWHERE, "-k", SECURITY_TESTS)
     session.run("python", "-m", "tests.soak", *session.posargs)
+
+
+@nox.session
+def release(session: nox.Session) -> None:
+    """Wheels and sdists of both packages, checked (twine), installed into a fresh venv and
+    smoke-tested; then the spec is recorded as the release of its version (openapi/releases/).
+    """
+    _install_toolkit(session)
+    session.install("build>=1.2,<2", "twine>=6,<8")
+    session.run("python", "-m", "generator", "check")
+    session.run("python", "-m", "generator", "diff")
+    dist = Path("dist")
+    shutil.rmtree(dist, ignore_errors=True)
+    for project in GENERATED:
+        session.run("python", "-m", "build", "--outdir", str(dist), project)
+    session.run("twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
+    venv = dist / "smoke-venv"
+    session.run("python", "-m", "venv", str(venv))
+    python = str(venv / "bin" / "python")
+    client = next(dist.glob("a2e_dubbing-*.whl"))
+    mock = next(dist.glob("a2e_dubbing_mock-*.whl"))
+    session.run(python, "-m", "pip", "install", "-q", str(client), f"{mock}[pytest]", external=True)
+    session.run(python, "examples/release_smoke.py", external=True)
+    session.run("python", "-m", "generator", "mark-released")
 
 
 @nox.session

@@ -157,9 +157,7 @@ def _unfinished_in_db(db: Path) -> int:
     """Tasks stored as unfinished (read-only look at the mock's file; -1 if unreadable)."""
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM tasks WHERE status IN ('initialized', 'sent', 'processing')"
-            ).fetchone()
+            (count,) = conn.execute("SELECT COUNT(*) FROM tasks WHERE unfinished = 1").fetchone()
     except sqlite3.Error:
         return -1
     return int(count)

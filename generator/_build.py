@@ -10,21 +10,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator._client import render_client
+from generator._extensions import validate
 from generator._format import check_pins, format_project
 from generator._mock import render_mock
 from generator._parse import ParsedSpec, parse
-from generator._render import reject_unfiltered
+from generator._release import package_version
+from generator._render import reject_unfiltered, stamp
+from generator._verify import lint, typecheck
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO_ROOT / "openapi" / "a2e-dubbing.yaml"
 OUTPUT_DIR = REPO_ROOT / "generated"
-VERSION = "0.1.0"
 
 Renderer = Callable[[ParsedSpec, Path], None]
-# One renderer per generated project, all fed by the same parse.
+# One renderer per generated project, all fed by the same parse; both carry the version
+# the spec gives (info.x-a2e-package-version).
 RENDERERS: dict[str, Renderer] = {
-    "client": lambda parsed, out: render_client(parsed, out, version=VERSION),
-    "mock": lambda parsed, out: render_mock(parsed, out, version=VERSION),
+    "client": lambda parsed, out: render_client(
+        parsed, out, version=package_version(parsed.document)
+    ),
+    "mock": lambda parsed, out: render_mock(parsed, out, version=package_version(parsed.document)),
 }
 # Files that tools leave next to generated code; neither written nor compared.
 IGNORED = (
@@ -42,13 +47,17 @@ def build(spec_path: Path, out_dir: Path) -> list[Path]:
     """Render every project into `out_dir` (created fresh); return the files written."""
     check_pins()
     parsed = parse(spec_path)
+    validate(parsed)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     for name, render in RENDERERS.items():
         project = out_dir / name
         render(parsed, project)
+        stamp(project, name)
         format_project(project)
+        lint(project)
+    typecheck([out_dir / name for name in RENDERERS])
     files = _files(out_dir)
     reject_unfiltered(files, out_dir)
     return files

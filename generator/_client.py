@@ -29,7 +29,10 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
+from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
+from generator._records import task_spec
+from generator._renames import Alias, aliases
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
 DISTRIBUTION = "a2e-dubbing"
@@ -350,6 +353,7 @@ class ClientView:
     resources: tuple[Resource, ...]
     models: tuple[tuple[str, str], ...]  # (class name, module name)
     model_docs: tuple[ModelDoc, ...]  # the models of `resource_models`, documented
+    aliases: dict[str, tuple[Alias, ...]]  # model class -> its renamed fields' old names
 
     @property
     def default_base_url(self) -> str:
@@ -372,6 +376,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     project.env.globals.update(
         view=view,
         expected_types=expected_types,
+        tasks=task_spec(parsed),
         field_declaration=field_declaration,
         field_doc=field_doc,
         required_copy=required_copy,
@@ -503,12 +508,6 @@ def is_tracked(model: ModelProperty, prop: Property) -> bool:
     return wire_name(prop) in tracked_fields(model)
 
 
-def wire_name(prop: Property) -> str:
-    """The field's name in JSON (openapi-python-client keeps it as an UntrustedString)."""
-    name = prop.name
-    return str(name.get_untrusted_value() if isinstance(name, UntrustedString) else name)
-
-
 def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
     info = parsed.document.get("info", {})
     servers = tuple(
@@ -534,6 +533,7 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         resources=resources,
         models=models,
         model_docs=tuple(_model_doc(parsed, name) for name in documented),
+        aliases=aliases(parsed, version),
     )
 
 
@@ -585,7 +585,7 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
             if getter is None or getter.returns.model is None or getter.returns.many:
                 raise GenerationError(f"tag {name}: a `tasks` resource needs a `get` of one record")
             task_model = getter.returns.model
-            lookup = _task_lookup(parsed, name, methods, getter)
+            lookup = _task_lookup(parsed, name, methods)
         elif any(m.recover for m in methods):
             raise GenerationError(f"tag {name}: x-a2e-recover needs x-a2e-behaviour: tasks")
         resources.append(
@@ -603,37 +603,23 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
     return tuple(resources)
 
 
-def _task_lookup(
-    parsed: ParsedSpec, tag: str, methods: list[Method], getter: Method
-) -> TaskLookup | None:
+def _task_lookup(parsed: ParsedSpec, tag: str, methods: list[Method]) -> TaskLookup | None:
     """The record fields and page size the look-up of a lost start uses, from the spec."""
     recovering = [m for m in methods if m.recover]
     if not recovering:
         return None
-    record = _task_record(parsed, getter)
-    id_params = [p for p in getter.params if p.default is None and not p.in_body]
-    if len(id_params) != 1 or id_params[0].wire not in record:
-        raise GenerationError(f"tag {tag}: `get` must take the record's id as its one argument")
     lister = next((m for m in methods if m.name == "list"), None)
     size = next((p for p in lister.params if p.name == "page_size"), None) if lister else None
     if size is None or size.maximum is None:
         raise GenerationError(
             f"tag {tag}: x-a2e-recover reads pages of `list`, whose `page_size` needs a maximum"
         )
+    start = recovering[0]
     return TaskLookup(
-        id_field=record[id_params[0].wire],
-        created_field=recovering[0].recover.created,  # type: ignore[union-attr]
+        id_field=_record_field(parsed, start.operation, "id"),
+        created_field=start.recover.created,  # type: ignore[union-attr]
         page_size=size.maximum,
     )
-
-
-def _task_record(parsed: ParsedSpec, getter: Method) -> dict[str, str]:
-    """Wire name -> attribute of the record `get` returns."""
-    model = next(m for m in parsed.data.models if str(m.class_info.name) == getter.returns.model)
-    return {
-        wire_name(p): str(p.python_name)
-        for p in (*(model.required_properties or ()), *(model.optional_properties or ()))
-    }
 
 
 def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Method:
@@ -647,8 +633,10 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         body_model = str(model.class_info.name)
         fields = _body_schema(parsed, op).get("properties", {})
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
+            where = f"{op.operation_id}: request body property {wire_name(prop)}"
+            keyword = parsed.keywords.keyword(wire_name(prop), where)
             schema = parsed.resolve(fields.get(wire_name(prop), {}))
-            params.append(_param(prop, str(prop.python_name), in_body=True, schema=schema))
+            params.append(_param(prop, keyword, in_body=True, schema=schema))
     raw_params = {
         (p["name"], p["in"]): p
         for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
@@ -658,13 +646,12 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         ("query", endpoint.query_parameters),
     ):
         for prop in props:
-            raw = raw_params.get((prop.name.get_untrusted_value(), location), {})
-            python_name = raw.get("x-a2e-python-name") or str(prop.python_name)
+            where = f"{op.operation_id}: parameter {wire_name(prop)}"
+            keyword = parsed.keywords.keyword(wire_name(prop), where)
+            raw = raw_params.get((wire_name(prop), location), {})
             schema = parsed.resolve(raw.get("schema", {}))
             params.append(
-                _param(
-                    prop, python_name, in_body=False, schema=schema, about=raw.get("description")
-                )
+                _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
             )
     params.sort(key=lambda p: p.default is not None)
     returns = _returns(parsed, op)
@@ -695,8 +682,8 @@ def _recover(
     returns: Returns,
 ) -> Recover:
     """`x-a2e-recover` as names of the method's keywords and of the record's attributes."""
-    if not isinstance(recover, dict) or not recover.get("match") or not recover.get("created"):
-        raise GenerationError(f"{op.operation_id}: x-a2e-recover needs `match` and `created`")
+    if not isinstance(recover, dict) or not recover.get("match"):
+        raise GenerationError(f"{op.operation_id}: x-a2e-recover needs `match`")
     if returns.model is None or returns.many:
         raise GenerationError(f"{op.operation_id}: x-a2e-recover needs one record as the answer")
     model = next(m for m in parsed.data.models if str(m.class_info.name) == returns.model)
@@ -718,13 +705,22 @@ def _recover(
         raise GenerationError(
             f"{op.operation_id}: x-a2e-recover.unique must be an optional body field"
         )
-    if recover["created"] not in record:
-        raise GenerationError(f"{op.operation_id}: x-a2e-recover.created must name a record field")
     return Recover(
         match=tuple(fields),
         unique=by_wire[unique].name if unique else None,
-        created=record[recover["created"]],
+        created=_record_field(parsed, op, "created"),
     )
+
+
+def _record_field(parsed: ParsedSpec, op: Operation, source: str) -> str:
+    """The attribute of the task record whose `x-a2e-mock` is `source` (`id`, `created`)."""
+    found = task_spec(parsed).named(source)
+    if len(found) != 1:
+        raise GenerationError(
+            f"{op.operation_id}: x-a2e-recover needs the record's {source} field: mark one "
+            f"property of the task record `x-a2e-mock: {source}`"
+        )
+    return found[0].python_name
 
 
 def _body_schema(parsed: ParsedSpec, op: Operation) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """Render the mock server package `a2e_dubbing_mock` into `generated/mock/`.
 
 The spec's data (routes, parameter and body schemas, documented statuses, examples, the
-body limit `info.x-a2e-max-body-bytes`) is rendered into `_spec.py` and `_routes.py`; the
-behaviour is the hand-written runtime in generator/runtime/mock/, copied once. Each
-operation is answered by the runtime function named after its operationId (snake case)
-in `_handlers.py`.
+body limit `info.x-a2e-max-body-bytes`, the task record's fields and the lifecycle) is
+rendered into `_spec.py` and `_routes.py`; the behaviour is the hand-written runtime in
+generator/runtime/mock/, copied once. Each operation is answered by the runtime function
+named after its operationId (snake case) in `_handlers.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
 from generator._parse import GenerationError, Operation, ParsedSpec
+from generator._records import Lifecycle, TaskSpec, task_spec
 from generator._render import (
     RUNTIME_DIR,
     TEMPLATES_DIR,
@@ -80,6 +81,11 @@ class MockView:
     schemas: dict[str, Any]
     examples: dict[str, Any]  # operationId -> `data` of its first documented success example
     max_body_bytes: int  # info.x-a2e-max-body-bytes: larger request bodies get 413
+    tasks: TaskSpec  # the task record (x-a2e-mock hints) and its lifecycle (x-a2e-lifecycle)
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return self.tasks.lifecycle
 
 
 def render_mock(parsed: ParsedSpec, project_dir: Path, *, version: str) -> None:
@@ -156,6 +162,7 @@ def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
         schemas=schemas,
         examples=examples,
         max_body_bytes=_max_body_bytes(info),
+        tasks=task_spec(parsed),
     )
 
 

@@ -15,13 +15,14 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import ModelProperty, Property
+from openapi_python_client.parser.properties import ModelProperty
 from openapi_python_client.strings import PythonIdentifier
+
+from generator._names import FIELD_PREFIX, PYTHON_NAME, KeywordNames, apply_attribute_names
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _METHODS = ("get", "put", "post", "delete", "patch")
-# openapi-python-client's prefix for names that are not valid Python (e.g. `_id` -> `field_id`).
-FIELD_PREFIX = "field_"
+__all__ = ["FIELD_PREFIX", "GenerationError", "Operation", "ParsedSpec", "parse"]
 
 
 class GenerationError(Exception):
@@ -53,6 +54,7 @@ class ParsedSpec:
     config: Config
     operations: tuple[Operation, ...]
     models_by_schema: dict[str, ModelProperty] = field(repr=False)
+    keywords: KeywordNames = field(default_factory=KeywordNames, repr=False)
 
     def resolve(self, node: Any) -> Any:
         """Follow local `$ref`s until a node without one."""
@@ -102,8 +104,8 @@ def parse(spec_path: Path) -> ParsedSpec:
     models = {
         str(root): model for model in data.models for root in model.roots if isinstance(root, str)
     }
-    _apply_python_names(data)
-    return ParsedSpec(
+    apply_attribute_names(data)
+    parsed = ParsedSpec(
         path=spec_path,
         document=document,
         data=data,
@@ -111,6 +113,37 @@ def parse(spec_path: Path) -> ParsedSpec:
         operations=tuple(_operations(document, data)),
         models_by_schema=models,
     )
+    keywords = KeywordNames.from_spec(_keyword_occurrences(parsed))
+    for wire, _definition, where in _keyword_occurrences(parsed):
+        keywords.keyword(wire, where)  # records a keyword that would shadow a builtin
+    if keywords.problems:
+        raise GenerationError("Python names:\n" + "\n".join(f"  - {p}" for p in keywords.problems))
+    object.__setattr__(parsed, "keywords", keywords)
+    return parsed
+
+
+def _keyword_occurrences(parsed: ParsedSpec) -> list[tuple[str, dict[str, Any], str]]:
+    """(wire name, definition, where) of every parameter and request body property of the
+    operations that become client methods (`x-a2e-client`)."""
+    found: list[tuple[str, dict[str, Any], str]] = []
+    for op in parsed.operations:
+        if op.extension("a2e-client") is None:
+            continue
+        for raw in op.definition.get("parameters", []):
+            param = parsed.resolve(raw)
+            found.append(
+                (str(param["name"]), param, f"{op.operation_id}: parameter {param['name']}")
+            )
+        body = parsed.resolve(op.definition.get("requestBody") or {})
+        schema = parsed.resolve(
+            body.get("content", {}).get("application/json", {}).get("schema", {})
+        )
+        for name, prop in (schema.get("properties") or {}).items():
+            definition = prop if PYTHON_NAME in prop else parsed.resolve(prop)
+            found.append(
+                (str(name), definition, f"{op.operation_id}: request body property {name}")
+            )
+    return found
 
 
 def _operations(document: dict[str, Any], data: GeneratorData) -> list[Operation]:
@@ -142,25 +175,6 @@ def _operations(document: dict[str, Any], data: GeneratorData) -> list[Operation
                 )
             )
     return found
-
-
-def _apply_python_names(data: GeneratorData) -> None:
-    """Give API names that start with `_` their natural Python name (`_id` -> `id`).
-
-    openapi-python-client would call them `field_id`; the record's `_id` is the task's id,
-    so the generated models expose it as `id` (the wire name is unchanged).
-    """
-    for model in data.models:
-        for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
-            _rename(prop)
-
-
-def _rename(prop: Property) -> None:
-    wire = (
-        prop.name.get_untrusted_value() if hasattr(prop.name, "get_untrusted_value") else prop.name
-    )
-    if isinstance(wire, str) and wire.startswith("_") and wire.lstrip("_").isidentifier():
-        prop.python_name = PythonIdentifier(wire.lstrip("_"), FIELD_PREFIX)
 
 
 def _describe(errors: list[Any]) -> str:

@@ -146,39 +146,42 @@ def test_x_a2e_idempotent_overrides_the_http_method(tmp_path: Path) -> None:
         "      x-a2e-client: storage.transfer\n",
         "      x-a2e-client: storage.transfer\n      x-a2e-idempotent: true\n",
     ).replace(
-        "      x-a2e-client: dubbing.get\n",
-        "      x-a2e-client: dubbing.get\n      x-a2e-idempotent: false\n",
+        "      x-a2e-client: languages.list\n",
+        "      x-a2e-client: languages.list\n      x-a2e-idempotent: false\n",
     )
     rules = _retry_rules(spec, tmp_path)
-    assert (rules["transferToStorage"], rules["getDubbingTask"]) == ("idempotent", "once")
+    assert (rules["transferToStorage"], rules["listLanguages"]) == ("idempotent", "once")
 
 
 def test_a_recovery_rule_on_an_idempotent_operation_fails(tmp_path: Path) -> None:
-    spec = SPEC_PATH.read_text().replace(
-        "      x-a2e-client: dubbing.start\n",
-        "      x-a2e-client: dubbing.start\n      x-a2e-idempotent: true\n",
-    )
+    spec = SPEC_PATH.read_text()
+    marker = "      x-a2e-client: dubbing.start\n      x-a2e-idempotent: false\n"
+    assert marker in spec
     broken = tmp_path / "spec.yaml"
-    broken.write_text(spec)
-    with pytest.raises(GenerationError, match="x-a2e-recover is for non-idempotent"):
+    broken.write_text(spec.replace(marker, marker.replace("false", "true")))
+    with pytest.raises(GenerationError, match="x-a2e-recover is for"):
         build(broken, tmp_path / "out")
 
 
 @pytest.mark.parametrize(
-    ("line", "problem"),
+    ("line", "replacement", "problem"),
     [
-        ("        created: createdAt\n", "needs `match` and `created`"),
-        ("        unique: name\n", None),
+        (
+            "          x-a2e-mock: created\n",
+            "          x-a2e-mock: updated\n",
+            "needs the record's created field",
+        ),
+        ("        unique: name\n", "", None),
     ],
-    ids=["no created", "no unique"],
+    ids=["no creation time", "no unique"],
 )
 def test_a_recovery_rule_is_checked_against_the_body_and_the_record(
-    line: str, problem: str | None, tmp_path: Path
+    line: str, replacement: str, problem: str | None, tmp_path: Path
 ) -> None:
     spec = SPEC_PATH.read_text()
     assert line in spec
     changed = tmp_path / "spec.yaml"
-    changed.write_text(spec.replace(line, "", 1))
+    changed.write_text(spec.replace(line, replacement, 1))
     if problem is None:  # without `unique`, every start reads the newest tasks first
         build(changed, tmp_path / "out")
         return

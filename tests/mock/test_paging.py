@@ -9,6 +9,7 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from a2e_dubbing_mock._store import SCHEMA_VERSION, Store
@@ -21,21 +22,34 @@ AT = 1_726_631_384_704
 
 
 def task(number: int, created_ms: int) -> TaskRow:
+    request = {"name": f"t{number}", "source_url": "https://e.com/a.mp3", "target_lang": "en"}
     return TaskRow(
         id=f"{created_ms // 1000:08x}{number:016x}",
         created_ms=created_ms,
         updated_ms=created_ms,
         status="completed",
         next_ms=None,
-        name=f"t{number}",
-        source_url="https://e.com/a.mp3",
-        source_lang="auto",
-        target_lang="en",
-        num_speakers=1,
-        drop_background_audio=False,
-        duration=61.0,
-        failed_message=None,
-        failed_code=None,
+        doc={"request": request, "duration": 61.0},
+    )
+
+
+def old_task(number: int, created_ms: int) -> tuple[Any, ...]:
+    """A completed task in the columns of layouts 0 to 2, from `id` to `failed_code`."""
+    return (
+        f"{created_ms // 1000:08x}{number:016x}",
+        created_ms,
+        created_ms,
+        "completed",
+        None,
+        f"t{number}",
+        "https://e.com/a.mp3",
+        "auto",
+        "en",
+        1,
+        0,
+        61.0,
+        None,
+        None,
     )
 
 
@@ -234,7 +248,7 @@ def layout_1_database(path: Path, seed: int) -> dict[str, list[str]]:
             conn.execute(statement)
         conn.executemany("INSERT INTO tenants (key, coins) VALUES (?, 5)", [(t,) for t in TENANTS])
         for number in range(90):
-            row = task(number, AT + rng.randrange(40) * 1000)  # not in the order of seq
+            row = old_task(number, AT + rng.randrange(40) * 1000)  # not in the order of seq
             conn.execute(
                 "INSERT INTO tasks (tenant, cost, id, created_ms, updated_ms, status, next_ms, "
                 "name, source_url, source_lang, target_lang, num_speakers, "
@@ -282,7 +296,7 @@ async def test_a_database_of_layout_1_keeps_its_order_and_pages_on(
         (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
     finally:
         conn.close()
-    assert version == SCHEMA_VERSION == 2
+    assert version == SCHEMA_VERSION == 3
     assert {"tasks_by_pos", "gaps", "tasks_counted", "tasks_uncounted"} <= indexes
     assert "tasks_by_tenant" not in indexes
     assert integrity == "ok"

@@ -158,7 +158,8 @@ async def test_starts_in_a_batch_with_a_taken_id_are_all_stored(tmp_path: Path) 
         await store.insert(tenant, first, 1)
         started, release = threading.Event(), threading.Event()
         holding = await _hold_writer(store._writer, started, release)
-        rows = [_row(new_id(now), now), first._replace(name="same id"), _row(new_id(now), now)]
+        same = first._replace(doc={"request": {"name": "same id"}, "duration": 5.0})
+        rows = [_row(new_id(now), now), same, _row(new_id(now), now)]
         inserts = [asyncio.ensure_future(store.insert(tenant, row, 1)) for row in rows]
         await asyncio.sleep(0.01)
         release.set()
@@ -169,7 +170,7 @@ async def test_starts_in_a_batch_with_a_taken_id_are_all_stored(tmp_path: Path) 
     finally:
         store.close()
     assert [s.id for s in stored][::2] == [rows[0].id, rows[2].id]
-    assert stored[1].name == "same id"
+    assert stored[1].doc["request"]["name"] == "same id"
     assert stored[1].id != first.id  # renewed: the start succeeded under a new id
     assert count == 4
     assert {r.id for r in rows_now} == {first.id, *(s.id for s in stored)}
@@ -178,10 +179,8 @@ async def test_starts_in_a_batch_with_a_taken_id_are_all_stored(tmp_path: Path) 
 
 def _row(task_id: str, now: float) -> TaskRow:
     ms = int(now * 1000)
-    return TaskRow(
-        task_id, ms, ms, "sent", None, "n", "https://e.com/a.mp3", "auto", "en", 1, False,
-        5.0, None, None,
-    )  # fmt: skip
+    request = {"name": "n", "source_url": "https://e.com/a.mp3", "target_lang": "en"}
+    return TaskRow(task_id, ms, ms, "sent", None, {"request": request, "duration": 5.0})
 
 
 def test_task_ids_are_unique_time_first_and_24_hex() -> None:

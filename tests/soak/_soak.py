@@ -37,6 +37,7 @@ from a2e_dubbing import (
     InternalServerError,
     NotFoundError,
 )
+from a2e_dubbing.models import DubbingStatus
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from tests.soak._access_log import answers, unexpected_server_errors
@@ -44,7 +45,7 @@ from tests.soak._access_log import answers, unexpected_server_errors
 OPERATIONS = ("start", "get", "list", "processing", "delete", "wait")
 WEIGHTS = (30, 25, 10, 10, 15, 10)
 INJECTED = "injected fault"
-VALID_STATUSES = {"initialized", "sent", "processing", "completed", "failed"}
+VALID_STATUSES = {status.value for status in DubbingStatus}  # the spec's status words
 
 
 @dataclass
@@ -239,7 +240,8 @@ def verdict(ledger: Ledger, requested: int, db: Path, log: Path, seconds: float)
     """Compare the ledger with the database (read after the server stopped) and the log."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(  # tasks point to their tenant's row, which holds its key
-            "SELECT tasks.id, tenants.key, name, source_url, status "
+            "SELECT tasks.id, tenants.key, coalesce(json_extract(doc, '$.request.name'), ''), "
+            "json_extract(doc, '$.request.source_url'), status "
             "FROM tasks JOIN tenants ON tenants.id = tasks.tenant"
         ).fetchall()
     stored = {row[0]: row for row in rows}

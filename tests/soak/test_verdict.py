@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -28,15 +29,21 @@ def _db(folder: Path, task_ids: list[str]) -> Path:
     db = folder / "tasks.sqlite3"
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE tenants (id INTEGER PRIMARY KEY, key TEXT)")
-        conn.execute(
-            "CREATE TABLE tasks (id TEXT, tenant INTEGER, name TEXT, source_url TEXT, status TEXT)"
-        )
+        conn.execute("CREATE TABLE tasks (id TEXT, tenant INTEGER, status TEXT, doc TEXT)")
         conn.execute(
             "INSERT INTO tenants VALUES (1, ?)", (hashlib.sha256(TOKEN.encode()).hexdigest(),)
         )
         conn.executemany(
-            "INSERT INTO tasks VALUES (?, 1, ?, ?, 'completed')",
-            [(i, f"name-{i}", f"https://e.com/{i}.mp3") for i in task_ids],
+            "INSERT INTO tasks VALUES (?, 1, 'completed', ?)",
+            [
+                (
+                    i,
+                    json.dumps(
+                        {"request": {"name": f"name-{i}", "source_url": f"https://e.com/{i}.mp3"}}
+                    ),
+                )
+                for i in task_ids
+            ],
         )
     conn.close()
     return db

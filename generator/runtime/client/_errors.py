@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._meta import FAILURE_FIELDS
+
 
 class A2EError(Exception):
     """Base class of every error raised by a2e_dubbing."""
@@ -133,7 +135,7 @@ class WaitTimeoutError(A2EError, TimeoutError):
 
 
 def _failure_reason(task: Any) -> str:
-    for field in ("failed_message", "faild_message", "failed_code"):
+    for field in FAILURE_FIELDS:
         value = getattr(task, field, None)
         if isinstance(value, str) and value:
             return value

@@ -83,3 +83,14 @@ def unique_name(prefix: str = "a2e-dubbing") -> str:
     import secrets  # only starts without a name pay for it
 
     return f"{prefix}-{secrets.token_hex(6)}"
+
+
+def warn_renamed(old: str, new: str, removed_in: str) -> None:
+    """Warn that `old` (a renamed field's former name) is deprecated in favour of `new`."""
+    import warnings
+
+    warnings.warn(
+        f"{old} is deprecated: A2E renamed it; use `{new}` (the old name goes in {removed_in})",
+        DeprecationWarning,
+        stacklevel=3,
+    )

@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 from ._deadline import Deadline
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
 from ._lookup import Found, Lookup
+from ._meta import FAILURE_STATUS, RESULT_STATUS
 from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
 from ._resource import AsyncResource, SyncResource
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 
 if TYPE_CHECKING:
     import httpx
-
-COMPLETED = "completed"
-FAILED = "failed"
 
 
 class Task(Protocol):
@@ -84,11 +82,12 @@ class Polling:
         return changed
 
     def finished(self, task: Task) -> bool:
-        """True when completed; raises `TaskFailedError` when failed; else False."""
+        """True at the result word (completed); raises `TaskFailedError` at the failure word
+        (failed); else False (unfinished, or a word this client does not know)."""
         status = str(task.current_status)
-        if status == FAILED:
+        if status == FAILURE_STATUS:
             raise TaskFailedError(task)
-        return status == COMPLETED
+        return status == RESULT_STATUS
 
     def next_delay(self, task: Task) -> float:
         """Seconds until the next poll; raises `WaitTimeoutError` past the deadline."""

@@ -1,9 +1,11 @@
 """The mock's own endpoints under /__mock/ (never faulted, not part of A2E's API).
 
     GET  /__mock/health                   {"status": "ok"}; no token needed
-    POST /__mock/tasks/{_id}/advance      one step: sent -> processing -> completed
-    POST /__mock/tasks/{_id}/complete     completed now
-    POST /__mock/tasks/{_id}/fail         failed now; optional JSON {"message": ..., "code": ...}
+    POST /__mock/tasks/{_id}/advance      one step along the lifecycle's path: sent ->
+                                          processing -> completed
+    POST /__mock/tasks/{_id}/complete     completed (the lifecycle's result word) now
+    POST /__mock/tasks/{_id}/fail         failed (its failure word) now; optional JSON
+                                          {"message": ..., "code": ...}
     POST /__mock/reset                    forget the caller's tasks and spending
     POST /__mock/reset-all                forget everything, every tenant
     GET  /__mock/results/{_id}.wav        the result of a completed task (audio/wav); no token
@@ -29,7 +31,8 @@ from ._context import State
 from ._errors import ApiError
 from ._http import Reply, Target, base_url, data_response, file_response, read_body
 from ._ratelimit import RateLimiter
-from ._tasks import COMPLETED, TaskRow, record
+from ._spec import LIFECYCLE
+from ._tasks import ID_FIELD, TaskRow, record
 
 PREFIX = "/__mock/"
 _ID = re.compile(r"[0-9a-f]{24}")
@@ -71,8 +74,10 @@ class Admin:
     async def _result(self, request: Request, params: dict[str, str]) -> Reply:
         task_id = params["task_id"]
         row = self._state.store.find(task_id) if _ID.fullmatch(task_id) else None
-        if row is None or self._state.lifecycle.view(row).status != COMPLETED:
-            raise ApiError(404, "_id: no completed dubbing task with this _id")
+        if row is None or self._state.lifecycle.view(row).status != LIFECYCLE.result:
+            raise ApiError(
+                404, f"{ID_FIELD}: no {LIFECYCLE.result} dubbing task with this {ID_FIELD}"
+            )
         return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
 
     async def _storage(self, request: Request, params: dict[str, str]) -> Reply:

@@ -15,35 +15,24 @@ from ._context import Call
 from ._errors import ApiError
 from ._ids import new_id
 from ._languages import AUTO, CODES, language_list
-from ._spec import EXAMPLES
-from ._tasks import SENT, UNFINISHED, TaskRow, cost_for, duration_for, record
+from ._spec import EXAMPLES, RECORD
+from ._tasks import ID_FIELD, UNFINISHED, TaskRow, cost_of, new_task, record
+
+_NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"
 
 
 async def start_dubbing(call: Call) -> Any:
+    """A new task: the request as the spec's record (`_spec.RECORD`), in the lifecycle's
+    initial word."""
     body = call.body
-    _check_language("target_lang", body["target_lang"], allow_auto=False)
-    _check_language("source_lang", body["source_lang"], allow_auto=True)
+    for name in RECORD.language_fields:
+        if name in body:
+            _check_language(name, body[name])
     state = call.state
     now = state.clock.now()
     created_ms = int(now * 1000)
-    duration = duration_for(body["source_url"])
-    row = TaskRow(
-        id=new_id(now),
-        created_ms=created_ms,
-        updated_ms=created_ms,
-        status=SENT,
-        next_ms=state.lifecycle.first_step(created_ms),
-        name=body.get("name", ""),
-        source_url=body["source_url"],
-        source_lang=body["source_lang"],
-        target_lang=body["target_lang"],
-        num_speakers=int(body["num_speakers"]),
-        drop_background_audio=bool(body["drop_background_audio"]),
-        duration=duration,
-        failed_message=None,
-        failed_code=None,
-    )
-    row = await state.store.insert(call.tenant.key, row, cost_for(duration))
+    row = new_task(new_id(now), created_ms, body, state.lifecycle.first_step(created_ms))
+    row = await state.store.insert(call.tenant.key, row, cost_of(row))
     state.lifecycle.scheduled(row.next_ms)
     return record(row, call.tenant.user_id, call.base_url)
 
@@ -62,15 +51,15 @@ async def list_processing_dubbing_tasks(call: Call) -> Any:
 
 
 async def get_dubbing_task(call: Call) -> Any:
-    row = call.state.store.get(call.tenant.key, call.params["_id"])
+    row = call.state.store.get(call.tenant.key, call.params[ID_FIELD])
     if row is None:
-        raise ApiError(404, "_id: no dubbing task with this _id")
+        raise ApiError(404, _NOT_FOUND)
     return _record(call, row)
 
 
 async def delete_dubbing_task(call: Call) -> Any:
-    if not await call.state.store.delete(call.tenant.key, call.params["_id"]):
-        raise ApiError(404, "_id: no dubbing task with this _id")
+    if not await call.state.store.delete(call.tenant.key, call.params[ID_FIELD]):
+        raise ApiError(404, _NOT_FOUND)
     return None
 
 
@@ -99,7 +88,8 @@ def _record(call: Call, row: TaskRow) -> dict[str, Any]:
     return record(call.state.lifecycle.view(row), call.tenant.user_id, call.base_url)
 
 
-def _check_language(field: str, code: str, *, allow_auto: bool) -> None:
-    if code in CODES or (allow_auto and code == AUTO):
+def _check_language(field: str, code: str) -> None:
+    """A code the mock offers (or `auto` where the field's pattern allows it)."""
+    if code in CODES or code == AUTO:
         return
     raise ApiError(422, f"{field}: unsupported language (see /api/v1/anchor/language_list)")

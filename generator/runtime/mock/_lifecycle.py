@@ -1,4 +1,5 @@
-"""How tasks move on: sent -> processing -> completed by time, or when an admin says so."""
+"""How tasks move on: along the spec's lifecycle path (sent -> processing -> completed) by
+time, or when an admin says so."""
 
 from __future__ import annotations
 
@@ -8,18 +9,47 @@ import time
 
 from ._clock import Clock
 from ._errors import ApiError
+from ._spec import LIFECYCLE
 from ._store import Change, Store
-from ._tasks import COMPLETED, FAILED, PROCESSING, SENT, UNFINISHED, TaskRow
+from ._tasks import DOC_FAILURE_CODE, DOC_FAILURE_MESSAGE, ID_FIELD, UNFINISHED, TaskRow
+
+PATH = LIFECYCLE.path
+STEPS = len(PATH) - 1  # from the initial word to the result
+# The stage of each word a task moves on from by itself (the path but its last word).
+_STAGE = {word: stage for stage, word in enumerate(PATH[:-1])}
+_NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"
+
+
+def moved(row: TaskRow, now_ms: int, step_ms: int, path: tuple[str, ...] = PATH) -> TaskRow:
+    """`row` at `now_ms` with the steps along `path` due since it was stored: one at its
+    `next_ms`, one more every `step_ms` (all at once when it is 0), until the path's end.
+    The store writes the same steps in SQL (`_store.advance_sql`)."""
+    due = row.next_ms
+    if due is None or now_ms < due:
+        return row
+    stages = _STAGE if path is PATH else {w: i for i, w in enumerate(path[:-1])}
+    stage = stages.get(row.status)
+    if stage is None:  # not a word of the path (the store clears its next_ms on open)
+        return row
+    last = len(path) - 1
+    taken = last - stage if step_ms == 0 else min(last - stage, (now_ms - due) // step_ms + 1)
+    reached = stage + taken
+    return row._replace(
+        status=path[reached],
+        updated_ms=due + (taken - 1) * step_ms,
+        next_ms=due + taken * step_ms if reached < last else None,
+    )
 
 
 class Lifecycle:
     """Where each task is now, derived from stored times: exact, and restart-proof.
 
-    With `processing_seconds` S a task is `sent` for S/2, then `processing` for S/2, then
-    `completed`. With None tasks move only through the admin calls. Reads derive the
-    current state (no write on the read path); due steps are also written to the store in
-    the background, at most every PERSIST_EVERY seconds (PERSIST_ROWS tasks per write),
-    and before every admin change.
+    With `processing_seconds` S a task takes S to go along the lifecycle's path, the same
+    time at each word (`sent` for S/2, then `processing` for S/2, then `completed`). With
+    None tasks move only through the admin calls. Reads derive the current state (no
+    write on the read path); due steps are also written to the store in the background,
+    at most every PERSIST_EVERY seconds (PERSIST_ROWS tasks per write), and before every
+    admin change.
     """
 
     PERSIST_EVERY = 0.25
@@ -32,7 +62,9 @@ class Lifecycle:
             raise ValueError("processing_seconds must be at least 0")
         self._store = store
         self._clock = clock
-        self._step_ms = None if processing_seconds is None else round(processing_seconds * 500)
+        self._step_ms = (
+            None if processing_seconds is None else round(processing_seconds * 1000 / STEPS)
+        )
         self._due = store.next_due() if self._step_ms is not None else None
         self._persisting: asyncio.Task[None] | None = None
         self._persisted_at = 0.0
@@ -41,7 +73,7 @@ class Lifecycle:
         return int(self._clock.now() * 1000)
 
     def first_step(self, created_ms: int) -> int | None:
-        """When a task created at `created_ms` becomes `processing` by itself."""
+        """When a task created at `created_ms` takes its first step by itself."""
         return None if self._step_ms is None else created_ms + self._step_ms
 
     def scheduled(self, due_ms: int | None) -> None:
@@ -52,19 +84,9 @@ class Lifecycle:
     def view(self, row: TaskRow, now_ms: int | None = None) -> TaskRow:
         """The task as it is at `now_ms` (default: now), steps due since it was stored applied."""
         step = self._step_ms
-        due = row.next_ms
-        if step is None or due is None:
+        if step is None or row.next_ms is None:
             return row
-        now = self.now_ms() if now_ms is None else now_ms
-        if now < due:
-            return row
-        if row.status == SENT and now < due + step:
-            return row._replace(status=PROCESSING, updated_ms=due, next_ms=due + step)
-        if row.status == SENT:
-            return row._replace(status=COMPLETED, updated_ms=due + step, next_ms=None)
-        if row.status == PROCESSING:
-            return row._replace(status=COMPLETED, updated_ms=due, next_ms=None)
-        return row
+        return moved(row, self.now_ms() if now_ms is None else now_ms, step)
 
     def nudge(self) -> None:
         """Write due steps in the background when some are due (cheap when none is)."""
@@ -97,39 +119,41 @@ class Lifecycle:
         self._due = self._store.next_due()
 
     async def advance(self, tenant: str, task_id: str) -> TaskRow:
-        """One step: sent -> processing -> completed."""
+        """One step along the path (an unfinished word off the path counts as the first)."""
         row = await self._current(tenant, task_id)
         now = self.now_ms()
-        if row.status in ("initialized", SENT):
-            next_ms = None if self._step_ms is None else now + self._step_ms
-            change = Change((row.status,), PROCESSING, now, next_ms)
-        elif row.status == PROCESSING:
-            change = Change((PROCESSING,), COMPLETED, now)
-        else:
-            raise ApiError(409, f"_id: the task is already {row.status}")
+        stage = _STAGE.get(row.status, 0 if row.status in UNFINISHED else None)
+        if stage is None:
+            raise ApiError(409, f"{ID_FIELD}: the task is already {row.status}")
+        reached = stage + 1
+        last = reached == STEPS
+        next_ms = None if self._step_ms is None or last else now + self._step_ms
+        change = Change((row.status,), PATH[reached], now, next_ms)
         return await self._apply(tenant, task_id, change)
 
     async def complete(self, tenant: str, task_id: str) -> TaskRow:
         await self._current(tenant, task_id)
-        return await self._apply(tenant, task_id, Change(UNFINISHED, COMPLETED, self.now_ms()))
+        change = Change(UNFINISHED, LIFECYCLE.result, self.now_ms())
+        return await self._apply(tenant, task_id, change)
 
     async def fail(self, tenant: str, task_id: str, message: str, code: str | None) -> TaskRow:
         await self._current(tenant, task_id)
-        change = Change(UNFINISHED, FAILED, self.now_ms(), None, message, code)
+        made = {DOC_FAILURE_MESSAGE: message, DOC_FAILURE_CODE: code}
+        change = Change(UNFINISHED, LIFECYCLE.failure, self.now_ms(), None, made)
         return await self._apply(tenant, task_id, change)
 
     async def _current(self, tenant: str, task_id: str) -> TaskRow:
         await self.catch_up()
         row = self._store.get(tenant, task_id)
         if row is None:
-            raise ApiError(404, "_id: no dubbing task with this _id")
+            raise ApiError(404, _NOT_FOUND)
         return row
 
     async def _apply(self, tenant: str, task_id: str, change: Change) -> TaskRow:
         changed, row = await self._store.transition(tenant, task_id, change)
         if row is None:
-            raise ApiError(404, "_id: no dubbing task with this _id")
+            raise ApiError(404, _NOT_FOUND)
         if not changed:
-            raise ApiError(409, f"_id: the task is already {row.status}")
+            raise ApiError(409, f"{ID_FIELD}: the task is already {row.status}")
         self.scheduled(change.next_ms)
         return row

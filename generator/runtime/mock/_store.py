@@ -14,6 +14,13 @@ started) and a deleted task leaves its position in `gaps`. allRecords lists by p
 newest first: the position of a page's newest task follows from the tenant's last position
 and the gaps above it, then the page is one index seek, so any page costs what the first
 one does (plus the gaps above it).
+
+A task is a row of columns for what queries need (tenant, position, status, times, the
+next automatic step, cost) and one JSON document, `doc`, for the rest (see `_tasks`), so
+a field added to the spec needs no new layout. Nothing in the layout depends on the
+spec's status words: `unfinished` (1 or 0) is computed from the lifecycle when a task is
+written, and when a database is opened by a mock generated from another lifecycle, the
+flags and the automatic steps are brought in line with the new one (`_sync_lifecycle`).
 """
 
 from __future__ import annotations
@@ -21,30 +28,40 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._ids import new_id
-from ._tasks import COMPLETED, PROCESSING, SENT, UNFINISHED, TaskRow, cost_for
+from ._spec import LIFECYCLE
+from ._tasks import (
+    DOC_DURATION,
+    DOC_FAILURE_CODE,
+    DOC_FAILURE_MESSAGE,
+    DOC_REQUEST,
+    UNFINISHED,
+    TaskRow,
+    cost_for,
+    dumps,
+    loads,
+)
 from ._writer import InlineWriter, ThreadWriter, Writer
 
 MEMORY = ":memory:"
 # PRAGMA user_version of the layout below; older ones are migrated when opened. 0: the
 # first layout (tasks.tenant held the tenant's hex key, spending(tenant, coins) had no task
-# count); 1: tenant ids and counts, allRecords ordered by (created_ms, seq) with OFFSET.
-SCHEMA_VERSION = 2
+# count); 1: tenant ids and counts, allRecords ordered by (created_ms, seq) with OFFSET;
+# 2: task positions and gaps (each request field a column, unfinished words in an index).
+SCHEMA_VERSION = 3
 ID_ATTEMPTS = 3  # a start whose id is taken (never seen in practice) gets a new one
-_INSERT_CHUNK = 500  # rows per INSERT statement (17 parameters each; SQLite allows 32766)
+_INSERT_CHUNK = 500  # rows per INSERT statement (10 parameters each; SQLite allows 32766)
 _REMEMBER = 10_000  # tenant ids kept in memory
+_COPY_CHUNK = 1000  # rows per write when a migration copies tasks
 
 
-def _sql_list(words: tuple[str, ...]) -> str:
-    """`('a', 'b')` for constant status words (never for user input)."""
-    if not all(w.isidentifier() for w in words):
-        raise ValueError(f"not a status word: {words!r}")
-    return "(" + ", ".join(f"'{w}'" for w in words) + ")"
+def _marks(count: int) -> str:
+    return ", ".join("?" for _ in range(count))
 
 
 _CREATE_TENANTS = """
@@ -65,17 +82,16 @@ CREATE TABLE tasks (
     created_ms INTEGER NOT NULL,
     updated_ms INTEGER NOT NULL,
     status TEXT NOT NULL,
+    unfinished INTEGER NOT NULL,
     next_ms INTEGER,
-    name TEXT NOT NULL,
-    source_url TEXT NOT NULL,
-    source_lang TEXT NOT NULL,
-    target_lang TEXT NOT NULL,
-    num_speakers INTEGER NOT NULL,
-    drop_background_audio INTEGER NOT NULL,
-    duration REAL NOT NULL,
-    failed_message TEXT,
-    failed_code TEXT
+    doc TEXT NOT NULL
 )"""
+# What the layout's contents depend on besides it: the lifecycle its flags were computed by.
+_CREATE_META = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID"""
 # The positions of deleted tasks, up to their tenant's last position.
 _CREATE_GAPS = """
 CREATE TABLE gaps (
@@ -85,8 +101,7 @@ CREATE TABLE gaps (
 ) WITHOUT ROWID"""
 _CREATE_INDEXES = (
     "CREATE UNIQUE INDEX tasks_by_pos ON tasks (tenant, pos)",
-    "CREATE INDEX tasks_unfinished ON tasks (tenant, created_ms, seq) "
-    f"WHERE status IN {_sql_list(UNFINISHED)}",
+    "CREATE INDEX tasks_unfinished ON tasks (tenant, created_ms, seq) WHERE unfinished = 1",
     "CREATE INDEX tasks_due ON tasks (next_ms) WHERE next_ms IS NOT NULL",
 )
 # Indexes and triggers of every layout so far (a migration drops them first).
@@ -106,7 +121,8 @@ END""",
 END""",
 )
 
-# SQL text below is built from constants only (column names, status words), never input.
+# SQL text below is built from constants only (column names, placeholders), never input;
+# status words are always parameters.
 _COLUMNS = ", ".join(TaskRow._fields)
 _GET = f"SELECT {_COLUMNS} FROM tasks WHERE id = ? AND tenant = ?"  # noqa: S608
 _FIND = f"SELECT {_COLUMNS} FROM tasks WHERE id = ?"  # noqa: S608
@@ -127,26 +143,66 @@ _TENANT = "SELECT id FROM tenants WHERE key = ?"
 _LAST_POS = "SELECT last_pos FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
 _UNFINISHED = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND status IN {_sql_list(UNFINISHED)} "  # noqa: S608
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND unfinished = 1 "  # noqa: S608
     "ORDER BY created_ms DESC, seq DESC"
 )
 _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
-_DUE = (
-    "SELECT seq FROM tasks WHERE next_ms <= :now AND status IN (:sent, :processing) "
-    "ORDER BY next_ms LIMIT :limit"
-)
-# Every due step of up to :limit tasks, in one statement: sent -> processing -> completed
-# (SQLite computes every SET expression from the row as it was).
-_ADVANCE = f"""
+
+# The lifecycle's automatic path: a task at path[i] moves to path[i + 1] one step (`:step`
+# ms) after another, from its `next_ms` on, until path[-1] (the result). Parameters :w0,
+# :w1, ... are the path's words (`path_words`).
+_PATH = LIFECYCLE.path
+
+
+def _moving(words: int) -> str:
+    """The parameters of the words a task moves on from by itself (all but the last)."""
+    return ", ".join(f":w{i}" for i in range(words - 1))
+
+
+def due_sql(words: int) -> str:
+    """The tasks due to move on along a path of `words` words, earliest first."""
+    return (
+        f"SELECT seq FROM tasks WHERE next_ms <= :now AND status IN ({_moving(words)}) "  # noqa: S608
+        "ORDER BY next_ms LIMIT :limit"
+    )
+
+
+def advance_sql(words: int) -> str:
+    """Every due step of up to :limit tasks along a path of `words` words, in one statement
+    (SQLite computes every SET expression from the row as it was): the steps of
+    `_lifecycle.moved`."""
+    last = words - 1
+    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
+    # Steps due: one at next_ms, one more per :step since (all at once when :step is 0).
+    taken = (
+        f"min({last} - {stage}, "
+        f"CASE WHEN :step > 0 THEN (:now - next_ms) / :step + 1 ELSE {last} END)"
+    )
+    reached = f"({stage} + {taken})"
+    words_at = " ".join(f"WHEN {i} THEN :w{i}" for i in range(1, last + 1))
+    return f"""
 UPDATE tasks SET
-    status = CASE WHEN status = :sent AND next_ms + :step > :now
-        THEN :processing ELSE :completed END,
-    updated_ms = CASE WHEN status = :sent AND next_ms + :step <= :now
-        THEN next_ms + :step ELSE next_ms END,
-    next_ms = CASE WHEN status = :sent AND next_ms + :step > :now THEN next_ms + :step END
-WHERE seq IN ({_DUE})"""  # noqa: S608
-_INSERT_COLUMNS = f"pos, tenant, cost, {_COLUMNS}"
-_ROW_PLACEHOLDERS = "(" + ", ".join("?" for _ in range(len(TaskRow._fields) + 3)) + ")"
+    status = CASE {reached} {words_at} END,
+    unfinished = {reached} < {last},
+    updated_ms = next_ms + ({taken} - 1) * :step,
+    next_ms = CASE WHEN {reached} < {last} THEN next_ms + {taken} * :step END
+WHERE seq IN ({due_sql(words)})"""  # noqa: S608
+
+
+def path_words(path: tuple[str, ...]) -> dict[str, str]:
+    return {f"w{i}": word for i, word in enumerate(path)}
+
+
+_MOVING = _moving(len(_PATH))
+_DUE = due_sql(len(_PATH))
+_ADVANCE = advance_sql(len(_PATH))
+_PATH_WORDS = path_words(_PATH)
+_INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
+_ROW_PLACEHOLDERS = "(" + _marks(len(TaskRow._fields) + 4) + ")"
+_SET_STATUS = (
+    "UPDATE tasks SET status = ?, unfinished = ?, updated_ms = ?, next_ms = ?, doc = ? "
+    "WHERE id = ? AND tenant = ?"
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -154,6 +210,24 @@ def _insert_sql(rows: int) -> str:
     """One INSERT of `rows` tasks."""
     values = ", ".join(_ROW_PLACEHOLDERS for _ in range(rows))
     return f"INSERT INTO tasks ({_INSERT_COLUMNS}) VALUES {values}"  # noqa: S608
+
+
+def _task(found: Any) -> TaskRow:
+    """A task from the columns of `_COLUMNS`."""
+    return TaskRow(found[0], found[1], found[2], found[3], found[4], loads(found[5]))
+
+
+def _values(row: TaskRow) -> tuple[Any, ...]:
+    """A task's column values after its position, tenant and cost, as `_insert_sql` takes them."""
+    return (
+        int(row.status in UNFINISHED),
+        row.id,
+        row.created_ms,
+        row.updated_ms,
+        row.status,
+        row.next_ms,
+        dumps(row.doc),
+    )
 
 
 class _PendingStarts:
@@ -169,8 +243,9 @@ class _PendingStarts:
         self._rows: list[tuple[Any, ...]] = []
         self._last_pos: dict[int, int] = {}  # tenant id -> its newest task's position
 
-    def add(self, tenant: int, row: TaskRow, cost: int) -> None:
-        self._rows.append((tenant, cost, *row))
+    def add(self, tenant: int, cost: int, values: tuple[Any, ...]) -> None:
+        """A task to insert: `values` as `_values` gives them."""
+        self._rows.append((tenant, cost, *values))
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if not self._rows:
@@ -255,12 +330,12 @@ class Store:
         if tenant_id is None:
             return None
         row = self._read.execute(_GET, (task_id, tenant_id)).fetchone()
-        return None if row is None else TaskRow._make(row)
+        return None if row is None else _task(row)
 
     def find(self, task_id: str) -> TaskRow | None:
         """Any tenant's task (result URLs are public, like A2E's signed URLs)."""
         row = self._read.execute(_FIND, (task_id,)).fetchone()
-        return None if row is None else TaskRow._make(row)
+        return None if row is None else _task(row)
 
     def page(self, tenant: str, limit: int, offset: int) -> tuple[list[TaskRow], int]:
         """One page, newest (last started) first, and the tenant's total (one consistent
@@ -287,13 +362,14 @@ class Store:
                 newest = lower
                 gaps += read.execute(_GAPS_BETWEEN, args).fetchone()[0]
             rows = read.execute(_PAGE, (tenant_id, newest, limit)).fetchall()
-        return [TaskRow._make(row) for row in rows], count
+        return [_task(row) for row in rows], count
 
     def unfinished(self, tenant: str) -> list[TaskRow]:
+        """The tenant's tasks stored as unfinished, newest first."""
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return []
-        return [TaskRow._make(r) for r in self._read.execute(_UNFINISHED, (tenant_id,))]
+        return [_task(r) for r in self._read.execute(_UNFINISHED, (tenant_id,))]
 
     def spent(self, tenant: str) -> int:
         found = self._read.execute(_SPENT, (tenant,)).fetchone()
@@ -310,7 +386,7 @@ class Store:
 
     def plans(self) -> dict[str, list[str]]:
         """SQLite's plan of each read query (tests check that none scans the whole table)."""
-        due = {"now": 0, "sent": SENT, "processing": PROCESSING, "limit": 1}
+        due = {"now": 0, "limit": 1, **_PATH_WORDS}
         queries: dict[str, tuple[str, Any]] = {
             "get": (_GET, ("0" * 24, 1)),
             "find": (_FIND, ("0" * 24,)),
@@ -355,8 +431,8 @@ class Store:
         tenant_id, pending = known, self._pending
         for attempt in range(1, ID_ATTEMPTS + 1):
 
-            def op(conn: sqlite3.Connection, row: TaskRow = row) -> None:
-                pending.add(tenant_id, row, cost)  # written just before the commit
+            def op(conn: sqlite3.Connection, values: tuple[Any, ...] = _values(row)) -> None:
+                pending.add(tenant_id, cost, values)  # written just before the commit
 
             try:
                 await self._writer.run(op, deferred_only=True)
@@ -384,17 +460,10 @@ class Store:
         return await self._writer.run(op)
 
     async def advance_due(self, now_ms: int, step_ms: int, limit: int) -> int:
-        """Move up to `limit` tasks whose time has come (sent -> processing -> completed),
-        earliest first; how many moved (`limit`: maybe more are due)."""
+        """Move up to `limit` tasks whose time has come along the lifecycle's path, earliest
+        first; how many moved (`limit`: maybe more are due)."""
         pending = self._pending
-        args = {
-            "now": now_ms,
-            "step": step_ms,
-            "limit": limit,
-            "sent": SENT,
-            "processing": PROCESSING,
-            "completed": COMPLETED,
-        }
+        args = {"now": now_ms, "step": step_ms, "limit": limit, **_PATH_WORDS}
 
         def op(conn: sqlite3.Connection) -> int:
             pending.flush(conn)
@@ -413,22 +482,23 @@ class Store:
 
         def op(conn: sqlite3.Connection) -> tuple[bool, TaskRow | None]:
             pending.flush(conn)
-            cursor = conn.execute(
-                "UPDATE tasks SET status = ?, updated_ms = ?, next_ms = ?, "  # noqa: S608
-                "failed_message = ?, failed_code = ? "
-                f"WHERE id = ? AND tenant = ? AND status IN {_sql_list(change.from_statuses)}",
-                (
-                    change.status,
-                    change.at_ms,
-                    change.next_ms,
-                    change.failed_message,
-                    change.failed_code,
-                    task_id,
-                    tenant_id,
-                ),
+            found = conn.execute(_GET, (task_id, tenant_id)).fetchone()
+            if found is None:
+                return False, None
+            row = _task(found)
+            if row.status not in change.from_statuses:
+                return False, row
+            row = row._replace(
+                status=change.status,
+                updated_ms=change.at_ms,
+                next_ms=change.next_ms,
+                doc={**row.doc, **change.made},
             )
-            row = conn.execute(_GET, (task_id, tenant_id)).fetchone()
-            return cursor.rowcount > 0, None if row is None else TaskRow._make(row)
+            unfinished = int(row.status in UNFINISHED)
+            doc = dumps(row.doc)
+            args = (row.status, unfinished, row.updated_ms, row.next_ms, doc, task_id, tenant_id)
+            conn.execute(_SET_STATUS, args)
+            return True, row
 
         return await self._writer.run(op)
 
@@ -478,12 +548,11 @@ class Store:
 class Change:
     """A status change asked for by an admin call."""
 
-    from_statuses: tuple[str, ...]
+    from_statuses: tuple[str, ...] | frozenset[str]
     status: str
     at_ms: int
     next_ms: int | None = None
-    failed_message: str | None = None
-    failed_code: str | None = None
+    made: Mapping[str, Any] = field(default_factory=dict)  # what the task's document gains
 
 
 def _add_tenant(key: str) -> Any:
@@ -502,7 +571,8 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 def _prepare(conn: sqlite3.Connection, path: str) -> None:
-    """Create the tables, or bring a database of an earlier layout up to this one."""
+    """Create the tables, or bring a database of an earlier layout up to this one; then its
+    lifecycle flags up to this mock's lifecycle."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -517,17 +587,21 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
                 _CREATE_TENANTS,
                 _CREATE_TASKS,
                 _CREATE_GAPS,
+                _CREATE_META,
                 *_CREATE_INDEXES,
                 *_CREATE_TRIGGERS,
             ):
                 conn.execute(statement)
         elif version == 1:
             _migrate_from_1(conn)
+        elif version == 2:
+            _migrate_from_2(conn)
         elif version != SCHEMA_VERSION:
             raise ValueError(
                 f"{path}: a database of layout {version}; this mock reads layout "
                 f"{SCHEMA_VERSION} (and older ones): use a newer a2e-dubbing-mock or another file"
             )
+        _sync_lifecycle(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -536,9 +610,33 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
         raise
 
 
+_LIFECYCLE_KEY = "lifecycle"
+
+
+def _sync_lifecycle(conn: sqlite3.Connection) -> None:
+    """Flags and automatic steps as this mock's lifecycle has them: a no-op unless the
+    database was last opened by a mock generated from another lifecycle."""
+    current = dumps({"path": list(_PATH), "unfinished": sorted(UNFINISHED)})
+    found = conn.execute("SELECT value FROM meta WHERE key = ?", (_LIFECYCLE_KEY,)).fetchone()
+    if found is not None and found[0] == current:
+        return
+    words = sorted(UNFINISHED)
+    unfinished = f"(status IN ({_marks(len(words))}))"
+    conn.execute(
+        f"UPDATE tasks SET unfinished = {unfinished} WHERE unfinished != {unfinished}",  # noqa: S608
+        [*words, *words],
+    )
+    conn.execute(  # a word the task cannot move on from by itself any more
+        f"UPDATE tasks SET next_ms = NULL WHERE next_ms IS NOT NULL AND status NOT IN ({_MOVING})",  # noqa: S608
+        _PATH_WORDS,
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_LIFECYCLE_KEY, current)
+    )
+
+
 def _migrate_from_0(conn: sqlite3.Connection, tables: set[str]) -> None:
-    """Layout 0 -> 2: tenant ids instead of keys in every task, counts per tenant."""
-    conn.create_function("cost_for", 1, cost_for, deterministic=True)
+    """Layout 0 -> 3: tenant ids instead of keys in every task, counts per tenant."""
     if "spending" not in tables:
         conn.execute("CREATE TABLE spending (tenant TEXT PRIMARY KEY, coins INTEGER NOT NULL)")
     conn.execute(_CREATE_TENANTS)
@@ -547,44 +645,97 @@ def _migrate_from_0(conn: sqlite3.Connection, tables: set[str]) -> None:
         "INSERT INTO tenants (key) SELECT DISTINCT tenant FROM tasks "
         "WHERE tenant NOT IN (SELECT key FROM tenants)"
     )
-    _rebuild_tasks(
-        conn, "tenants.id", "cost_for(old.duration)", "JOIN tenants ON tenants.key = old.tenant"
-    )
+    _rebuild_tasks(conn, "tenants.id", "NULL", "JOIN tenants ON tenants.key = old.tenant")
     conn.execute("DROP TABLE spending")
 
 
 def _migrate_from_1(conn: sqlite3.Connection) -> None:
-    """Layout 1 -> 2: every task gets its position, in the order allRecords had."""
+    """Layout 1 -> 3: every task gets its position, in the order allRecords had."""
     conn.execute("ALTER TABLE tenants ADD COLUMN last_pos INTEGER NOT NULL DEFAULT 0")
     _rebuild_tasks(conn, "old.tenant", "old.cost", "")
 
 
-def _rebuild_tasks(conn: sqlite3.Connection, tenant: str, cost: str, join: str) -> None:
-    """Copy the tasks into a table of this layout, each tenant's positioned in the order of
-    (created_ms, seq); then the indexes, the counts and the triggers (`tenants` is ready)."""
+def _migrate_from_2(conn: sqlite3.Connection) -> None:
+    """Layout 2 -> 3: each task's request fields and failure into its document."""
+    _rebuild_tasks(conn, "old.tenant", "old.cost", "", pos="old.pos")
+
+
+# Layouts 0 to 2 kept each field of the start request in a column named like the field
+# (these names are history: the request of that time, not the spec's of today).
+_OLD_REQUEST = (
+    "name",
+    "source_url",
+    "source_lang",
+    "target_lang",
+    "num_speakers",
+    "drop_background_audio",
+)
+_OLD_COLUMNS = (
+    "id",
+    "created_ms",
+    "updated_ms",
+    "status",
+    "next_ms",
+    "duration",
+    "failed_message",
+    "failed_code",
+    *_OLD_REQUEST,
+)
+
+
+def _rebuild_tasks(
+    conn: sqlite3.Connection, tenant: str, cost: str, join: str, *, pos: str | None = None
+) -> None:
+    """Copy the tasks into a table of this layout (`pos` None: each tenant's positioned in
+    the order of (created_ms, seq), and its counts computed); then the indexes and the
+    triggers (`tenants` is ready)."""
     for name in _TRIGGER_NAMES:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for name in _INDEX_NAMES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
     conn.execute("ALTER TABLE tasks RENAME TO tasks_old_layout")
     conn.execute(_CREATE_TASKS)
-    pos = f"row_number() OVER (PARTITION BY {tenant} ORDER BY old.created_ms, old.seq)"
-    conn.execute(
-        f"INSERT INTO tasks (seq, {_INSERT_COLUMNS}) "  # noqa: S608
-        f"SELECT old.seq, {pos}, {tenant}, {cost}, "
-        f"{', '.join('old.' + c for c in TaskRow._fields)} "
+    conn.execute(_CREATE_META)
+    position = pos or f"row_number() OVER (PARTITION BY {tenant} ORDER BY old.created_ms, old.seq)"
+    old = conn.execute(
+        f"SELECT old.seq, {position}, {tenant}, {cost}, "  # noqa: S608
+        f"{', '.join('old.' + c for c in _OLD_COLUMNS)} "
         f"FROM tasks_old_layout AS old {join} ORDER BY old.seq"
     )
+    insert = (
+        f"INSERT INTO tasks (seq, {_INSERT_COLUMNS}) VALUES ({_marks(len(TaskRow._fields) + 5)})"  # noqa: S608
+    )
+    while rows := old.fetchmany(_COPY_CHUNK):
+        conn.executemany(insert, [_from_old_layout(row) for row in rows])
     conn.execute("DROP TABLE tasks_old_layout")
-    conn.execute(_CREATE_GAPS)
+    if pos is None:
+        conn.execute(_CREATE_GAPS)
     for statement in _CREATE_INDEXES:
         conn.execute(statement)
-    conn.execute(  # computed once from the tasks: positions 1..count, no gaps
-        "UPDATE tenants SET tasks = (SELECT COUNT(*) FROM tasks WHERE tasks.tenant = tenants.id)"
-    )
-    conn.execute("UPDATE tenants SET last_pos = tasks")
+    if pos is None:  # computed once from the tasks: positions 1..count, no gaps
+        conn.execute(
+            "UPDATE tenants SET tasks = "
+            "(SELECT COUNT(*) FROM tasks WHERE tasks.tenant = tenants.id)"
+        )
+        conn.execute("UPDATE tenants SET last_pos = tasks")
     for statement in _CREATE_TRIGGERS:  # from now on, every insert and delete counts
         conn.execute(statement)
+
+
+def _from_old_layout(old: Any) -> tuple[Any, ...]:
+    """The values of a task of layout 0 to 2 (`_OLD_COLUMNS` after seq, position, tenant and
+    cost) as `INSERT INTO tasks (seq, ...)` of this layout takes them."""
+    seq, pos, tenant, cost = old[:4]
+    task_id, created_ms, updated_ms, status, next_ms, duration, message, code = old[4:12]
+    request = dict(zip(_OLD_REQUEST, old[12:], strict=True))
+    request["drop_background_audio"] = bool(request["drop_background_audio"])
+    doc: dict[str, Any] = {DOC_REQUEST: request, DOC_DURATION: duration}
+    if message is not None:
+        doc[DOC_FAILURE_MESSAGE] = message
+    if code is not None:
+        doc[DOC_FAILURE_CODE] = code
+    row = TaskRow(task_id, created_ms, updated_ms, status, next_ms, doc)
+    return (seq, pos, tenant, cost_for(duration) if cost is None else cost, *_values(row))
 
 
 @contextlib.contextmanager

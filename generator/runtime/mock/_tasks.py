@@ -1,4 +1,11 @@
-"""Dubbing task records: ids, timestamps and the JSON shape A2E answers with."""
+"""Dubbing task records: what is stored of a task, and the record A2E answers with.
+
+A task is stored as its start request (the request's own fields, defaults applied) and
+what the mock made of it (the duration, a failure), in one JSON document; its id, times
+and status word are columns. The answer is built from `_spec.RECORD`, the spec's record
+field by field, so a field added to the spec is answered without code here, and a task
+stored before that answers without it (or with the request's default).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,24 @@ import functools
 import hashlib
 import math
 import time
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple
 
-SENT = "sent"
-PROCESSING = "processing"
-COMPLETED = "completed"
-FAILED = "failed"
-UNFINISHED = ("initialized", SENT, PROCESSING)
+import orjson
+
+from ._shape import CONST, REQUEST, FieldSpec
+from ._spec import LIFECYCLE, RECORD
+
 RESULT_PATH = "/__mock/results/"
+UNFINISHED: Final = frozenset(LIFECYCLE.unfinished)
+# The record field that holds a task's id: its name is also the id parameter's.
+ID_FIELD: Final = next(f.name for f in RECORD.fields if f.source == "id")
+# Keys of a task's document (`TaskRow.doc`): what the mock made is kept apart from the
+# request, whose keys are the spec's.
+DOC_REQUEST = "request"
+DOC_DURATION = "duration"
+DOC_FAILURE_MESSAGE = "failure-message"
+DOC_FAILURE_CODE = "failure-code"
 
 
 class TaskRow(NamedTuple):
@@ -23,18 +40,18 @@ class TaskRow(NamedTuple):
     created_ms: int
     updated_ms: int
     status: str
-    next_ms: int | None
-    name: str
-    source_url: str
-    source_lang: str
-    target_lang: str
-    num_speakers: int
-    drop_background_audio: bool
-    duration: float
-    failed_message: str | None
-    failed_code: str | None
+    next_ms: int | None  # when the task moves on by itself (None: it does not)
+    doc: dict[str, Any]  # {"request": {...}, "duration": s, "failure-message": ..., ...}
 
 
+def new_task(task_id: str, created_ms: int, body: dict[str, Any], next_ms: int | None) -> TaskRow:
+    """A task just started with the (validated, defaulted) request `body`."""
+    request = {name: body[name] for name in RECORD.request_fields if name in body}
+    doc = {DOC_REQUEST: request, DOC_DURATION: duration_for(request)}
+    return TaskRow(task_id, created_ms, created_ms, LIFECYCLE.initial, next_ms, doc)
+
+
+@functools.lru_cache(maxsize=8192)  # a task's times are answered again and again
 def iso_ms(ms: int) -> str:
     """`2024-09-18T03:49:44.704Z` for a time in milliseconds since the epoch."""
     seconds, millis = divmod(ms, 1000)
@@ -46,9 +63,15 @@ def _iso_seconds(seconds: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
 
 
-def duration_for(source_url: str) -> float:
-    """A plausible, repeatable length in seconds (the mock never fetches the source)."""
-    digest = hashlib.sha256(source_url.encode("utf-8", "surrogatepass")).digest()
+def duration_for(request: dict[str, Any]) -> float:
+    """A plausible, repeatable length in seconds, from the request's URLs (the mock never
+    fetches the source)."""
+    urls = RECORD.url_fields
+    if len(urls) == 1:  # the usual case, without a join
+        key = str(request.get(urls[0], ""))
+    else:
+        key = "\n".join([str(request.get(name, "")) for name in urls])
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
     return 5.0 + int.from_bytes(digest[:4], "big") % 5950 / 10.0
 
 
@@ -57,27 +80,86 @@ def cost_for(duration: float) -> int:
     return max(1, math.ceil(duration / 60.0))
 
 
-def record(row: TaskRow, user_id: str, base_url: str) -> dict[str, Any]:
-    """The task as A2E answers it: the seed's field names and order (`faild_message` sic)."""
-    failed = row.status == FAILED
-    created = iso_ms(row.created_ms)
-    data: dict[str, Any] = {
-        "name": row.name,
-        "source_url": row.source_url,
-        "current_status": row.status,
-        "source_lang": "auto",  # A2E reports `auto` whatever was sent (seed recording)
-        "target_lang": row.target_lang,
-        "num_speakers": row.num_speakers,
-        "drop_background_audio": bool(row.drop_background_audio),
-        "duration": row.duration,
-        "result_url": f"{base_url}{RESULT_PATH}{row.id}.wav" if row.status == COMPLETED else "",
-        "faild_message": (row.failed_message or "") if failed else "",
-        "_id": row.id,
-        "user_id": user_id,
-        "createdAt": created,
-        "updatedAt": created if row.updated_ms == row.created_ms else iso_ms(row.updated_ms),
+def cost_of(row: TaskRow) -> int:
+    return cost_for(float(row.doc.get(DOC_DURATION, 0.0)))
+
+
+_OMIT: Any = object()  # a field the answer leaves out
+# What the mock makes for each source, as an expression over the locals of `record`.
+_MADE: Final = {
+    "id": "row.id",
+    "tenant": "user_id",
+    "status": "status",
+    "created": "iso_ms(row.created_ms)",
+    "updated": "iso_ms(row.updated_ms)",
+    "duration": "doc.get(DOC_DURATION, 0.0)",
+    "result": "f'{base_url}{RESULT_PATH}{row.id}.wav' if status == RESULT else ''",
+    "failure-message": "str(doc.get(DOC_FAILURE_MESSAGE) or '') if status == FAILURE else ''",
+    "failure-code": "doc.get(DOC_FAILURE_CODE) if status == FAILURE else None",
+}
+_WHEN: Final = {"result": LIFECYCLE.result, "failure": LIFECYCLE.failure}
+
+
+def compile_record(fields: tuple[FieldSpec, ...]) -> Callable[[TaskRow, str, str], dict[str, Any]]:
+    """`record` for `fields`: one dict display in their order, compiled once (as dataclasses
+    compiles `__init__`), so that an answer costs what a hand-written one would. Names and
+    values from the spec enter as `repr` of a str, or as variables, never as code."""
+    namespace: dict[str, Any] = {
+        "_OMIT": _OMIT,
+        "DOC_REQUEST": DOC_REQUEST,
+        "DOC_DURATION": DOC_DURATION,
+        "DOC_FAILURE_MESSAGE": DOC_FAILURE_MESSAGE,
+        "DOC_FAILURE_CODE": DOC_FAILURE_CODE,
+        "RESULT_PATH": RESULT_PATH,
+        "RESULT": LIFECYCLE.result,
+        "FAILURE": LIFECYCLE.failure,
+        "iso_ms": iso_ms,
     }
-    if failed:
-        data["failed_message"] = row.failed_message or ""
-        data["failed_code"] = row.failed_code
-    return data
+    items, leave_out = [], []
+    for number, field in enumerate(fields):
+        key = repr(str(field.name))
+        value = f"value_{number}"
+        namespace[value] = field.value
+        if field.source == REQUEST:
+            expression = f"request.get({key}, {value if field.has_value else '_OMIT'})"
+            if not field.has_value:  # absent from the request, and no default
+                leave_out.append(key)
+        elif field.source == CONST:
+            expression = value
+        else:
+            expression = _MADE[field.source]
+        if field.when is not None:
+            namespace[f"when_{number}"] = _WHEN[field.when]
+            expression = f"({expression}) if status == when_{number} else _OMIT"
+            leave_out.append(key)
+        items.append(f"        {key}: {expression},")
+    source = "\n".join(
+        (
+            "def record(row, user_id, base_url):",
+            "    doc = row.doc",
+            "    request = doc[DOC_REQUEST]",
+            "    status = row.status",
+            "    data = {",
+            *items,
+            "    }",
+            *(f"    if data[{key}] is _OMIT:\n        del data[{key}]" for key in leave_out),
+            "    return data",
+        )
+    )
+    exec(compile(source, f"<{__name__}.record>", "exec"), namespace)  # noqa: S102
+    function: Callable[[TaskRow, str, str], dict[str, Any]] = namespace["record"]
+    return function
+
+
+# The task as A2E answers it: the spec's record (`_spec.RECORD`), field by field.
+record: Final = compile_record(RECORD.fields)
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """A task's document as stored (text: SQLite would read bytes as a BLOB)."""
+    return orjson.dumps(doc).decode()
+
+
+def loads(text: str | bytes) -> dict[str, Any]:
+    doc: dict[str, Any] = orjson.loads(text)
+    return doc

@@ -1,0 +1,354 @@
+"""Versions and releases: `python -m generator diff` and `python -m generator mark-released`.
+
+The version of both generated packages is `info.x-a2e-package-version` in the spec (one
+place). A release leaves a copy of its spec in `openapi/releases/<version>.yaml`; `diff`
+compares the working spec with the newest one (or a git ref, or a spec file), at the wire
+and in the client's Python surface, classifies every change, and says which version the
+change needs (semver: breaking -> major, additive -> minor, docs -> patch). It fails when
+the spec's version is not bumped that far, or when `CHANGELOG.md` has no entry for it;
+`--write-changelog` writes that entry (Keep a Changelog).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from generator._parse import GenerationError
+from generator._wire import ORDER, Change, Kind
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RELEASES_DIR = REPO_ROOT / "openapi" / "releases"
+CHANGELOG = REPO_ROOT / "CHANGELOG.md"
+SPEC_IN_GIT = "openapi/a2e-dubbing.yaml"
+VERSION_KEY = "x-a2e-package-version"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CHANGELOG_HEAD = """# Changelog
+
+What changed in the `a2e-dubbing` client and the `a2e-dubbing-mock` server, release by
+release ([Keep a Changelog](https://keepachangelog.com/en/1.1.0/), [Semantic
+Versioning](https://semver.org/)). Entries are written by `python -m generator diff
+--write-changelog` from the difference between two specs; notes by hand are kept.
+"""
+
+
+def package_version(document: dict[str, Any]) -> str:
+    """`info.x-a2e-package-version`: the version of both generated packages."""
+    value = (document.get("info") or {}).get(VERSION_KEY)
+    if not isinstance(value, str) or not re.fullmatch(r"\d+\.\d+\.\d+", value):
+        raise GenerationError(
+            f"info.{VERSION_KEY} must be the packages' version as MAJOR.MINOR.PATCH, "
+            f"found {value!r}"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the working spec is compared with."""
+
+    label: str
+    document: dict[str, Any]
+    version: str | None
+
+
+def releases() -> list[tuple[Version, Path]]:
+    """Every recorded release, oldest first."""
+    found = []
+    for path in RELEASES_DIR.glob("*.yaml"):
+        with contextlib.suppress(InvalidVersion):
+            found.append((Version(path.stem), path))
+    return sorted(found)
+
+
+def load_base(base: str | None) -> Base:
+    """BASE: None (the last release), a spec file, or a git ref."""
+    if base is None:
+        recorded = releases()
+        if not recorded:
+            raise GenerationError(f"no release recorded in {RELEASES_DIR}: pass a BASE")
+        version, path = recorded[-1]
+        return Base(f"release {version}", _load(path.read_text(encoding="utf-8")), str(version))
+    path = Path(base)
+    if path.is_file():
+        document = _load(path.read_text(encoding="utf-8"))
+        return Base(str(path), document, _version_or_none(document))
+    shown = subprocess.run(
+        ["git", "show", f"{base}:{SPEC_IN_GIT}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if shown.returncode != 0:
+        raise GenerationError(
+            f"BASE {base!r} is neither a spec file nor a git ref with {SPEC_IN_GIT}: "
+            f"{shown.stderr.strip()}"
+        )
+    document = _load(shown.stdout)
+    return Base(f"git {base}", document, _version_or_none(document))
+
+
+def _load(text: str) -> dict[str, Any]:
+    document = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    if not isinstance(document, dict):
+        raise GenerationError("not an OpenAPI document")
+    return document
+
+
+def _version_or_none(document: dict[str, Any]) -> str | None:
+    try:
+        return package_version(document)
+    except GenerationError:
+        return None
+
+
+@dataclass
+class Report:
+    """The classified difference between a base and the working spec."""
+
+    base: Base
+    version: str
+    changes: list[Change]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def needed(self) -> Kind | None:
+        """The largest class of change, or None when nothing changed."""
+        return max((c.kind for c in self.changes), key=ORDER.__getitem__, default=None)
+
+    @property
+    def base_version(self) -> str:
+        return self.base.version or "0.0.0"
+
+    def required_version(self) -> str:
+        """The smallest version the changes allow."""
+        return bumped(self.base_version, self.needed)
+
+    def problems(self) -> list[str]:
+        """Why the gate fails (nothing when it passes)."""
+        found = []
+        current, base = Version(self.version), Version(self.base_version)
+        if current < base:
+            found.append(f"version {self.version} is older than {self.base.label} ({base})")
+        elif self.needed is not None and current < Version(self.required_version()):
+            found.append(
+                f"{self.needed} changes need version {self.required_version()} or later, but "
+                f"info.{VERSION_KEY} is {self.version}: bump it in the spec"
+            )
+        if current != base and not changelog_has(self.version):
+            found.append(
+                f"CHANGELOG.md has no entry for {self.version}: run "
+                "`python -m generator diff --write-changelog`"
+            )
+        return found
+
+
+def bumped(version: str, needed: Kind | None) -> str:
+    """`version` bumped for a change of class `needed` (semver; 0.x too: breaking -> 1.0.0)."""
+    major, minor, patch = Version(version).release[:3]
+    if needed == "breaking":
+        return f"{major + 1}.0.0"
+    if needed == "additive":
+        return f"{major}.{minor + 1}.0"
+    if needed == "docs":
+        return f"{major}.{minor}.{patch + 1}"
+    return version
+
+
+def diff(spec_path: Path, base: str | None) -> Report:
+    """Compare the spec at `spec_path` with `base` at the wire and in the Python surface."""
+    from generator import _surface, _wire
+
+    document = _load(spec_path.read_text(encoding="utf-8"))
+    found = load_base(base)
+    report = Report(found, package_version(document), _wire.compare(found.document, document))
+    with tempfile.TemporaryDirectory(prefix="a2e-diff-") as tmp:
+        old_client = _render_client(found.document, Path(tmp) / "old", report.notes, found.label)
+        new_client = _render_client(document, Path(tmp) / "new", report.notes, "the working spec")
+        if old_client is not None and new_client is not None:
+            report.changes += _surface.compare(old_client, new_client)
+    report.changes.sort(key=lambda c: (-ORDER[c.kind], c.level, c.where, c.what))
+    return report
+
+
+def _render_client(
+    document: dict[str, Any], out: Path, notes: list[str], label: str
+) -> Path | None:
+    """The client project of `document` rendered by this generator (no checks), or None."""
+    from generator._client import render_client
+    from generator._format import format_project
+    from generator._parse import parse
+
+    out.mkdir(parents=True)
+    spec = out / "spec.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    project = out / "client"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            render_client(parse(spec), project, version=_version_or_none(document) or "0.0.0")
+        format_project(project)
+    except GenerationError as error:
+        first = str(error).splitlines()[0]
+        notes.append(
+            f"the Python surface of {label} was not compared: this generator cannot render it "
+            f"({first}); the wire comparison stands alone"
+        )
+        return None
+    return project
+
+
+def format_report(report: Report) -> str:
+    """The report as text: each change with its class and level, then the verdict."""
+    lines = [
+        f"comparing the working spec ({report.version}) with {report.base.label} ({report.base_version})"
+    ]
+    if not report.changes:
+        lines.append("no changes")
+    for change in report.changes:
+        level = "API" if change.level == "wire" else "Python"
+        lines.append(f"  {change.kind:<9} {level:<6} {change.where}: {change.what}")
+    lines += [f"note: {note}" for note in report.notes]
+    if report.needed is not None:
+        lines.append(f"needs: {report.needed} -> version {report.required_version()} or later")
+    problems = report.problems()
+    lines += [f"error: {problem}" for problem in problems]
+    if not problems:
+        lines.append(f"ok: version {report.version}")
+    return "\n".join(lines)
+
+
+# CHANGELOG.md
+
+
+def changelog_has(version: str) -> bool:
+    return CHANGELOG.is_file() and _heading(version) in _headings(CHANGELOG.read_text("utf-8"))
+
+
+def _heading(version: str) -> str:
+    return f"## [{version}]"
+
+
+def _headings(text: str) -> set[str]:
+    return {line.split(" - ")[0].strip() for line in text.splitlines() if line.startswith("## [")}
+
+
+def write_changelog(report: Report, *, today: dt.date | None = None) -> Path:
+    """Add the entry of `report.version` to CHANGELOG.md, or add to it what it lacks (bullets
+    already there, and notes by hand, stay)."""
+    text = CHANGELOG.read_text("utf-8") if CHANGELOG.is_file() else _CHANGELOG_HEAD
+    date = (today or dt.date.today()).isoformat()
+    sections = _sections(report.changes)
+    head, entries = _split(text)
+    entry = entries.get(report.version)
+    if entry is None:
+        entry = f"{_heading(report.version)} - {date}\n"
+    for title, bullets in sections.items():
+        entry = _with_bullets(entry, title, bullets)
+    entries[report.version] = entry.rstrip() + "\n"
+    ordered = sorted(entries.items(), key=lambda item: Version(item[0]), reverse=True)
+    CHANGELOG.write_text(
+        head.rstrip() + "\n\n" + "\n".join(e for _, e in ordered), encoding="utf-8"
+    )
+    return CHANGELOG
+
+
+def _sections(changes: Iterable[Change]) -> dict[str, list[str]]:
+    """Keep a Changelog's sections for the changes; documentation in one line."""
+    sections: dict[str, list[str]] = {}
+    docs: list[str] = []
+    for change in changes:
+        level = "API" if change.level == "wire" else "Python"
+        if change.kind == "docs":
+            docs.append(change.where)
+            continue
+        text = f"{level}: `{change.where}`: {change.what}"
+        if "renamed to" in change.what:
+            sections.setdefault("Deprecated", []).append(text)
+        if change.kind == "breaking":
+            title = "Removed" if change.what.endswith("removed") else "Changed"
+            sections.setdefault(title, []).append(f"**Breaking** {text}")
+        else:
+            title = (
+                "Added" if change.what.endswith("added") or " added" in change.what else "Changed"
+            )
+            sections.setdefault(title, []).append(text)
+    if docs:
+        shown = ", ".join(f"`{w}`" for w in sorted(set(docs))[:12])
+        more = len(set(docs)) - 12
+        sections.setdefault("Changed", []).append(
+            f"Documentation: {shown}" + (f" and {more} more" if more > 0 else "")
+        )
+    order = ("Added", "Changed", "Deprecated", "Removed")
+    return {title: sections[title] for title in order if title in sections}
+
+
+def _split(text: str) -> tuple[str, dict[str, str]]:
+    """(the text before the first entry, entry text by version)."""
+    parts = re.split(r"(?m)^(?=## \[)", text)
+    head, entries = parts[0], {}
+    for part in parts[1:]:
+        version = part[4 : part.index("]")]
+        entries[version] = part
+    return head, entries
+
+
+def _with_bullets(entry: str, title: str, bullets: list[str]) -> str:
+    """`entry` with every bullet of `bullets` under `### title` (added when missing)."""
+    missing = [b for b in bullets if f"- {b}" not in entry]
+    if not missing:
+        return entry
+    lines = entry.rstrip("\n").split("\n")
+    heading = f"### {title}"
+    if heading not in lines:
+        return "\n".join([*lines, "", heading, *(f"- {b}" for b in missing)]) + "\n"
+    at = lines.index(heading) + 1
+    while at < len(lines) and not lines[at].startswith("### "):
+        at += 1
+    while at > 0 and not lines[at - 1].strip():
+        at -= 1
+    return "\n".join([*lines[:at], *(f"- {b}" for b in missing), *lines[at:]]) + "\n"
+
+
+# Releases
+
+
+def mark_released(spec_path: Path) -> Path:
+    """Record the working spec as the release of its version (refuses to change a release)."""
+    text = spec_path.read_text(encoding="utf-8")
+    version = package_version(_load(text))
+    target = RELEASES_DIR / f"{version}.yaml"
+    if target.is_file():
+        if _load(target.read_text("utf-8")) != _load(text):
+            raise GenerationError(
+                f"{target.name} in {target.parent} already records {version} with another spec: "
+                f"bump info.{VERSION_KEY}"
+            )
+        return target
+    RELEASES_DIR.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# The spec as released in a2e-dubbing {version} (python -m generator mark-released).\n"
+    )
+    target.write_text(header + text, encoding="utf-8")
+    return target
+
+
+def summary(changes: Iterable[Change]) -> Iterator[str]:
+    """One line per class: how many changes of it."""
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    for kind in ("breaking", "additive", "docs"):
+        if kind in counts:
+            yield f"{counts[kind]} {kind}"

@@ -1,0 +1,49 @@
+"""What the mock knows about the task record and its lifecycle (instances live in `_spec`).
+
+Both come from the spec: the record's properties with their `x-a2e-mock` hints (or the
+start request's namesake they echo), the status schema's `x-a2e-lifecycle`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Where a field's value comes from: the start request ("request"), a constant ("const"),
+# or what the mock makes: "id", "tenant", "status", "created", "updated", "duration",
+# "result", "failure-message", "failure-code".
+REQUEST = "request"
+CONST = "const"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the task record as the mock answers it."""
+
+    name: str  # the wire name
+    source: str
+    value: Any = None  # CONST: the value; REQUEST: the value when the request had none
+    has_value: bool = False  # REQUEST: whether `value` applies (else the field is left out)
+    when: str | None = None  # "result" | "failure": only in that state of the lifecycle
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """The task record: its fields in the spec's order, and what is kept of a start."""
+
+    start: str  # the operationId that starts a task
+    request_fields: tuple[str, ...]  # the start request's properties (stored with the task)
+    url_fields: tuple[str, ...]  # those that are URLs (a task's made-up duration follows them)
+    language_fields: tuple[str, ...]  # those that must name one of the mock's languages
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class LifecycleSpec:
+    """The status words and how a task moves through them."""
+
+    initial: str  # a new task's word
+    path: tuple[str, ...]  # the automatic steps, from `initial` to `result`
+    unfinished: tuple[str, ...]  # listed by processingRecord
+    result: str  # terminal, with the result
+    failure: str  # terminal, with the failure

@@ -1,0 +1,298 @@
+"""`python -m generator diff`: classified changes, the version gate, the changelog, aliases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import generator._release as release
+from generator import GenerationError, build
+from generator._build import REPO_ROOT, SPEC_PATH
+from generator._release import bumped, diff, format_report, mark_released, write_changelog
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture(autouse=True)
+def _scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Releases and changelog of a scratch project: the working spec is release 0.1.0."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    (releases / "0.1.0.yaml").write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(release, "RELEASES_DIR", releases)
+    monkeypatch.setattr(release, "CHANGELOG", tmp_path / "CHANGELOG.md")
+    return releases
+
+
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def _spec(tmp_path: Path, edit: Edit, version: str = "0.1.0", name: str = "spec.yaml") -> Path:
+    document = _document()
+    edit(document)
+    document["info"]["x-a2e-package-version"] = version
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _schemas(document: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    return schemas
+
+
+def _start(document: dict[str, Any]) -> dict[str, Any]:
+    return next(
+        op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("x-a2e-client") == "dubbing.start"
+    )
+
+
+def _request_schema(document: dict[str, Any]) -> dict[str, Any]:
+    ref = _start(document)["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema: dict[str, Any] = _schemas(document)[ref.rsplit("/", 1)[-1]]
+    return schema
+
+
+def _record_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """The task record: what `dubbing.get` answers in `data`."""
+    schema: dict[str, Any] = _schemas(document)["DubbingTask"]
+    return schema
+
+
+def add_optional_field(document: dict[str, Any]) -> None:
+    for schema in (_request_schema(document), _record_schema(document)):
+        schema["properties"]["voice_style"] = {"type": "string", "description": "A style."}
+
+
+def add_required_request_field(document: dict[str, Any]) -> None:
+    schema = _request_schema(document)
+    schema["properties"]["voice_style"] = {"type": "string"}
+    schema["required"] = [*schema["required"], "voice_style"]
+
+
+def add_status_word(document: dict[str, Any]) -> None:
+    status = _schemas(document)["DubbingStatus"]
+    status["enum"] = [*status["enum"], "zz_new_word"]
+
+
+def move_detail_path(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    for path in list(paths):
+        if "get" in paths[path] and paths[path]["get"].get("x-a2e-client") == "dubbing.get":
+            paths["/api/v1/userDubbing/moved/detail"] = paths.pop(path)
+            return
+    raise AssertionError("no dubbing.get")
+
+
+def rename_failure_field(document: dict[str, Any]) -> None:
+    """`faild_message` -> `failed_message`, declared as a rename (the drill of the issue)."""
+    record = _record_schema(document)
+    props = record["properties"]
+    old = props.pop("faild_message")
+    props.pop("failed_message")
+    props["failed_message"] = {
+        **old,
+        "x-a2e-renamed-from": {"name": "faild_message", "since": "1.0.0"},
+    }
+    record["required"] = [
+        "failed_message" if name == "faild_message" else name for name in record["required"]
+    ]
+
+
+def edit_description(document: dict[str, Any]) -> None:
+    _start(document)["description"] += "\nOne more sentence."
+
+
+def _kinds(report: release.Report) -> set[str]:
+    return {c.kind for c in report.changes}
+
+
+@pytest.mark.parametrize(
+    ("edit", "needed", "expect"),
+    [
+        (add_optional_field, "additive", ("API", "optional field voice_style added")),
+        (add_status_word, "additive", ("API", "enum values added: ['zz_new_word']")),
+        (add_required_request_field, "breaking", ("API", "required field voice_style added")),
+        (move_detail_path, "breaking", ("API", "moved: GET")),
+        (
+            rename_failure_field,
+            "breaking",
+            ("API", "field faild_message renamed to failed_message"),
+        ),
+        (edit_description, "docs", ("API", "description changed")),
+    ],
+)
+def test_each_kind_of_change_is_classified_and_needs_its_bump(
+    tmp_path: Path, edit: Edit, needed: str, expect: tuple[str, str]
+) -> None:
+    report = diff(_spec(tmp_path, edit), None)
+    assert report.needed == needed
+    text = format_report(report)
+    assert any(expect[0] in line and expect[1] in line for line in text.splitlines()), text
+    assert report.problems()  # 0.1.0 is not enough for any change
+    assert f"version {bumped('0.1.0', report.needed)}" in text
+
+
+def test_the_python_surface_is_compared_too(tmp_path: Path) -> None:
+    report = diff(_spec(tmp_path, add_required_request_field), None)
+    python = {(c.where, c.what) for c in report.changes if c.level == "python"}
+    assert ("Dubbing.start", "required parameter voice_style added") in python
+    assert ("AsyncDubbing.start", "required parameter voice_style added") in python
+
+
+def test_no_change_needs_nothing(tmp_path: Path) -> None:
+    report = diff(_spec(tmp_path, lambda d: None), None)
+    assert report.changes == []
+    assert report.problems() == []
+
+
+def test_a_bump_passes_once_the_changelog_has_its_entry(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, add_optional_field, version="0.2.0")
+    report = diff(spec, None)
+    assert report.problems() == [
+        "CHANGELOG.md has no entry for 0.2.0: run `python -m generator diff --write-changelog`"
+    ]
+    write_changelog(report, today=dt.date(2026, 12, 4))
+    assert diff(spec, None).problems() == []
+    text = release.CHANGELOG.read_text(encoding="utf-8")
+    assert "## [0.2.0] - 2026-12-04\n\n### Added\n" in text
+    assert "- API: `StartDubbingRequest`: optional field voice_style added" in text
+    assert "- Python: `Dubbing.start`: optional parameter voice_style added" in text
+
+
+def test_writing_the_changelog_again_keeps_notes_by_hand_and_adds_only_what_is_new(
+    tmp_path: Path,
+) -> None:
+    first = diff(_spec(tmp_path, add_optional_field, version="0.2.0"), None)
+    write_changelog(first, today=dt.date(2026, 12, 4))
+    changelog = release.CHANGELOG
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            "### Added\n", "### Added\n- A note by hand.\n"
+        ),
+        encoding="utf-8",
+    )
+
+    def both(document: dict[str, Any]) -> None:
+        add_optional_field(document)
+        add_status_word(document)
+
+    write_changelog(diff(_spec(tmp_path, both, version="0.2.0"), None), today=dt.date(2026, 12, 5))
+    text = changelog.read_text(encoding="utf-8")
+    assert "- A note by hand." in text
+    assert text.count("optional field voice_style added") == 1 + 1  # API and Python, once each
+    assert "enum values added: ['zz_new_word']" in text
+    assert text.count("## [0.2.0]") == 1
+
+
+def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, add_required_request_field, version="0.2.0")
+    base = tmp_path / "base.yaml"
+    base.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "diff", str(base), "--spec", str(spec)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error: breaking changes need version 1.0.0 or later" in result.stdout
+
+
+def test_the_base_can_be_a_git_ref(tmp_path: Path) -> None:
+    report = diff(_spec(tmp_path, edit_description, version="0.1.1"), "HEAD")
+    assert report.base.label == "git HEAD"
+    assert report.needed == "docs"
+
+
+def test_an_unknown_base_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(GenerationError, match="neither a spec file nor a git ref"):
+        diff(SPEC_PATH, "no-such-ref-or-file")
+
+
+def test_mark_released_records_once_and_never_rewrites(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, add_optional_field, version="0.2.0")
+    recorded = mark_released(spec)
+    assert recorded == release.RELEASES_DIR / "0.2.0.yaml"
+    assert mark_released(spec) == recorded  # the same spec again: nothing to do
+    assert diff(spec, None).base.label == "release 0.2.0"
+    other = _spec(tmp_path, add_status_word, version="0.2.0", name="other.yaml")
+    with pytest.raises(GenerationError, match=r"already records 0\.2\.0"):
+        mark_released(other)
+
+
+def test_bumps_follow_semver_also_below_1() -> None:
+    assert bumped("0.1.0", "breaking") == "1.0.0"
+    assert bumped("1.4.2", "breaking") == "2.0.0"
+    assert bumped("1.4.2", "additive") == "1.5.0"
+    assert bumped("1.4.2", "docs") == "1.4.3"
+    assert bumped("1.4.2", None) == "1.4.2"
+
+
+# The deprecated alias of a renamed field
+
+
+def _client_script(project: Path, script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", script],
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_declared_rename_keeps_the_old_attribute_as_a_deprecated_alias(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(_spec(tmp_path, rename_failure_field, version="1.0.0"), out)
+    record = yaml.safe_load(SPEC_PATH.read_text())["components"]["examples"]["CompletedTaskAnswer"]
+    data = dict(record["value"]["data"])
+    data["failed_message"] = data.pop("faild_message")
+    data["failed_message"] = "no voice found"
+    script = f"""
+import json, warnings
+from a2e_dubbing import DubbingTask
+task = DubbingTask.from_dict(json.loads({json.dumps(json.dumps(data))}))
+assert task.failed_message == "no voice found"
+try:
+    task.faild_message
+except DeprecationWarning as warning:
+    print(warning)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    print(task.faild_message)
+"""
+    result = _client_script(out / "client", script)
+    assert result.returncode == 0, result.stderr
+    warning, value = result.stdout.splitlines()
+    assert "DubbingTask.faild_message is deprecated" in warning
+    assert "use `failed_message`" in warning
+    assert "goes in 2.0.0" in warning
+    assert value == "no voice found"
+
+
+def test_the_next_major_version_drops_the_alias(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(_spec(tmp_path, rename_failure_field, version="2.0.0"), out)
+    model = (out / "client" / "a2e_dubbing" / "models" / "dubbing_task.py").read_text()
+    assert "def faild_message" not in model
+    assert "failed_message" in model
+
+
+def test_a_rename_dated_after_the_version_fails_generation(tmp_path: Path) -> None:
+    with pytest.raises(GenerationError, match=r"since 1.0.0 is later than the packages' version"):
+        build(_spec(tmp_path, rename_failure_field, version="0.2.0"), tmp_path / "out")
