@@ -32,6 +32,7 @@ DISTRIBUTION = "a2e-dubbing-mock"
 PACKAGE = "a2e_dubbing_mock"
 TEMPLATES = TEMPLATES_DIR / "mock"
 HANDLERS_FILE = RUNTIME_DIR / "mock" / "_handlers.py"
+REPO_ROOT = RUNTIME_DIR.parent.parent
 # The recorded exchanges with the real API: input data, like the spec.
 RECORDINGS_DIR = RUNTIME_DIR.parent.parent / "contract_tests" / "recordings"
 # Generated modules; a runtime module of the same name would be overwritten.
@@ -125,22 +126,32 @@ def check_handlers(operations: tuple[MockOperation, ...]) -> None:
         if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_")
     }
     wanted = {str(op.handler): op for op in operations}
-    missing = [
-        f"  {op.method} {op.path} ({op.operation_id}): add `async def {name}(call: Call) -> Any`"
+    where = (
+        HANDLERS_FILE.relative_to(REPO_ROOT)
+        if HANDLERS_FILE.is_relative_to(REPO_ROOT)
+        else HANDLERS_FILE
+    )
+    todo = [
+        f"  [ ] {where}: the mock's answer to {op.method} {op.path} ({op.operation_id}):\n"
+        f"        async def {name}(call: Call) -> Any:\n"
+        f"            ...  # call.params, call.body, call.tenant, call.state.store"
         for name, op in wanted.items()
         if name not in defined
     ]
     unused = sorted(defined - set(wanted))
     problems = []
-    if missing:
-        problems.append("operations without a handler in the mock runtime:\n" + "\n".join(missing))
+    if todo:
+        problems.append(
+            "the spec needs hand-written code (to do, then `python -m generator generate`):\n"
+            + "\n".join(todo)
+        )
     if unused:
         problems.append(
-            "mock handlers without an operation in the spec (rename with `_` if a helper): "
+            f"{where}: handlers without an operation in the spec (rename with `_` if a helper): "
             + ", ".join(unused)
         )
     if problems:
-        raise GenerationError(f"{HANDLERS_FILE}:\n" + "\n".join(problems))
+        raise GenerationError("\n".join(problems))
 
 
 def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:

@@ -175,12 +175,41 @@ def diff(spec_path: Path, base: str | None) -> Report:
     found = load_base(base)
     report = Report(found, package_version(document), _wire.compare(found.document, document))
     with tempfile.TemporaryDirectory(prefix="a2e-diff-") as tmp:
-        old_client = _render_client(found.document, Path(tmp) / "old", report.notes, found.label)
+        older = _with_hints(found.document, document)
+        old_client = _render_client(older, Path(tmp) / "old", report.notes, found.label)
         new_client = _render_client(document, Path(tmp) / "new", report.notes, "the working spec")
         if old_client is not None and new_client is not None:
             report.changes += _surface.compare(old_client, new_client)
     report.changes.sort(key=lambda c: (-ORDER[c.kind], c.level, c.where, c.what))
     return report
+
+
+# Extensions the generator needs that do not shape the client's surface: a base written
+# before they existed borrows them from the working spec to be rendered.
+_HINTS = ("x-a2e-mock", "x-a2e-lifecycle")
+
+
+def _with_hints(base: dict[str, Any], working: dict[str, Any]) -> dict[str, Any]:
+    """`base` with the working spec's mock hints and lifecycle where it has none."""
+    import copy
+
+    merged = copy.deepcopy(base)
+    schemas = (merged.get("components") or {}).get("schemas") or {}
+    current = (working.get("components") or {}).get("schemas") or {}
+    for name, schema in schemas.items():
+        source = current.get(name)
+        if not isinstance(schema, dict) or not isinstance(source, dict):
+            continue
+        pairs = [(schema, source)]
+        for prop, definition in (schema.get("properties") or {}).items():
+            later = (source.get("properties") or {}).get(prop)
+            if isinstance(definition, dict) and isinstance(later, dict):
+                pairs.append((definition, later))
+        for target, origin in pairs:
+            for key in _HINTS:
+                if key in origin and key not in target:
+                    target[key] = copy.deepcopy(origin[key])
+    return merged
 
 
 def _render_client(

@@ -81,12 +81,30 @@ class _Specs:
 
 
 def _component(node: Any) -> str | None:
-    """The name of `#/components/schemas/<name>` when `node` is only a reference to it."""
+    """The name of `#/components/schemas/<name>` when `node` is a reference to it (with no
+    other keywords than extensions beside it)."""
     ref = node.get("$ref") if isinstance(node, dict) else None
     prefix = "#/components/schemas/"
-    if isinstance(ref, str) and ref.startswith(prefix) and len(node) == 1:
+    only_ref = all(key == "$ref" or str(key).startswith("x-") for key in node or ())
+    if isinstance(ref, str) and ref.startswith(prefix) and only_ref:
         return ref[len(prefix) :]
     return None
+
+
+def _extension_kind(key: str, old: Any, new: Any) -> Kind:
+    """The class of a change to an extension: what it changes for the packages' users."""
+    if key in ("x-evidence", "x-a2e-mock"):  # the evidence; how the mock makes a value
+        return "docs"
+    if key == "x-a2e-python-name" or (old is not None and key == "x-a2e-cli"):
+        return "breaking"  # a keyword or a command renamed
+    return "additive"
+
+
+def _extensions(where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    for key in sorted({k for k in (*old, *new) if str(k).startswith("x-")} - {RENAMED_FROM}):
+        if old.get(key) != new.get(key):
+            kind = _extension_kind(str(key), old.get(key), new.get(key))
+            yield _change(kind, where, f"{key} {_shown(old.get(key), new.get(key))}")
 
 
 def _refs(document: dict[str, Any], node: Any, found: set[str] | None = None) -> set[str]:
@@ -329,6 +347,7 @@ def _schema(
     A reference to the same component on both sides is compared with the components."""
     old_name, new_name = _component(old), _component(new)
     if old_name is not None and old_name == new_name:
+        yield from _extensions(where, old, new)  # those beside the $ref
         return
     if old_name != new_name and (old_name or new_name):
         yield _change("docs", where, f"schema {old_name or 'inline'} -> {new_name or 'inline'}")
@@ -383,12 +402,11 @@ def _schema(
             where,
             f"additionalProperties {_shown(old.get('additionalProperties'), new.get('additionalProperties'))}",
         )
+    yield from _extensions(where, old, new)
     for key in sorted((set(old) | set(new)) - _STRUCTURE, key=str):
-        if old.get(key) == new.get(key) or key == RENAMED_FROM:
+        if old.get(key) == new.get(key) or str(key).startswith("x-"):
             continue
         kind = "docs" if key in _TEXT else "breaking"
-        if str(key).startswith("x-a2e-"):
-            kind = "additive"
         yield _change(kind, where, f"{key} {_shown(old.get(key), new.get(key))}")
 
 

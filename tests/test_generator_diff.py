@@ -296,3 +296,21 @@ def test_the_next_major_version_drops_the_alias(tmp_path: Path) -> None:
 def test_a_rename_dated_after_the_version_fails_generation(tmp_path: Path) -> None:
     with pytest.raises(GenerationError, match=r"since 1.0.0 is later than the packages' version"):
         build(_spec(tmp_path, rename_failure_field, version="0.2.0"), tmp_path / "out")
+
+
+def test_a_release_older_than_the_mock_hints_is_still_compared_in_python() -> None:
+    first = REPO_ROOT / "openapi" / "releases" / "0.1.0.yaml"
+    assert "x-a2e-mock" not in first.read_text(encoding="utf-8")
+    report = diff(SPEC_PATH, str(first))
+    assert report.notes == []  # rendered, with the working spec's hints borrowed
+
+
+def test_a_hint_for_the_mock_beside_a_ref_is_a_docs_change(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        record = _record_schema(document)["properties"]
+        ref = next(name for name, prop in record.items() if "$ref" in prop)
+        record[ref]["x-a2e-mock"] = {"const": "zz"}
+
+    report = diff(_spec(tmp_path, edit), None)
+    assert report.needed == "docs"
+    assert next(c.what for c in report.changes if c.kind == "docs").startswith("x-a2e-mock")

@@ -25,7 +25,7 @@ from generator._build import OUTPUT_DIR
 SEED = Path(__file__).parent.parent / "contract_tests" / "recordings" / "start_dubbing.seed.json"
 START = "/api/v1/userDubbing/startDubbing"
 TASK_ID = re.compile(r"[0-9a-f]{24}")
-EXTRA_ADVICE = "pip install 'a2e-dubbing-mock[pytest]'"
+EXTRA_ADVICE = "pip install './generated/mock[pytest]' in a checkout of a2e-dubbing"
 
 CLIENT_SCRIPT = textwrap.dedent(
     """

@@ -41,12 +41,8 @@ def test_fixtures_that_need_the_extra_say_how_to_install_it(pytester: pytest.Pyt
     pytester.makepyfile(USER_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=2)
-    advice = "pip install 'a2e-dubbing-mock[pytest]'"
+    advice = "pip install './generated/mock[pytest]' in a checkout of a2e-dubbing"
     output = result.stdout.str()
-    assert (
-        f"the a2e_client fixture needs the a2e-dubbing client, which is not installed: {advice}"
-        in output
-    )
-    assert (
-        f"the a2e_recordings_router fixture needs respx, which is not installed: {advice}" in output
-    )
+    assert "the a2e_client fixture needs the a2e-dubbing client, which is not installed" in output
+    assert "the a2e_recordings_router fixture needs respx, which is not installed" in output
+    assert output.count(advice) == 2

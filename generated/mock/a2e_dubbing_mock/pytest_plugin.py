@@ -16,7 +16,8 @@ Fixtures:
 Command-line option: `--a2e-processing-seconds S` (default 0.5) for the servers' lifecycle.
 
 `a2e_client`, `a2e_recordings_router` and `MockServer.client()` need the client, httpx and
-respx: `pip install 'a2e-dubbing-mock[pytest]'`. Without them the plugin still loads and the
+respx: the mock's `pytest` extra (`pip install './generated/mock[pytest]'` in a checkout of
+a2e-dubbing, or the mock's wheel with `[pytest]`). Without them the plugin still loads and the
 other fixtures work; those three fail with that advice.
 """
 
@@ -36,12 +37,19 @@ import pytest
 
 from ._app import MockApp, create_app
 from ._clock import ManualClock
+from ._meta import VERSION
 
 if TYPE_CHECKING:
     import httpx
     import respx
 
-EXTRA = "pip install 'a2e-dubbing-mock[pytest]'"
+# Neither package is on a public index: the advice names what a user has.
+EXTRA = (
+    "install the mock's `pytest` extra where a2e-dubbing-mock came from: "
+    "pip install './generated/mock[pytest]' in a checkout of a2e-dubbing, or "
+    f"pip install 'a2e_dubbing_mock-{VERSION}-py3-none-any.whl[pytest]' with the wheels "
+    "of `nox -s release`"
+)
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
 DEFAULT_TOKEN = "sk_test_a2e_dubbing_mock"  # noqa: S105 - a test token for the mock
 STARTUP_TIMEOUT = 30.0
