@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import attrs
 from jinja2 import Environment, StrictUndefined, UndefinedError
-from openapi_python_client import Project
+from openapi_python_client import TEMPLATE_FILTERS, Project
 from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
@@ -44,6 +46,68 @@ BEHAVIOURS = {
 }
 
 
+# Methods whose operations are idempotent by HTTP semantics (RFC 9110, 9.2.2); the spec's
+# `x-a2e-idempotent` overrides the method's rule for one operation.
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
+DOC_WIDTH = 84
+
+
+# The retry rules in a line each (the README's legend); each method's docstring states its
+# own in full (`Method.retry_doc`).
+RULE_DOCS = {
+    "idempotent": "sent again after connection errors, timeouts, 408, 409, 429 and 5xx.",
+    "look-up": (
+        "not idempotent: sent again without a look-up only when the request provably never "
+        "reached A2E; after any other of those failures the client first looks for the "
+        "record the call may have made, returns it when found, and sends again only when "
+        "none is there."
+    ),
+    "once": "not idempotent: sent again only when the request provably never reached A2E.",
+}
+
+
+@dataclass(frozen=True)
+class CallOption:
+    """A per-call option every method takes (openai-python's names and meanings)."""
+
+    name: str
+    annotation: str
+    default: str
+    doc: str
+
+
+CALL_OPTIONS = (
+    CallOption(
+        "extra_headers",
+        "_options.Headers | None",
+        "None",
+        "Headers to add to the request, or to replace.",
+    ),
+    CallOption(
+        "extra_query", "_options.Query | None", "None", "Query parameters to add to the request."
+    ),
+    CallOption(
+        "extra_body",
+        "_options.Body | None",
+        "None",
+        "JSON properties to add to the request body (sent as one when the operation has none).",
+    ),
+    CallOption(
+        "timeout",
+        "float | httpx.Timeout | _options.NotGiven | None",
+        "_options.NOT_GIVEN",
+        "Timeout of this call's requests, in seconds or as an `httpx.Timeout` (which, as in "
+        "httpx, bounds each connect, read and write); `None` for none. The client's by default.",
+    ),
+    CallOption(
+        "max_retries",
+        "int | _options.NotGiven",
+        "_options.NOT_GIVEN",
+        "How many times this call may be sent again (the client's by default).",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Param:
     """One keyword of a high-level method."""
@@ -53,8 +117,10 @@ class Param:
     default: str | None  # Python code; None when the keyword is required
     description: UntrustedString | None
     target: str  # the keyword of openapi-python-client's `_get_kwargs`, or of the body model
+    wire: str  # the name in the request (body field, query or path parameter)
     in_body: bool
-    unset_when_none: bool  # optional without a default: None means "leave it out"
+    unset_when_none: bool  # a query or path parameter without a default: None leaves it out
+    maximum: int | None  # the schema's maximum, if any
 
 
 @dataclass(frozen=True)
@@ -73,13 +139,29 @@ class Returns:
             return f"_runtime.list_of({self.model}.from_dict)"
         return f"_runtime.object_of({self.model}.from_dict)"
 
+    @property
+    def doc(self) -> str:
+        if self.model is None:
+            return "None"
+        return f"list[{self.model}]" if self.many else self.model
+
+
+@dataclass(frozen=True)
+class MatchField:
+    """A field that identifies the record of a call: the method's keyword and the record's
+    attribute that hold it."""
+
+    param: str
+    attribute: str
+
 
 @dataclass(frozen=True)
 class Recover:
     """How a lost answer of a non-idempotent call is found again (`x-a2e-recover`)."""
 
-    match: tuple[str, ...]
-    unique: str | None
+    match: tuple[MatchField, ...]
+    unique: str | None  # the keyword made unique when the caller gives none
+    created: str  # the record's attribute holding its creation time
 
 
 @dataclass(frozen=True)
@@ -102,7 +184,19 @@ class Method:
 
     @property
     def description(self) -> UntrustedString:
-        return UntrustedString(str(self.operation.definition.get("description", "")))
+        """The spec's description for users: without its `Evidence:` paragraph (that note
+        is for readers of the spec, which the docstring links to)."""
+        text = str(self.operation.definition.get("description", ""))
+        kept = [p for p in re.split(r"\n\s*\n", text.strip()) if not p.startswith("Evidence:")]
+        return UntrustedString("\n\n".join(kept))
+
+    @property
+    def http(self) -> str:
+        return f"{self.operation.method.upper()} {self.operation.path}"
+
+    @property
+    def operation_id(self) -> str:
+        return self.operation.operation_id
 
     @property
     def gone_is_done(self) -> bool:
@@ -110,8 +204,108 @@ class Method:
         return self.operation.method == "delete" and self.returns.model is None
 
     @property
+    def retry_rule(self) -> str:
+        """`idempotent`, `look-up` (not idempotent, found again after a lost answer) or `once`."""
+        if self.idempotent:
+            return "idempotent"
+        return "look-up" if self.recover else "once"
+
+    @property
+    def retry_doc(self) -> str:
+        """The retry rule of this method, in one statement (docstring, api.md, README)."""
+        if self.idempotent:
+            text = (
+                "idempotent, so retried on connection errors, timeouts, 408, 409, 429 and "
+                "5xx, up to `max_retries` times, with jittered backoff or as long as "
+                "`Retry-After` asks (at most 60 s)."
+            )
+            if self.gone_is_done:
+                text += (
+                    " A 404 on a retry after an answer was lost means an earlier attempt "
+                    "deleted it: that is success."
+                )
+            return text
+        if self.recover is None:
+            return (
+                "not idempotent, so sent again only when the request provably never reached "
+                "A2E (the connection could not be made); any other failure is raised."
+            )
+        fields = ", ".join(f"`{f.param}`" for f in self.recover.match)
+        text = (
+            "not idempotent, so sent again without a look-up only when the request provably "
+            "never reached A2E. After any other retryable failure (a timeout, a dropped "
+            "connection, 408, 409, 429, 5xx) the record may exist although no success answer "
+            f"came: the client looks for it (same {fields}, made since the call began by "
+            "A2E's clock, and not one that existed before) and returns it; it sends again "
+            "only when none is there."
+        )
+        if self.recover.unique:
+            text += (
+                f" Without `{self.recover.unique}`, a unique one is sent, which makes the "
+                f"look-up exact; with your own `{self.recover.unique}`, the client first reads "
+                "the newest records (one more request) to tell this call's from older ones."
+            )
+        return text
+
+    @property
+    def call_params(self) -> tuple[Param, ...]:
+        """The spec's parameters, required ones first."""
+        return self.params
+
+    @property
+    def args_doc(self) -> tuple[UntrustedString, ...]:
+        """`keyword: description` of every keyword, the per-call options included, wrapped."""
+        docs = [(p.name, _param_doc(p).get_untrusted_value()) for p in self.params]
+        docs += [(o.name, o.doc) for o in CALL_OPTIONS]
+        return tuple(_wrapped(f"{name}: {doc}") for name, doc in docs)
+
+    @property
+    def param_docs(self) -> tuple[tuple[str, UntrustedString], ...]:
+        """(keyword, description) of the spec's keywords, for api.md."""
+        return tuple((p.name, _param_doc(p)) for p in self.params)
+
+    @property
+    def spec_doc(self) -> str:
+        return (
+            f"Spec: operation `{self.operation_id}` (`{self.http}`), where its evidence and "
+            "open questions are noted."
+        )
+
+    @property
+    def signature_doc(self) -> str:
+        """A short signature for api.md: `start(source_url, target_lang, *, name=None, ...)`."""
+        required = [p.name for p in self.params if p.default is None]
+        optional = [f"{p.name}={p.default}" for p in self.params if p.default is not None]
+        parts = [*required, *(["*"] if optional else []), *optional]
+        return f"{self.name}({', '.join(parts)})"
+
+    @property
     def models(self) -> list[str]:
         return sorted({m for m in (self.body_model, self.returns.model) if m})
+
+
+def _param_doc(param: Param) -> UntrustedString:
+    """The first sentence of a parameter's description, and its range when the schema has one."""
+    text = param.description.get_untrusted_value() if param.description else ""
+    text = " ".join(text.split())
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z`(])", text, maxsplit=1)[0] if text else ""
+    if param.maximum is not None and "most" not in first:
+        first = f"{first} At most {param.maximum}.".strip()
+    return UntrustedString(first or param.wire)
+
+
+def _wrapped(text: str) -> UntrustedString:
+    """`text` wrapped for a docstring line; the template indents the lines after the first."""
+    return UntrustedString(textwrap.fill(text, width=DOC_WIDTH, break_on_hyphens=False))
+
+
+@dataclass(frozen=True)
+class TaskLookup:
+    """What a `tasks` resource's look-up of a lost start reads of its records."""
+
+    id_field: str  # the record's attribute holding its id
+    created_field: str  # ... and its creation time
+    page_size: int  # the largest page the list operation allows
 
 
 @dataclass(frozen=True)
@@ -125,6 +319,26 @@ class Resource:
     async_base: str
     methods: tuple[Method, ...]
     task_model: str | None  # for `tasks` resources: the record `get` returns
+    lookup: TaskLookup | None  # for `tasks` resources with an operation to recover
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One field of a model, for api.md."""
+
+    name: str  # the Python attribute
+    wire: str  # the name in JSON
+    type: str  # its public type
+    description: UntrustedString
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    """A model the methods take or return, for api.md."""
+
+    name: str
+    description: UntrustedString
+    fields: tuple[FieldDoc, ...]
 
 
 @dataclass(frozen=True)
@@ -139,6 +353,7 @@ class ClientView:
     servers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
     models: tuple[tuple[str, str], ...]  # (class name, module name)
+    model_docs: tuple[ModelDoc, ...]  # the models of `resource_models`, documented
     aliases: dict[str, tuple[Alias, ...]]  # model class -> its renamed fields' old names
 
     @property
@@ -159,7 +374,19 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     )
     project = Project(openapi=parsed.data, config=config, custom_template_path=TEMPLATES)
     install_filters(project.env)
-    project.env.globals.update(view=view, expected_types=expected_types, tasks=task_spec(parsed))
+    project.env.globals.update(
+        view=view,
+        expected_types=expected_types,
+        tasks=task_spec(parsed),
+        field_declaration=field_declaration,
+        field_doc=field_doc,
+        required_copy=required_copy,
+        absent_value=absent_value,
+        tracked_fields=tracked_fields,
+        is_tracked=is_tracked,
+        call_option_list=CALL_OPTIONS,
+        rule_docs=RULE_DOCS,
+    )
     project_dir.mkdir(parents=True)
     with contextlib.redirect_stdout(io.StringIO()):  # it prints "Generating ..."
         errors = project.build()
@@ -177,6 +404,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         ("_meta.py.jinja", package_dir / "_meta.py"),
         ("project/pyproject.toml.jinja", project_dir / "pyproject.toml"),
         ("project/README.md.jinja", project_dir / "README.md"),
+        ("project/api.md.jinja", project_dir / "api.md"),
     ):
         _render_strictly(strict, template, target)
     # The CLI's command table (generator/_commands.py).
@@ -225,6 +453,65 @@ def expected_types(prop: Property) -> str | None:
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
 
 
+# An optional field of a model reads as None when absent (or as its default), never as
+# openapi-python-client's Unset; these give the model template its declaration and parsing.
+
+
+def required_copy(prop: Property) -> Property:
+    """`prop` as if required: its type without Unset (for a value known to be there)."""
+    return attrs.evolve(prop, required=True)
+
+
+def _public_type(prop: Property) -> str:
+    type_ = str(required_copy(prop).get_type_string().as_unembedded_code())
+    if prop.required or prop.default is not None or _admits_none(type_):
+        return type_
+    return f"{type_} | None"
+
+
+def _admits_none(type_: str) -> bool:
+    return type_ == "Any" or "None" in (part.strip() for part in type_.split("|"))
+
+
+def absent_value(prop: Property) -> str:
+    """Python code of an optional field's value when the answer leaves it out."""
+    return "None" if prop.default is None else str(prop.default.python_code.as_unembedded_code())
+
+
+def field_declaration(prop: Property) -> str:
+    """The attrs declaration of a model field (optional: `T | None = None` or its default)."""
+    if prop.required:
+        return str(prop.to_string().as_unembedded_code())
+    return f"{prop.python_name}: {_public_type(prop)} = {absent_value(prop)}"
+
+
+def field_doc(prop: Property) -> str:
+    """The `Attributes:` line of a model field, with its public type."""
+    safe = TEMPLATE_FILTERS["safe_for_docstring"]
+    doc = f"{prop.python_name} ({safe(_public_type(prop))}): {safe(prop.description or '')}"
+    if prop.default:
+        doc += f" Default: {safe(prop.default.python_code)}."
+    if prop.example:
+        doc += f" Example: {safe(prop.example)}."
+    return doc
+
+
+def tracked_fields(model: ModelProperty) -> tuple[str, ...]:
+    """Wire names of the optional fields that may be null: whether they arrived is kept,
+    so that `to_dict` writes back a null that came, and nothing for one that did not."""
+    return tuple(
+        wire_name(prop)
+        for prop in model.optional_properties or ()
+        if not prop.required
+        and prop.default is None
+        and _admits_none(str(required_copy(prop).get_type_string().as_unembedded_code()))
+    )
+
+
+def is_tracked(model: ModelProperty, prop: Property) -> bool:
+    return wire_name(prop) in tracked_fields(model)
+
+
 def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
     info = parsed.document.get("info", {})
     servers = tuple(
@@ -238,6 +525,8 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
             for item in (*parsed.data.models, *parsed.data.enums)
         )
     )
+    resources = _resources(parsed)
+    documented = sorted({m for r in resources for method in r.methods for m in method.models})
     return ClientView(
         distribution=DISTRIBUTION,
         package=PACKAGE,
@@ -245,10 +534,34 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         api_version=str(info.get("version", "")),
         title=UntrustedString(str(info.get("title", ""))),
         servers=servers,
-        resources=_resources(parsed),
+        resources=resources,
         models=models,
+        model_docs=tuple(_model_doc(parsed, name) for name in documented),
         aliases=aliases(parsed, version),
     )
+
+
+def _model_doc(parsed: ParsedSpec, name: str) -> ModelDoc:
+    model = next(m for m in parsed.data.models if str(m.class_info.name) == name)
+    props = (*(model.required_properties or ()), *(model.optional_properties or ()))
+    return ModelDoc(
+        name=name,
+        description=_first_paragraph(model.description),
+        fields=tuple(
+            FieldDoc(
+                name=str(p.python_name),
+                wire=wire_name(p),
+                type=_public_type(p),
+                description=_first_paragraph(getattr(p, "description", None)),
+            )
+            for p in props
+        ),
+    )
+
+
+def _first_paragraph(text: Any) -> UntrustedString:
+    raw = text.get_untrusted_value() if isinstance(text, UntrustedString) else str(text or "")
+    return UntrustedString(" ".join(raw.strip().split("\n\n")[0].split()))
 
 
 def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
@@ -270,11 +583,13 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
             raise GenerationError(f"tag {name}: unknown x-a2e-behaviour {behaviour!r}")
         sync_base, async_base = BEHAVIOURS[behaviour]
         task_model = None
+        lookup = None
         if behaviour == "tasks":
             getter = next((m for m in methods if m.name == "get"), None)
             if getter is None or getter.returns.model is None or getter.returns.many:
                 raise GenerationError(f"tag {name}: a `tasks` resource needs a `get` of one record")
             task_model = getter.returns.model
+            lookup = _task_lookup(parsed, name, methods)
         elif any(m.recover for m in methods):
             raise GenerationError(f"tag {name}: x-a2e-recover needs x-a2e-behaviour: tasks")
         resources.append(
@@ -286,9 +601,29 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
                 async_base=async_base,
                 methods=tuple(methods),
                 task_model=task_model,
+                lookup=lookup,
             )
         )
     return tuple(resources)
+
+
+def _task_lookup(parsed: ParsedSpec, tag: str, methods: list[Method]) -> TaskLookup | None:
+    """The record fields and page size the look-up of a lost start uses, from the spec."""
+    recovering = [m for m in methods if m.recover]
+    if not recovering:
+        return None
+    lister = next((m for m in methods if m.name == "list"), None)
+    size = next((p for p in lister.params if p.name == "page_size"), None) if lister else None
+    if size is None or size.maximum is None:
+        raise GenerationError(
+            f"tag {tag}: x-a2e-recover reads pages of `list`, whose `page_size` needs a maximum"
+        )
+    start = recovering[0]
+    return TaskLookup(
+        id_field=_record_field(parsed, start.operation, "id"),
+        created_field=start.recover.created,  # type: ignore[union-attr]
+        page_size=size.maximum,
+    )
 
 
 def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Method:
@@ -300,20 +635,36 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
             raise GenerationError(f"{op.operation_id}: one JSON object body is supported")
         model = endpoint.bodies[0].prop
         body_model = str(model.class_info.name)
+        fields = _body_schema(parsed, op).get("properties", {})
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             where = f"{op.operation_id}: request body property {wire_name(prop)}"
             keyword = parsed.keywords.keyword(wire_name(prop), where)
-            params.append(_param(prop, keyword, in_body=True))
-    for props in (endpoint.path_parameters, endpoint.query_parameters):
+            schema = parsed.resolve(fields.get(wire_name(prop), {}))
+            params.append(_param(prop, keyword, in_body=True, schema=schema))
+    raw_params = {
+        (p["name"], p["in"]): p
+        for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
+    }
+    for location, props in (
+        ("path", endpoint.path_parameters),
+        ("query", endpoint.query_parameters),
+    ):
         for prop in props:
             where = f"{op.operation_id}: parameter {wire_name(prop)}"
             keyword = parsed.keywords.keyword(wire_name(prop), where)
-            params.append(_param(prop, keyword, in_body=False))
+            raw = raw_params.get((wire_name(prop), location), {})
+            schema = parsed.resolve(raw.get("schema", {}))
+            params.append(
+                _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
+            )
     params.sort(key=lambda p: p.default is not None)
+    returns = _returns(parsed, op)
+    idempotent = op.extension("a2e-idempotent", op.method in IDEMPOTENT_METHODS)
+    if not isinstance(idempotent, bool):
+        raise GenerationError(f"{op.operation_id}: x-a2e-idempotent must be true or false")
     recover = op.extension("a2e-recover")
-    idempotent = op.extension("a2e-idempotent", True) is not False
-    if not idempotent and recover is None:
-        raise GenerationError(f"{op.operation_id}: a non-idempotent operation needs x-a2e-recover")
+    if recover is not None and idempotent:
+        raise GenerationError(f"{op.operation_id}: x-a2e-recover is for non-idempotent operations")
     return Method(
         resource=resource,
         name=name,
@@ -321,13 +672,77 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         module=f"api.{op.tag}.{endpoint.name}",
         params=tuple(params),
         body_model=body_model,
-        returns=_returns(parsed, op),
+        returns=returns,
         idempotent=idempotent,
-        recover=Recover(tuple(recover["match"]), recover.get("unique")) if recover else None,
+        recover=_recover(parsed, op, recover, params, returns) if recover else None,
     )
 
 
-def _param(prop: Property, name: str, *, in_body: bool) -> Param:
+def _recover(
+    parsed: ParsedSpec,
+    op: Operation,
+    recover: Any,
+    params: list[Param],
+    returns: Returns,
+) -> Recover:
+    """`x-a2e-recover` as names of the method's keywords and of the record's attributes."""
+    if not isinstance(recover, dict) or not recover.get("match"):
+        raise GenerationError(f"{op.operation_id}: x-a2e-recover needs `match`")
+    if returns.model is None or returns.many:
+        raise GenerationError(f"{op.operation_id}: x-a2e-recover needs one record as the answer")
+    model = next(m for m in parsed.data.models if str(m.class_info.name) == returns.model)
+    record = {
+        wire_name(p): str(p.python_name)
+        for p in (*(model.required_properties or ()), *(model.optional_properties or ()))
+    }
+    by_wire = {p.wire: p for p in params if p.in_body}
+    fields = []
+    for wire in recover["match"]:
+        if wire not in by_wire or wire not in record:
+            raise GenerationError(
+                f"{op.operation_id}: x-a2e-recover.match {wire!r} must be a body field and "
+                "a field of the record"
+            )
+        fields.append(MatchField(param=by_wire[wire].name, attribute=record[wire]))
+    unique = recover.get("unique")
+    if unique is not None and (unique not in by_wire or by_wire[unique].default != "None"):
+        raise GenerationError(
+            f"{op.operation_id}: x-a2e-recover.unique must be an optional body field"
+        )
+    return Recover(
+        match=tuple(fields),
+        unique=by_wire[unique].name if unique else None,
+        created=_record_field(parsed, op, "created"),
+    )
+
+
+def _record_field(parsed: ParsedSpec, op: Operation, source: str) -> str:
+    """The attribute of the task record whose `x-a2e-mock` is `source` (`id`, `created`)."""
+    found = task_spec(parsed).named(source)
+    if len(found) != 1:
+        raise GenerationError(
+            f"{op.operation_id}: x-a2e-recover needs the record's {source} field: mark one "
+            f"property of the task record `x-a2e-mock: {source}`"
+        )
+    return found[0].python_name
+
+
+def _body_schema(parsed: ParsedSpec, op: Operation) -> dict[str, Any]:
+    body = parsed.resolve(op.definition.get("requestBody", {}))
+    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    resolved = parsed.resolve(schema)
+    return resolved if isinstance(resolved, dict) else {}
+
+
+def _param(
+    prop: Property,
+    name: str,
+    *,
+    in_body: bool,
+    schema: Any,
+    about: Any = None,
+) -> Param:
+    """A keyword of a method; `about` is a query or path parameter's own description."""
     annotation = prop.get_type_string(no_optional=True).as_unembedded_code()
     default: str | None = None
     unset_when_none = False
@@ -337,15 +752,20 @@ def _param(prop: Property, name: str, *, in_body: bool) -> Param:
         else:
             annotation = f"{annotation} | None"
             default = "None"
-            unset_when_none = True
+            unset_when_none = not in_body  # a model field takes None for "absent"
+    maximum = schema.get("maximum") if isinstance(schema, dict) else None
     return Param(
         name=PythonIdentifier(name, FIELD_PREFIX),
         annotation=annotation,
         default=default,
-        description=getattr(prop, "description", None),
+        description=(
+            UntrustedString(about) if isinstance(about, str) else getattr(prop, "description", None)
+        ),
         target=str(prop.python_name),
+        wire=wire_name(prop),
         in_body=in_body,
         unset_when_none=unset_when_none,
+        maximum=maximum if isinstance(maximum, int) and not isinstance(maximum, bool) else None,
     )
 
 

@@ -116,13 +116,86 @@ def test_a_parser_warning_is_an_error(tmp_path: Path) -> None:
         build(broken, tmp_path / "out")
 
 
-def test_a_non_idempotent_operation_without_a_recovery_rule_fails(tmp_path: Path) -> None:
+def _retry_rules(spec_text: str, tmp_path: Path) -> dict[str, str]:
+    from generator._client import client_view
+    from generator._parse import parse
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec_text)
+    view = client_view(parse(path), version="0")
+    return {m.operation_id: m.retry_rule for r in view.resources for m in r.methods}
+
+
+def test_the_retry_rule_follows_the_http_method_and_the_spec(tmp_path: Path) -> None:
+    rules = _retry_rules(SPEC_PATH.read_text(), tmp_path)
+    assert rules == {
+        "startDubbing": "look-up",  # POST with x-a2e-recover
+        "listDubbingTasks": "idempotent",
+        "listProcessingDubbingTasks": "idempotent",
+        "getDubbingTask": "idempotent",
+        "deleteDubbingTask": "idempotent",  # DELETE is idempotent in HTTP
+        "getRemainingCoins": "idempotent",
+        "listLanguages": "idempotent",
+        "transferToStorage": "once",  # POST without a look-up: resent only if never sent
+    }
+
+
+def test_x_a2e_idempotent_overrides_the_http_method(tmp_path: Path) -> None:
     spec = SPEC_PATH.read_text()
-    start = spec.index("      x-a2e-recover:")
-    end = spec.index("        unique: name\n") + len("        unique: name\n")
+    spec = spec.replace(
+        "      x-a2e-client: storage.transfer\n",
+        "      x-a2e-client: storage.transfer\n      x-a2e-idempotent: true\n",
+    ).replace(
+        "      x-a2e-client: languages.list\n",
+        "      x-a2e-client: languages.list\n      x-a2e-idempotent: false\n",
+    )
+    rules = _retry_rules(spec, tmp_path)
+    assert (rules["transferToStorage"], rules["listLanguages"]) == ("idempotent", "once")
+
+
+def test_a_recovery_rule_on_an_idempotent_operation_fails(tmp_path: Path) -> None:
+    spec = SPEC_PATH.read_text()
+    marker = "      x-a2e-client: dubbing.start\n      x-a2e-idempotent: false\n"
+    assert marker in spec
     broken = tmp_path / "spec.yaml"
-    broken.write_text(spec[:start] + spec[end:])
-    with pytest.raises(GenerationError, match="needs x-a2e-recover"):
+    broken.write_text(spec.replace(marker, marker.replace("false", "true")))
+    with pytest.raises(GenerationError, match="x-a2e-recover is for"):
+        build(broken, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement", "problem"),
+    [
+        (
+            "          x-a2e-mock: created\n",
+            "          x-a2e-mock: updated\n",
+            "needs the record's created field",
+        ),
+        ("        unique: name\n", "", None),
+    ],
+    ids=["no creation time", "no unique"],
+)
+def test_a_recovery_rule_is_checked_against_the_body_and_the_record(
+    line: str, replacement: str, problem: str | None, tmp_path: Path
+) -> None:
+    spec = SPEC_PATH.read_text()
+    assert line in spec
+    changed = tmp_path / "spec.yaml"
+    changed.write_text(spec.replace(line, replacement, 1))
+    if problem is None:  # without `unique`, every start reads the newest tasks first
+        build(changed, tmp_path / "out")
+        return
+    with pytest.raises(GenerationError, match=problem):
+        build(changed, tmp_path / "out")
+
+
+def test_a_recovery_field_that_the_record_lacks_fails(tmp_path: Path) -> None:
+    spec = SPEC_PATH.read_text().replace(
+        "match: [name, source_url, target_lang]", "match: [name, source_url, num_speakerz]"
+    )
+    broken = tmp_path / "spec.yaml"
+    broken.write_text(spec)
+    with pytest.raises(GenerationError, match="num_speakerz"):
         build(broken, tmp_path / "out")
 
 

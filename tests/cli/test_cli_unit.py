@@ -124,6 +124,8 @@ def test_list_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_start_sends_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
+        # With a name of its own, the client reads the newest tasks before it starts.
+        router.get("/api/v1/userDubbing/allRecords").respond(json=ok({"rows": [], "count": 0}))
         route = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
         code = run(
             "--json", "start", "https://example.com/a.mp3", "--to", "fr", "--from", "zh",

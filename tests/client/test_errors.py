@@ -127,15 +127,20 @@ def test_an_error_body_nested_too_deep_is_still_the_status_error() -> None:
     assert "[[[[" in str(raised)
 
 
-def test_a_data_payload_nested_too_deep_for_json_dumps_is_still_shown() -> None:
-    from a2e_dubbing._envelope import invalid_data
+def test_a_data_payload_json_cannot_write_back_is_still_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
 
-    data: list[Any] = []
-    for _ in range(100_000):
-        data = [data]
-    raised = invalid_data(
-        TypeError("expected a JSON object"), data, status=200, method="GET", url="/"
-    )
+    from a2e_dubbing import _envelope
+
+    def too_deep(*args: object, **kwargs: object) -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    content = b'{"code":0,"data":' + b"[" * 900 + b"]" * 900 + b"}"
+    monkeypatch.setattr(json, "dumps", too_deep)
+    where = _envelope.Where("GET", "/", {})
+    raised = _envelope.invalid_data(TypeError("expected a JSON object"), content, where, 200)
     assert isinstance(raised, APIResponseValidationError)
     assert "[[[" in str(raised)
 

@@ -11,6 +11,7 @@ import pytest
 import respx
 from a2e_dubbing import (
     A2E,
+    A2EError,
     APIConnectionError,
     AsyncA2E,
     BadRequestError,
@@ -242,3 +243,62 @@ def test_a_delete_whose_answer_was_lost_succeeds_even_after_a_429_in_between(
         )
         A2E(api_key=KEY, max_retries=3).dubbing.delete(TASK_ID)
     assert route.call_count == 3
+
+
+TRANSFER = "/api/v1/tos/transferToStorage"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.Response(503, json=error(503, "unavailable")),
+        httpx.Response(429, headers={"Retry-After": "0"}, json=error(429, "slow down")),
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    ],
+    ids=["503", "429", "read timeout", "dropped"],
+)
+def test_a_write_without_a_look_up_is_not_sent_again(
+    failure: httpx.Response | Exception, waits: list[float]
+) -> None:
+    """transferToStorage is a POST (not idempotent) with no look-up: after a failure that
+    may have reached A2E it is not sent again, so it cannot act twice."""
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.post(TRANSFER).mock(
+            side_effect=[failure, httpx.Response(200, json=ok({"url": "https://tos/x.mp3"}))]
+        )
+        with pytest.raises(A2EError):
+            A2E(api_key=KEY, max_retries=3).storage.transfer("https://example.com/a.mp3")
+    assert route.call_count == 1
+    assert waits == []
+
+
+def test_a_write_that_never_left_is_sent_again(waits: list[float]) -> None:
+    with respx.mock(base_url=BASE_URL) as router:
+        route = router.post(TRANSFER).mock(
+            side_effect=[
+                httpx.ConnectError("refused"),
+                httpx.Response(200, json=ok({"url": "https://tos/x.mp3"})),
+            ]
+        )
+        stored = A2E(api_key=KEY).storage.transfer("https://example.com/a.mp3")
+    assert stored.url == "https://tos/x.mp3"
+    assert route.call_count == 2
+
+
+def test_each_method_states_its_retry_rule() -> None:
+    from a2e_dubbing._client import A2E as Client
+
+    client = Client(api_key=KEY)
+    rules = {
+        "dubbing.start": "without a look-up only when the request provably never reached",
+        "dubbing.get": "idempotent, so retried",
+        "dubbing.delete": "A 404 on a retry after an answer was lost",
+        "storage.transfer": "sent again only when the request provably never reached A2E",
+    }
+    for path, words in rules.items():
+        resource, _, method = path.partition(".")
+        doc = " ".join((getattr(getattr(client, resource), method).__doc__ or "").split())
+        assert "Retries: " in doc, path
+        assert words in doc, path
+        assert doc.count("Retries: ") == 1, path

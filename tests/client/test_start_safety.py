@@ -290,3 +290,69 @@ def test_a_lost_answer_is_still_looked_for_after_a_429_in_between() -> None:
     assert a2e.start.call_count == 2  # dropped, then refused with 429; then it was found
     assert len(a2e.created) == 1
     assert got.id == a2e.created[0]["_id"]
+
+
+ODD_CREATED = [
+    "0001-01-01T00:00:00",  # naive, year 1: datetime.timestamp() raised ValueError
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "2024-09-18T03:49:44",  # naive: read as UTC
+]
+
+
+@pytest.mark.parametrize("created", ODD_CREATED)
+def test_a_record_with_an_odd_created_at_never_raises_nor_matches(created: str) -> None:
+    """A record of the look-up whose `createdAt` is far off never matches (it was not
+    created by this call) and never raises: the start goes on with the rule."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "503-before", "ok")
+        odd = task(name="my interview", source_url=SOURCE, target_lang="en", createdAt=created)
+        a2e.created.append(odd)
+        got = _start(A2E(api_key=KEY), name="my interview")
+    assert a2e.start.call_count == 2
+    assert got.id != odd["_id"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("created", ODD_CREATED)
+async def test_async_a_record_with_an_odd_created_at_never_raises_nor_matches(
+    created: str,
+) -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped", "ok")
+        odd = task(_id="88aa4dd87db10c73fa29b572", name="other", createdAt=created)
+        a2e.created.append(odd)
+        async with AsyncA2E(api_key=KEY) as client:
+            got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
+    assert a2e.start.call_count == 1  # the dropped start's task was found
+    assert got.id == a2e.created[1]["_id"]
+
+
+def test_the_look_up_walks_every_page_back_to_the_call() -> None:
+    """The task of a lost start, finished at once, behind more than a page of newer tasks:
+    found on a later page, not started again."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        a2e = FakeA2E(router, "dropped")
+        a2e.finish_instantly = True
+        original = a2e._start
+
+        def start_then_bury(request: httpx.Request) -> httpx.Response:
+            try:
+                return original(request)
+            finally:  # 250 newer tasks of other calls arrive before the client looks
+                for i in range(250):
+                    a2e.created.append(task(_id=f"{i:024x}", name=f"other {i}", createdAt=_now()))
+
+        a2e.start.side_effect = start_then_bury
+
+        def paged(request: httpx.Request) -> httpx.Response:
+            num = int(request.url.params["pageNum"])
+            size = int(request.url.params["pageSize"])
+            rows = a2e.created[::-1][(num - 1) * size : num * size]
+            return httpx.Response(200, json=ok({"rows": rows, "count": len(a2e.created)}))
+
+        a2e.records.side_effect = paged
+        got = _start(A2E(api_key=KEY))
+    assert a2e.start.call_count == 1
+    assert got.id == "77aa4dd87db10c73fa29b571"
+    assert a2e.records.call_count == 3  # pages of 100: the lost task is on the third

@@ -187,3 +187,70 @@ def test_deep_but_readable_answers_give_a_result_or_a_typed_error(
     client: Callable[[httpx.Response, str], A2EError | None], call: str, body: bytes
 ) -> None:
     _check(client(_json(200, body), call))
+
+
+def _lost_start(answer: httpx.Response, named: bool, use_async: bool) -> A2EError | None:
+    """A start whose answer is lost (the POST times out): its look-up reads get `answer`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return answer
+
+    name = "n" if named else None
+
+    async def run_async() -> A2EError | None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with AsyncA2E(api_key=KEY, max_retries=0, http_client=http) as client:
+            try:
+                await client.dubbing.start(source_url=SOURCE, target_lang="en", name=name)
+            except A2EError as error:
+                return error
+        return None
+
+    if use_async:
+        return asyncio.run(run_async())
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with A2E(api_key=KEY, max_retries=0, http_client=http) as client:
+        try:
+            client.dubbing.start(source_url=SOURCE, target_lang="en", name=name)
+        except A2EError as error:
+            return error
+    return None
+
+
+@st.composite
+def look_up_answers(draw: st.DrawFn) -> httpx.Response:
+    """Answers a look-up may read: pages and lists of records with odd fields (createdAt
+    above all), or anything `answers()` makes."""
+    if draw(st.booleans()):
+        return draw(answers())
+    records = draw(st.lists(mutated_record(), max_size=3))
+    for record in records:
+        if draw(st.booleans()):  # the fields of the named start's task
+            record.update(name="n", source_url=SOURCE, target_lang="en")
+        if draw(st.booleans()):
+            record["createdAt"] = draw(
+                st.sampled_from(
+                    [
+                        "0001-01-01T00:00:00",
+                        "9999-12-31T23:59:59-14:00",
+                        "2024-09-18T03:49:44",
+                        "2099-01-01T00:00:00Z",
+                        "",
+                        "yesterday",
+                        None,
+                        17,
+                    ]
+                )
+            )
+    data: Any = records if draw(st.booleans()) else {"rows": records, "count": len(records)}
+    return httpx.Response(200, content=json.dumps(ok(data)).encode())
+
+
+@FUZZ
+@given(answer=look_up_answers(), named=st.booleans(), use_async=st.booleans())
+def test_a_look_up_reading_any_answer_gives_a_result_or_a_typed_error(
+    answer: httpx.Response, named: bool, use_async: bool
+) -> None:
+    _check(_lost_start(answer, named, use_async))

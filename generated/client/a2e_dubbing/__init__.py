@@ -34,13 +34,17 @@ from ._errors import (
     InternalServerError,
     NotFoundError,
     RateLimitError,
+    ResponseTooLargeError,
     TaskFailedError,
     WaitTimeoutError,
 )
 from ._meta import VERSION as __version__
+from ._options import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from ._client import A2E, AsyncA2E
+    from ._response import APIResponse
+    from ._retry import RetryEvent
     from .models.delete_envelope import DeleteEnvelope
     from .models.dubbing_status import DubbingStatus
     from .models.dubbing_task import DubbingTask
@@ -62,6 +66,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "A2E": "._client",
     "AsyncA2E": "._client",
+    "APIResponse": "._response",
+    "RetryEvent": "._retry",
     "DeleteEnvelope": ".models.delete_envelope",
     "DubbingStatus": ".models.dubbing_status",
     "DubbingTask": ".models.dubbing_task",
@@ -83,9 +89,11 @@ _LAZY = {
 
 __all__ = [
     "A2E",
+    "NOT_GIVEN",
     "A2EError",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APITimeoutError",
     "AsyncA2E",
@@ -99,8 +107,11 @@ __all__ = [
     "DownloadURLError",
     "InternalServerError",
     "NotFoundError",
+    "NotGiven",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResultNotReadyError",
+    "RetryEvent",
     "TaskFailedError",
     "WaitTimeoutError",
     "__version__",

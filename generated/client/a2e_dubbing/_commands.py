@@ -269,7 +269,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "Copy the file at `url` into A2E's storage and answer its new URL there, for use as a "
             "`source_url` that A2E can always reach."
         ),
-        writes=False,
+        writes=True,
         params=(
             ParamSpec(
                 name="url",

@@ -1,20 +1,38 @@
-"""The HTTP side of `A2E` and `AsyncA2E`: key, base URL, timeouts, retries, the envelope."""
+"""The HTTP side of `A2E` and `AsyncA2E`: key, base URL, timeouts, retries, the envelope,
+per-call options, raw answers and the limit on an answer's size."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
+import time
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from . import _deadline
-from ._envelope import invalid_data, read_answer
-from ._errors import A2EError, APIConnectionError, APITimeoutError
+from . import _body, _deadline, _response
+from ._clock import ServerClock
+from ._envelope import Where, invalid_data, read_answer
+from ._errors import (
+    A2EError,
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    ResponseTooLargeError,
+)
+from ._logs import logger, setup_from_env
 from ._meta import DEFAULT_BASE_URL, VERSION
-from ._retry import RetryPolicy, retry_async, retry_sync
+from ._options import NOT_GIVEN, NotGiven, RequestOptions, merged_body
+from ._redact import Redactor
+from ._retry import Attempts, OnRetry, RetryPolicy, retry_async, retry_sync
+
+if TYPE_CHECKING:
+    from ._lookup import Found
 
 T = TypeVar("T")
 Parse = Callable[[Any], T]
@@ -23,12 +41,12 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
 DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_TIMEOUT_SECONDS, connect=DEFAULT_CONNECT_TIMEOUT_SECONDS)
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 API_KEY_ENV = "A2E_API_KEY"
 BASE_URL_ENV = "A2E_BASE_URL"
 KEY_HELP = "Make a key in A2E's web UI (https://video.a2e.ai) under Account > API Token; it starts with sk_."
 MISSING_KEY = f"no A2E API key: pass api_key=... or set {API_KEY_ENV}. {KEY_HELP}"
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
-logger = logging.getLogger("a2e_dubbing")
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -36,8 +54,26 @@ def resolve_api_key(api_key: str | None) -> str:
     return (api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")).strip()
 
 
+def _checked_key(api_key: str | None) -> str:
+    key = resolve_api_key(api_key)
+    if not key:
+        raise A2EError(MISSING_KEY)
+    if not key.isascii() or not key.isprintable() or " " in key:
+        raise A2EError("the API key has characters an HTTP header cannot carry")
+    return key
+
+
+def _checked_limit(max_response_bytes: int) -> int:
+    if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+        raise ValueError("max_response_bytes must be a positive number of bytes")
+    return max_response_bytes
+
+
 class _BaseClient:
     """What the sync and async clients share; holds the key without ever showing it."""
+
+    _http: httpx.Client | httpx.AsyncClient
+    _owns_http: bool
 
     def __init__(
         self,
@@ -47,19 +83,22 @@ class _BaseClient:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
+        max_response_bytes: int,
+        on_retry: OnRetry | None,
     ) -> None:
-        key = resolve_api_key(api_key)
-        if not key:
-            raise A2EError(MISSING_KEY)
-        if not key.isascii() or not key.isprintable() or " " in key:
-            raise A2EError("the API key has characters an HTTP header cannot carry")
-        if max_retries < 0:
+        setup_from_env()
+        key = _checked_key(api_key)
+        if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = timeout
+        self.max_response_bytes = _checked_limit(max_response_bytes)
+        self.on_retry = on_retry
         self._policy = RetryPolicy(max_retries=max_retries)
+        self._clock = ServerClock()
         self._headers = {
             "Accept": "application/json",
+            "Accept-Encoding": _body.ACCEPT_ENCODING,
             "User-Agent": f"a2e-dubbing-python/{VERSION}",
             **(default_headers or {}),
             "Authorization": f"Bearer {key}",
@@ -73,57 +112,208 @@ class _BaseClient:
     def max_retries(self) -> int:
         return self._policy.max_retries
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        on_retry: OnRetry | NotGiven | None = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with some settings changed, sharing its connection pool.
 
-    def _prepare(self, kwargs: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
-        """Method, URL and httpx options of a request built by an `api` module's `_get_kwargs`."""
+        Args:
+            api_key: Another API key.
+            base_url: Another base URL.
+            timeout: Seconds (or an `httpx.Timeout`) for each request; `None`: no timeout.
+            max_retries: How many times a failed request may be sent again.
+            default_headers: Headers to add to (or replace in) every request.
+            max_response_bytes: The largest answer accepted, after decompression.
+            on_retry: Called with a `RetryEvent` before each retry; `None` to stop.
+
+        The copy does not close the pool: close the client it was made from.
+        """
+        clone = copy.copy(self)
+        clone._owns_http = False
+        headers = dict(self._headers)
+        if default_headers:
+            headers.update(default_headers)
+        if api_key is not None:
+            headers["Authorization"] = f"Bearer {_checked_key(api_key)}"
+        else:
+            headers["Authorization"] = self._headers["Authorization"]
+        clone._headers = headers
+        if base_url is not None:
+            clone.base_url = base_url.rstrip("/")
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            if not isinstance(max_retries, int) or max_retries < 0:
+                raise ValueError("max_retries must be 0 or more")
+            clone._policy = replace(self._policy, max_retries=max_retries)
+        if not isinstance(max_response_bytes, NotGiven):
+            clone.max_response_bytes = _checked_limit(max_response_bytes)
+        if not isinstance(on_retry, NotGiven):
+            clone.on_retry = on_retry
+        clone._init_resources()
+        return clone
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={Redactor().url(self.base_url)!r})"
+
+    def _prepare(
+        self, kwargs: Mapping[str, Any], options: RequestOptions | None
+    ) -> tuple[str, str, dict[str, Any]]:
+        """Method, URL and httpx options of a request built by an `api` module's `_get_kwargs`,
+        with the call's options applied."""
         headers = self._headers
         if "headers" in kwargs:
             headers = {**kwargs["headers"], **headers}
-        options: dict[str, Any] = {"headers": headers, "timeout": self.timeout}
+        request: dict[str, Any] = {"headers": headers, "timeout": self.timeout}
         if "params" in kwargs:
-            options["params"] = kwargs["params"]
+            request["params"] = kwargs["params"]
         if "json" in kwargs:
-            options["json"] = kwargs["json"]
-        return str(kwargs["method"]).upper(), self.base_url + str(kwargs["url"]), options
+            request["json"] = kwargs["json"]
+        if options is not None:
+            if options.extra_headers:
+                request["headers"] = {**headers, **options.extra_headers}
+            if options.extra_query:
+                request["params"] = {**request.get("params", {}), **options.extra_query}
+            if options.extra_body is not None:
+                request["json"] = merged_body(request.get("json"), options.extra_body)
+            if not isinstance(options.timeout, NotGiven):
+                request["timeout"] = options.timeout
+        return str(kwargs["method"]).upper(), self.base_url + str(kwargs["url"]), request
+
+    def _policy_for(self, options: RequestOptions | None) -> RetryPolicy:
+        if options is None or isinstance(options.max_retries, NotGiven):
+            return self._policy
+        return replace(self._policy, max_retries=options.max_retries)
 
     def _limited(
-        self, options: dict[str, Any], deadline: _deadline.Deadline | None, method: str, url: str
+        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
     ) -> dict[str, Any]:
-        """`options` with the timeout cut to the time `deadline` leaves (see `_deadline`)."""
+        """`request` with the timeout cut to the time `deadline` leaves (see `_deadline`)."""
         if deadline is None:
-            return options
-        timeout = deadline.timeout(self.timeout)
+            return request
+        timeout = deadline.timeout(request["timeout"])
         if timeout is None:
             raise APITimeoutError(
-                "no time left before the deadline", method=method, url=url, sent=False
+                "no time left before the deadline",
+                method=where.method,
+                url=where.redactor().url(where.url),
+                sent=False,
             )
-        return {**options, "timeout": timeout}
+        return {**request, "timeout": timeout}
+
+    def _answered(
+        self, response: httpx.Response, content: bytes, where: Where, started: float
+    ) -> dict[str, Any]:
+        """The envelope of an answer that arrived whole (or the error it is)."""
+        self._clock.saw(response.headers)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (%d bytes, %.1f ms)",
+                where.method,
+                where.redactor().url(where.url),
+                response.status_code,
+                len(content),
+                (time.monotonic() - started) * 1000,
+            )
+        return read_answer(response.status_code, response.headers, content, where)
+
+    def _finish(
+        self,
+        raw: bool,
+        parse: Parse[T],
+        response: httpx.Response,
+        content: bytes,
+        envelope: dict[str, Any],
+        where: Where,
+    ) -> Any:
+        if raw:
+            return _response.APIResponse(
+                response,
+                content,
+                envelope,
+                lambda: _parsed(parse, envelope, content, where, response.status_code),
+            )
+        return _parsed(parse, envelope, content, where, response.status_code)
 
 
-def connection_error(exc: httpx.RequestError, method: str, url: str) -> APIConnectionError:
+def _parsed(
+    parse: Parse[T], envelope: dict[str, Any], content: bytes, where: Where, status: int
+) -> T:
+    try:
+        return parse(envelope.get("data"))
+    except _PARSE_ERRORS as exc:
+        error = invalid_data(exc, content, where, status)
+        _scrub(exc, where)
+        raise error from exc
+
+
+def _scrub(exc: BaseException, where: Where) -> None:
+    """Redact the message of an exception kept as the cause of ours (tracebacks show it)."""
+    shown = str(exc)
+    cleaned = where.redactor().text(shown)
+    if cleaned != shown:
+        exc.args = (cleaned,)
+
+
+def connection_error(exc: Exception, where: Where) -> APIConnectionError:
     """The typed error for an httpx failure; `sent` is False when A2E was never reached."""
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    detail = str(exc) or type(exc).__name__
+    redactor = where.redactor()
+    url = redactor.url(where.url)
+    _scrub(exc, where)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"request timed out ({type(exc).__name__})", method=method, url=url, sent=not never_sent
+            f"request timed out ({type(exc).__name__})",
+            method=where.method,
+            url=url,
+            sent=not never_sent,
         )
+    detail = redactor.text(str(exc) or type(exc).__name__)
     return APIConnectionError(
-        f"connection failed: {detail}", method=method, url=url, sent=not never_sent
+        f"connection failed: {detail}", method=where.method, url=url, sent=not never_sent
     )
 
 
-def _parsed(parse: Parse[T], data: Any, status: int, method: str, url: str) -> T:
-    try:
-        return parse(data)
-    except _PARSE_ERRORS as exc:
-        raise invalid_data(exc, data, status=status, method=method, url=url) from exc
+def _body_error(exc: Exception, status: int, where: Where, limit: int) -> A2EError:
+    url = where.redactor().url(where.url)
+    if isinstance(exc, _body.TooLarge):
+        return ResponseTooLargeError(limit=limit, status_code=status, method=where.method, url=url)
+    if isinstance(exc, _body.DeadlinePassed):
+        return APITimeoutError(
+            "the deadline passed while the answer was arriving",
+            method=where.method,
+            url=url,
+            sent=True,
+        )
+    return APIResponseValidationError(
+        f"the answer could not be decompressed ({exc})",
+        status_code=status,
+        method=where.method,
+        url=url,
+    )
+
+
+_BODY_ERRORS = (_body.TooLarge, _body.DeadlinePassed, zlib.error)
+
+
+def _recovered(found: Found | None, raw: bool) -> Any:
+    if found is None:
+        return None
+    return found.response.found(found.result) if raw else found.result
 
 
 class SyncAPIClient(_BaseClient):
     """Sends requests with an `httpx.Client` (its own, or the caller's)."""
+
+    _http: httpx.Client
 
     def __init__(
         self,
@@ -134,19 +324,28 @@ class SyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> None:
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
         super().__init__(
             api_key,
             base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+            on_retry=on_retry,
         )
+        self._owns_http = http_client is None
+        if http_client is None:
+            from ._transport import sync_client
+
+            http_client = sync_client(timeout)
+        self._http = http_client
 
     def close(self) -> None:
-        """Close the HTTP connections (not those of a caller's own `http_client`)."""
+        """Close the HTTP connections (not those of a caller's own `http_client`, nor those
+        of a copy made by `with_options`)."""
         if self._owns_http:
             self._http.close()
 
@@ -161,50 +360,97 @@ class SyncAPIClient(_BaseClient):
     ) -> None:
         self.close()
 
+    def _exchange(
+        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
+    ) -> tuple[httpx.Response, bytes]:
+        limited = self._limited(request, deadline, where)
+        status = 0
+        try:
+            response = self._http.send(
+                self._http.build_request(where.method, where.url, **limited), stream=True
+            )
+            status = response.status_code
+            try:
+                content = _body.read(response, self.max_response_bytes, deadline)
+            finally:
+                response.close()
+        except httpx.RequestError as exc:
+            raise connection_error(exc, where) from exc
+        except _BODY_ERRORS as exc:
+            raise _body_error(exc, status, where, self.max_response_bytes) from None
+        except httpx.InvalidURL as exc:
+            raise A2EError(where.redactor().text(f"invalid URL: {exc}")) from None
+        return response, content
+
     def _request(
         self,
         kwargs: Mapping[str, Any],
         *,
         parse: Parse[T],
+        options: RequestOptions | None = None,
+        operation: str = "",
         idempotent: bool = True,
-        recover: Callable[[], T | None] | None = None,
+        recover: Callable[[], Found | None] | None = None,
         gone_is_done: bool = False,
     ) -> T:
-        method, url, options = self._prepare(kwargs)
+        raw = _response.RAW.get()
+        if raw:
+            _response.RAW.set(False)  # the reads this call makes on its own stay plain
+        method, url, request = self._prepare(kwargs, options)
+        where = Where(method, url, request["headers"])
         deadline = _deadline.current()
+        last: list[Any] = []
 
         def send() -> T:
-            try:
-                limited = self._limited(options, deadline, method, url)
-                response = self._http.request(method, url, **limited)
-            except httpx.RequestError as exc:
-                raise connection_error(exc, method, url) from exc
-            logger.debug("%s %s -> %d", method, url, response.status_code)
-            data = read_answer(
-                response.status_code, response.headers, response.content, method=method, url=url
-            )
-            return _parsed(parse, data, response.status_code, method, url)
+            started = time.monotonic()
+            response, content = self._exchange(request, deadline, where)
+            if raw:
+                last[:] = [response, content]
+            envelope = self._answered(response, content, where, started)
+            return self._finish(raw, parse, response, content, envelope, where)  # type: ignore[no-any-return]
 
         try:
             return send()
         except A2EError as error:
+            policy = self._policy_for(options)
             can_recover = recover is not None
-            if not self._policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
+            if not policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
                 raise
-            gone = (lambda: parse(None)) if gone_is_done else None
+            attempts = Attempts(
+                operation or method,
+                method,
+                where.redactor().url(url),
+                idempotent,
+                self.on_retry,
+                deadline,
+            )
+
+            def gone() -> T:
+                if raw and last:
+                    return _response.APIResponse(  # type: ignore[return-value]
+                        last[0], last[1], {}, lambda: parse(None), recovered=True
+                    )
+                return parse(None)
+
+            def look() -> T | None:
+                assert recover is not None
+                found: T | None = _recovered(recover(), raw)
+                return found
+
             return retry_sync(
                 send,
                 error,
-                self._policy,
-                idempotent=idempotent,
-                recover=recover,
-                gone=gone,
-                deadline=deadline,
+                policy,
+                attempts,
+                recover=look if recover is not None else None,
+                gone=gone if gone_is_done else None,
             )
 
 
 class AsyncAPIClient(_BaseClient):
     """Sends requests with an `httpx.AsyncClient` (its own, or the caller's)."""
+
+    _http: httpx.AsyncClient
 
     def __init__(
         self,
@@ -215,19 +461,24 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        on_retry: OnRetry | None = None,
     ) -> None:
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
         super().__init__(
             api_key,
             base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+            on_retry=on_retry,
         )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
     async def close(self) -> None:
-        """Close the HTTP connections (not those of a caller's own `http_client`)."""
+        """Close the HTTP connections (not those of a caller's own `http_client`, nor those
+        of a copy made by `with_options`)."""
         if self._owns_http:
             await self._http.aclose()
 
@@ -242,43 +493,102 @@ class AsyncAPIClient(_BaseClient):
     ) -> None:
         await self.close()
 
+    async def _exchange(
+        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
+    ) -> tuple[httpx.Response, bytes]:
+        limited = self._limited(request, deadline, where)
+        if deadline is None:
+            return await self._exchange_now(limited, None, where)
+        import asyncio
+
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                return await self._exchange_now(limited, deadline, where)
+        except TimeoutError:
+            deadline.reached = True
+            raise _body_error(_body.DeadlinePassed(), 0, where, self.max_response_bytes) from None
+
+    async def _exchange_now(
+        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
+    ) -> tuple[httpx.Response, bytes]:
+        status = 0
+        try:
+            response = await self._http.send(
+                self._http.build_request(where.method, where.url, **request), stream=True
+            )
+            status = response.status_code
+            try:
+                content = await _body.aread(response, self.max_response_bytes, deadline)
+            finally:
+                await response.aclose()
+        except httpx.RequestError as exc:
+            raise connection_error(exc, where) from exc
+        except _BODY_ERRORS as exc:
+            raise _body_error(exc, status, where, self.max_response_bytes) from None
+        except httpx.InvalidURL as exc:
+            raise A2EError(where.redactor().text(f"invalid URL: {exc}")) from None
+        return response, content
+
     async def _request(
         self,
         kwargs: Mapping[str, Any],
         *,
         parse: Parse[T],
+        options: RequestOptions | None = None,
+        operation: str = "",
         idempotent: bool = True,
-        recover: Callable[[], Awaitable[T | None]] | None = None,
+        recover: Callable[[], Awaitable[Found | None]] | None = None,
         gone_is_done: bool = False,
     ) -> T:
-        method, url, options = self._prepare(kwargs)
+        raw = _response.RAW.get()
+        if raw:
+            _response.RAW.set(False)  # the reads this call makes on its own stay plain
+        method, url, request = self._prepare(kwargs, options)
+        where = Where(method, url, request["headers"])
         deadline = _deadline.current()
+        last: list[Any] = []
 
         async def send() -> T:
-            try:
-                limited = self._limited(options, deadline, method, url)
-                response = await self._http.request(method, url, **limited)
-            except httpx.RequestError as exc:
-                raise connection_error(exc, method, url) from exc
-            logger.debug("%s %s -> %d", method, url, response.status_code)
-            data = read_answer(
-                response.status_code, response.headers, response.content, method=method, url=url
-            )
-            return _parsed(parse, data, response.status_code, method, url)
+            started = time.monotonic()
+            response, content = await self._exchange(request, deadline, where)
+            if raw:
+                last[:] = [response, content]
+            envelope = self._answered(response, content, where, started)
+            return self._finish(raw, parse, response, content, envelope, where)  # type: ignore[no-any-return]
 
         try:
             return await send()
         except A2EError as error:
+            policy = self._policy_for(options)
             can_recover = recover is not None
-            if not self._policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
+            if not policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
                 raise
-            gone = (lambda: parse(None)) if gone_is_done else None
+            attempts = Attempts(
+                operation or method,
+                method,
+                where.redactor().url(url),
+                idempotent,
+                self.on_retry,
+                deadline,
+            )
+
+            def gone() -> T:
+                if raw and last:
+                    return _response.APIResponse(  # type: ignore[return-value]
+                        last[0], last[1], {}, lambda: parse(None), recovered=True
+                    )
+                return parse(None)
+
+            async def look() -> T | None:
+                assert recover is not None
+                found: T | None = _recovered(await recover(), raw)
+                return found
+
             return await retry_async(
                 send,
                 error,
-                self._policy,
-                idempotent=idempotent,
-                recover=recover,
-                gone=gone,
-                deadline=deadline,
+                policy,
+                attempts,
+                recover=look if recover is not None else None,
+                gone=gone if gone_is_done else None,
             )

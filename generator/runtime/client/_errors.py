@@ -78,6 +78,21 @@ class APIResponseValidationError(APIError):
     """
 
 
+class ResponseTooLargeError(APIResponseValidationError):
+    """The answer is larger than the client accepts (`max_response_bytes`, counted after
+    decompression); it was not kept (`body` is None). `limit` is that size in bytes."""
+
+    def __init__(self, *, limit: int, status_code: int, method: str = "", url: str = "") -> None:
+        super().__init__(
+            f"the answer is larger than {limit} bytes (after decompression); raise the limit "
+            "with max_response_bytes=... if it is expected",
+            status_code=status_code,
+            method=method,
+            url=url,
+        )
+        self.limit = limit
+
+
 class APIConnectionError(A2EError):
     """The request could not be completed: A2E could not be reached or the connection broke.
 

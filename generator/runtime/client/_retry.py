@@ -1,21 +1,33 @@
 """When to retry and how long to wait; the waiting itself is tenacity's.
 
-The rule for an operation that spends credits (start dubbing): it is sent again without a
-look-up only when the request provably never reached A2E (no connection could be made).
-After any other retryable failure (429, 408, 5xx, a timeout, a dropped connection) the
-call may have been carried out although no success answer came, so the client first looks
-for its record (`recover`), returns it when found, and sends again only when it is not there.
+Each operation's rule comes from the spec (`x-a2e-idempotent`, `x-a2e-recover`):
+
+- idempotent (GET, PUT, DELETE by default): retried on connection errors, timeouts, 408,
+  409, 429 and 5xx;
+- not idempotent (POST, PATCH by default), with a look-up (`x-a2e-recover`, start dubbing):
+  sent again without a look-up only when the request provably never reached A2E (no
+  connection could be made). After any other of those failures the call may have been
+  carried out although no success answer came, so the client first looks for its record
+  (`recover`), returns it when found, and sends again only when it is not there;
+- not idempotent without a look-up: sent again only when the request provably never left.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import A2EError, APIConnectionError, APIError, NotFoundError
+from ._errors import (
+    A2EError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    NotFoundError,
+    ResponseTooLargeError,
+)
+from ._logs import logger
 
 if TYPE_CHECKING:
     import tenacity
@@ -23,8 +35,29 @@ if TYPE_CHECKING:
     from ._deadline import Deadline
 
 T = TypeVar("T")
-logger = logging.getLogger("a2e_dubbing")
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryEvent:
+    """A failed attempt that will be retried, as given to `on_retry` (for metrics).
+
+    `operation` is the spec's operationId, `attempt` the number of the attempt that failed
+    (from 1), `delay` the seconds until the next one, `reason` a short cause (`HTTP 503`,
+    `timeout`, `connection`), `error` the error of the failed attempt (redacted like every
+    error).
+    """
+
+    operation: str
+    method: str
+    url: str
+    attempt: int
+    delay: float
+    reason: str
+    error: A2EError
+
+
+OnRetry = Callable[[RetryEvent], object]
 
 
 @dataclass(frozen=True)
@@ -66,8 +99,10 @@ class RetryPolicy:
 
 
 def _retryable_status(error: BaseException) -> bool:
-    return isinstance(error, APIError) and (
-        error.status_code in _RETRY_STATUSES or error.status_code >= 500
+    return (
+        isinstance(error, APIError)
+        and not isinstance(error, ResponseTooLargeError)
+        and (error.status_code in _RETRY_STATUSES or error.status_code >= 500)
     )
 
 
@@ -82,33 +117,95 @@ def answer_may_be_lost(error: BaseException) -> bool:
     return _retryable_status(error)
 
 
-def _log_retry(retry_state: tenacity.RetryCallState) -> None:
-    outcome = retry_state.outcome
-    error = outcome.exception() if outcome is not None else None
-    delay = retry_state.upcoming_sleep
-    logger.info("retrying in %.2fs after attempt %d: %s", delay, retry_state.attempt_number, error)
+def reason(error: BaseException) -> str:
+    """A short cause for logs and events: `HTTP 503`, `timeout`, `connection`."""
+    if isinstance(error, APITimeoutError):
+        return "timeout"
+    if isinstance(error, APIConnectionError):
+        return "connection" if error.sent else "connection refused"
+    if isinstance(error, APIError):
+        return f"HTTP {error.status_code}"
+    return type(error).__name__
 
 
-def _retrying_kwargs(
-    policy: RetryPolicy, idempotent: bool, can_recover: bool, deadline: Deadline | None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Attempts:
+    """What one call's retries need besides the policy: names for logs and events, the
+    hook, the deadline."""
+
+    operation: str
+    method: str
+    url: str
+    idempotent: bool
+    on_retry: OnRetry | None = None
+    deadline: Deadline | None = None
+
+    def before_sleep(self, retry_state: tenacity.RetryCallState) -> None:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        delay = retry_state.upcoming_sleep
+        why = reason(error) if error is not None else "?"
+        logger.info(
+            "%s (%s %s): attempt %d failed (%s: %s); retrying in %.2fs",
+            self.operation,
+            self.method,
+            self.url,
+            retry_state.attempt_number,
+            why,
+            error,
+            delay,
+        )
+        if self.on_retry is not None and isinstance(error, A2EError):
+            self.on_retry(
+                RetryEvent(
+                    self.operation,
+                    self.method,
+                    self.url,
+                    retry_state.attempt_number,
+                    delay,
+                    why,
+                    error,
+                )
+            )
+
+    def looking(self, error: BaseException) -> None:
+        logger.info(
+            "%s: the answer may be lost (%s); looking for the record the call may have made",
+            self.operation,
+            reason(error),
+        )
+
+    def found(self, found: bool) -> None:
+        logger.info(
+            "%s: %s",
+            self.operation,
+            "found the record of the call; not sending it again"
+            if found
+            else "no record of the call found",
+        )
+
+
+def _retrying_kwargs(policy: RetryPolicy, attempts: Attempts, can_recover: bool) -> dict[str, Any]:
     import tenacity
 
-    attempts = tenacity.stop_after_attempt(policy.max_retries + 1)
+    stop_after = tenacity.stop_after_attempt(policy.max_retries + 1)
+    deadline = attempts.deadline
 
     def stop(retry_state: tenacity.RetryCallState) -> bool:
-        if attempts(retry_state):
+        if stop_after(retry_state):
             return True
         # Asked only when attempts remain, so that `deadline.reached` names the real cause.
         return deadline is not None and not deadline.allows(retry_state.upcoming_sleep)
 
     return {
         "retry": tenacity.retry_if_exception(
-            lambda e: policy.should_retry(e, idempotent=idempotent, can_recover=can_recover)
+            lambda e: policy.should_retry(
+                e, idempotent=attempts.idempotent, can_recover=can_recover
+            )
         ),
         "stop": stop,
         "wait": policy.wait(),
-        "before_sleep": _log_retry,
+        "before_sleep": attempts.before_sleep,
         "reraise": True,
     }
 
@@ -127,51 +224,56 @@ def retry_sync(
     send: Callable[[], T],
     first_error: A2EError,
     policy: RetryPolicy,
+    attempts: Attempts,
     *,
-    idempotent: bool,
     recover: Callable[[], T | None] | None = None,
     gone: Callable[[], T] | None = None,
-    deadline: Deadline | None = None,
 ) -> T:
     """Go on after `first_error` (attempt 1, already made) until success or the policy stops.
 
     `recover` looks for the effect of a call whose answer was lost (see the module doc).
     `gone` is the result of a delete whose earlier attempt may have succeeded: a 404 on a
     retry then means the record is already gone, not that the call failed. No retry starts
-    that could not begin before `deadline`.
+    that could not begin before the deadline.
     """
     import tenacity
 
     pending: list[A2EError] = [first_error]
-    lost = [answer_may_be_lost(first_error)]
+    lost: list[A2EError] = [first_error] if answer_may_be_lost(first_error) else []
+
+    def look() -> T | None:
+        assert recover is not None
+        attempts.looking(lost[0])
+        found = recover()
+        attempts.found(found is not None)
+        return found
 
     def attempt() -> T:
         if pending:
             raise pending.pop()
-        if recover is not None and lost[0]:
-            found = recover()
+        if recover is not None and lost:
+            found = look()
             if found is not None:
-                logger.info("found the record of a call whose answer was lost; not sending again")
                 return found
         try:
             return send()
         except NotFoundError:
-            if gone is not None and lost[0]:
+            if gone is not None and lost:
                 return gone()
             raise
         except A2EError as error:
-            lost[0] = lost[0] or answer_may_be_lost(error)  # once possible, stays possible
+            if not lost and answer_may_be_lost(error):  # once possible, stays possible
+                lost.append(error)
             raise
 
     retrying = tenacity.Retrying(
-        sleep=lambda s: _sleep(s),
-        **_retrying_kwargs(policy, idempotent, recover is not None, deadline),
+        sleep=lambda s: _sleep(s), **_retrying_kwargs(policy, attempts, recover is not None)
     )
     try:
         return retrying(attempt)
     except A2EError:
         # Out of attempts: the last call may still have been carried out.
-        found = recover() if recover is not None and lost[0] else None
+        found = look() if recover is not None and lost else None
         if found is None:
             raise
         return found
@@ -181,45 +283,50 @@ async def retry_async(
     send: Callable[[], Awaitable[T]],
     first_error: A2EError,
     policy: RetryPolicy,
+    attempts: Attempts,
     *,
-    idempotent: bool,
     recover: Callable[[], Awaitable[T | None]] | None = None,
     gone: Callable[[], T] | None = None,
-    deadline: Deadline | None = None,
 ) -> T:
     """The async twin of `retry_sync`."""
     import tenacity
 
     pending: list[A2EError] = [first_error]
-    lost = [answer_may_be_lost(first_error)]
+    lost: list[A2EError] = [first_error] if answer_may_be_lost(first_error) else []
+
+    async def look() -> T | None:
+        assert recover is not None
+        attempts.looking(lost[0])
+        found = await recover()
+        attempts.found(found is not None)
+        return found
 
     async def attempt() -> T:
         if pending:
             raise pending.pop()
-        if recover is not None and lost[0]:
-            found = await recover()
+        if recover is not None and lost:
+            found = await look()
             if found is not None:
-                logger.info("found the record of a call whose answer was lost; not sending again")
                 return found
         try:
             return await send()
         except NotFoundError:
-            if gone is not None and lost[0]:
+            if gone is not None and lost:
                 return gone()
             raise
         except A2EError as error:
-            lost[0] = lost[0] or answer_may_be_lost(error)  # once possible, stays possible
+            if not lost and answer_may_be_lost(error):  # once possible, stays possible
+                lost.append(error)
             raise
 
     retrying = tenacity.AsyncRetrying(
-        sleep=lambda s: _async_sleep(s),
-        **_retrying_kwargs(policy, idempotent, recover is not None, deadline),
+        sleep=lambda s: _async_sleep(s), **_retrying_kwargs(policy, attempts, recover is not None)
     )
     try:
         return await retrying(attempt)
     except A2EError:
         # Out of attempts: the last call may still have been carried out.
-        found = await recover() if recover is not None and lost[0] else None
+        found = await look() if recover is not None and lost else None
         if found is None:
             raise
         return found

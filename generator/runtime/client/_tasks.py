@@ -1,24 +1,32 @@
 """What a resource of long-running tasks adds to its operations: wait, iter, and finding
-the task of a start whose answer was lost. The decisions live in small I/O-free classes;
-the sync and async resources only loop over them.
+the task of a start whose answer was lost. The decisions live in small I/O-free classes
+(here and in `_lookup`); the sync and async resources only loop over them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from ._deadline import Deadline
 from ._download import AsyncDownloadMixin, SyncDownloadMixin
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
+from ._lookup import Found, Lookup
 from ._meta import FAILURE_STATUS, RESULT_STATUS
+from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
 from ._resource import AsyncResource, SyncResource
+from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 
-# A start's lost answer is looked for among tasks created this long before the call, or
-# later (seconds; it allows for a clock difference with A2E).
-RECOVER_WINDOW = 300.0
-RECOVER_PAGE_SIZE = 50
+if TYPE_CHECKING:
+    import httpx
 
 
 class Task(Protocol):
@@ -119,30 +127,57 @@ class PageCursor:
         self._next = None if done or self._next is None else self._next + 1
 
 
-def is_match(task: Task, match: Mapping[str, Any], since: float) -> bool:
-    """Whether `task` is the one a lost start created: same fields, created since `since`."""
-    record = task.to_dict()
-    if any(record.get(field) != value for field, value in match.items()):
-        return False
-    created = getattr(task, "created_at", None)
-    timestamp = getattr(created, "timestamp", None)
-    return timestamp is None or timestamp() >= since
-
-
-def _since() -> float:
-    return time.time() - RECOVER_WINDOW
+def _reads(options: RequestOptions | None) -> dict[str, Any]:
+    """Keywords of the per-call options a look-up's own reads take from the start."""
+    if options is None:
+        return {}
+    return {"timeout": options.timeout, "max_retries": options.max_retries}
 
 
 class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
-    """Adds `wait` and `iter` to a resource with `get`, `list` and `list_processing`."""
+    """Adds `wait`, `iter` and `download` to a resource with `get`, `list` and `list_processing`, and
+    the look-up of a start whose answer was lost."""
 
-    if TYPE_CHECKING:
+    # Set by the generated resource, from the spec: the record's id and creation-time
+    # attributes, and the largest page the list operation allows.
+    _id_field: ClassVar[str]
+    _created_field: ClassVar[str]
+    _lookup_page_size: ClassVar[int]
 
-        def get(self, task_id: str) -> TaskT: ...
+    if TYPE_CHECKING:  # the generated resource has them, with the same per-call options
 
-        def list(self, *, page_num: int = ..., page_size: int = ...) -> Any: ...
+        def get(
+            self,
+            task_id: str,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> TaskT: ...
 
-        def list_processing(self) -> Sequence[TaskT]: ...
+        def list(
+            self,
+            *,
+            page_num: int = ...,
+            page_size: int = ...,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Any: ...
+
+        def list_processing(
+            self,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Sequence[TaskT]: ...
 
     def wait(
         self,
@@ -152,19 +187,48 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
         poll_interval: float = 2.0,
         max_poll_interval: float = 30.0,
         on_update: Callable[[TaskT], object] | None = None,
+        request_timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> TaskT:
         """Poll the task until it is `completed` and return it.
 
-        The interval grows from `poll_interval` to `max_poll_interval`. `on_update` is
-        called with the record whenever its status changes. Raises `TaskFailedError` when
-        the task fails and `WaitTimeoutError` after `timeout` seconds (the task goes on);
-        `timeout` also bounds each poll's request and its retries.
+        Args:
+            task_id: The id of the task.
+            timeout: Seconds to wait in all. It also bounds each poll's request and its
+                retries, so `wait` ends on time even against a slow server.
+            poll_interval: Seconds between the first two polls; the interval grows by
+                half each time.
+            max_poll_interval: The longest interval between two polls.
+            on_update: Called with the record whenever its status changes.
+            request_timeout: Timeout of each poll's request (the client's by default), cut
+                to the time left.
+            max_retries: Retries of each poll (the client's by default).
+            extra_headers: Headers to add to each poll's request.
+            extra_query: Query parameters to add to each poll's request.
+            extra_body: JSON properties to send with each poll's request.
+
+        Returns:
+            The record of the completed task.
+
+        Raises:
+            TaskFailedError: The task failed (`.task` is its record).
+            WaitTimeoutError: `timeout` passed first; the task goes on at A2E.
         """
         polling = Polling(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
+        per_call: dict[str, Any] = {
+            "timeout": request_timeout,
+            "max_retries": max_retries,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+        }
         while True:
             try:
                 with polling.deadline.applied():
-                    task = self.get(task_id)
+                    task = self.get(task_id, **per_call)
             except A2EError as error:
                 if (timed_out := polling.poll_failed(error, task_id)) is None:
                     raise
@@ -175,37 +239,123 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
                 return task
             time.sleep(polling.next_delay(task))
 
-    def iter(self, *, page_size: int = 50) -> Iterator[TaskT]:
-        """Every task, page after page."""
+    def iter(
+        self,
+        *,
+        page_size: int = 50,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> Iterator[TaskT]:
+        """Every task, newest first, page after page (one request per page).
+
+        Args:
+            page_size: Tasks per request.
+            timeout: Timeout of each page's request (the client's by default).
+            max_retries: Retries of each page's request (the client's by default).
+            extra_headers: Headers to add to each request.
+            extra_query: Query parameters to add to each request.
+            extra_body: JSON properties to send with each request.
+        """
         cursor = PageCursor(page_size)
+        per_call: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+        }
         while (page_num := cursor.next_page()) is not None:
-            page = self.list(page_num=page_num, page_size=page_size)
+            page = self.list(page_num=page_num, page_size=page_size, **per_call)
             cursor.record(page)
             yield from page.rows
 
-    def _recover(self, match: Mapping[str, Any]) -> Callable[[], TaskT | None]:
-        since = _since()
+    def _start_lookup(
+        self, match: Mapping[str, Any], *, unique: bool, options: RequestOptions | None
+    ) -> Callable[[], Found | None]:
+        """The look-up of one start, prepared before it is sent: when the identifying
+        name was the caller's, the tasks that exist already are noted (see `_lookup`)."""
+        lookup = Lookup(
+            match,
+            id_field=self._id_field,
+            created_field=self._created_field,
+            clock=self._client._clock,
+        )
+        reads = _reads(for_reads(options))
+        if not unique:
+            for _, page in self._pages_back(lookup, reads):
+                lookup.note_existing(page.rows)
+        return lambda: self._find(lookup, reads)
 
-        def find() -> TaskT | None:
-            for task in self.list_processing():
-                if is_match(task, match, since):
-                    return task
-            page = self.list(page_num=1, page_size=RECOVER_PAGE_SIZE)
-            return next((t for t in page.rows if is_match(t, match, since)), None)
+    def _pages_back(
+        self, lookup: Lookup, reads: dict[str, Any]
+    ) -> Iterator[tuple[APIResponse[Any], Any]]:
+        """The pages of all tasks, newest first, until one reaches back before the call."""
+        cursor = PageCursor(self._lookup_page_size)
+        read_page = to_raw_response_wrapper(self.list)
+        while (page_num := cursor.next_page()) is not None:
+            answer = read_page(page_num=page_num, page_size=self._lookup_page_size, **reads)
+            page = answer.parse()
+            cursor.record(page)
+            yield answer, page
+            if lookup.passed(page.rows):
+                return
 
-        return find
+    def _find(self, lookup: Lookup, reads: dict[str, Any]) -> Found | None:
+        answer = to_raw_response_wrapper(self.list_processing)(**reads)
+        task = lookup.first_match(answer.parse())
+        if task is not None:
+            return Found(task, answer)
+        for answer, page in self._pages_back(lookup, reads):
+            task = lookup.first_match(page.rows)
+            if task is not None:
+                return Found(task, answer)
+        return None
 
 
 class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]):
     """The async twin of `SyncTaskResource`."""
 
-    if TYPE_CHECKING:
+    _id_field: ClassVar[str]
+    _created_field: ClassVar[str]
+    _lookup_page_size: ClassVar[int]
 
-        async def get(self, task_id: str) -> TaskT: ...
+    if TYPE_CHECKING:  # the generated resource has them, with the same per-call options
 
-        async def list(self, *, page_num: int = ..., page_size: int = ...) -> Any: ...
+        async def get(
+            self,
+            task_id: str,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> TaskT: ...
 
-        async def list_processing(self) -> Sequence[TaskT]: ...
+        async def list(
+            self,
+            *,
+            page_num: int = ...,
+            page_size: int = ...,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Any: ...
+
+        async def list_processing(
+            self,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Sequence[TaskT]: ...
 
     async def wait(
         self,
@@ -215,20 +365,27 @@ class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]
         poll_interval: float = 2.0,
         max_poll_interval: float = 30.0,
         on_update: Callable[[TaskT], object] | None = None,
+        request_timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> TaskT:
-        """Poll the task until it is `completed` and return it (see `A2E.dubbing.wait`).
-
-        `on_update` may be a plain function or a coroutine function: when it returns an
-        awaitable, that is awaited before polling goes on.
-        """
         import asyncio
         import inspect
 
         polling = Polling(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
+        per_call: dict[str, Any] = {
+            "timeout": request_timeout,
+            "max_retries": max_retries,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+        }
         while True:
             try:
                 with polling.deadline.applied():
-                    task = await self.get(task_id)
+                    task = await self.get(task_id, **per_call)
             except A2EError as error:
                 if (timed_out := polling.poll_failed(error, task_id)) is None:
                     raise
@@ -241,23 +398,77 @@ class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]
                 return task
             await asyncio.sleep(polling.next_delay(task))
 
-    async def iter(self, *, page_size: int = 50) -> AsyncIterator[TaskT]:
-        """Every task, page after page (`async for`)."""
+    async def iter(
+        self,
+        *,
+        page_size: int = 50,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> AsyncIterator[TaskT]:
         cursor = PageCursor(page_size)
+        per_call: dict[str, Any] = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "extra_headers": extra_headers,
+            "extra_query": extra_query,
+            "extra_body": extra_body,
+        }
         while (page_num := cursor.next_page()) is not None:
-            page = await self.list(page_num=page_num, page_size=page_size)
+            page = await self.list(page_num=page_num, page_size=page_size, **per_call)
             cursor.record(page)
             for task in page.rows:
                 yield task
 
-    def _recover(self, match: Mapping[str, Any]) -> Callable[[], Awaitable[TaskT | None]]:
-        since = _since()
+    async def _start_lookup(
+        self, match: Mapping[str, Any], *, unique: bool, options: RequestOptions | None
+    ) -> Callable[[], Awaitable[Found | None]]:
+        """The async twin of `SyncTaskResource._start_lookup`."""
+        lookup = Lookup(
+            match,
+            id_field=self._id_field,
+            created_field=self._created_field,
+            clock=self._client._clock,
+        )
+        reads = _reads(for_reads(options))
+        if not unique:
+            async for _, page in self._pages_back(lookup, reads):
+                lookup.note_existing(page.rows)
+        return lambda: self._find(lookup, reads)
 
-        async def find() -> TaskT | None:
-            for task in await self.list_processing():
-                if is_match(task, match, since):
-                    return task
-            page = await self.list(page_num=1, page_size=RECOVER_PAGE_SIZE)
-            return next((t for t in page.rows if is_match(t, match, since)), None)
+    async def _pages_back(
+        self, lookup: Lookup, reads: dict[str, Any]
+    ) -> AsyncIterator[tuple[APIResponse[Any], Any]]:
+        cursor = PageCursor(self._lookup_page_size)
+        read_page = async_to_raw_response_wrapper(self.list)
+        while (page_num := cursor.next_page()) is not None:
+            answer = await read_page(page_num=page_num, page_size=self._lookup_page_size, **reads)
+            page = answer.parse()
+            cursor.record(page)
+            yield answer, page
+            if lookup.passed(page.rows):
+                return
 
-        return find
+    async def _find(self, lookup: Lookup, reads: dict[str, Any]) -> Found | None:
+        answer = await async_to_raw_response_wrapper(self.list_processing)(**reads)
+        task = lookup.first_match(answer.parse())
+        if task is not None:
+            return Found(task, answer)
+        async for answer, page in self._pages_back(lookup, reads):
+            task = lookup.first_match(page.rows)
+            if task is not None:
+                return Found(task, answer)
+        return None
+
+
+# The async helpers say what the sync ones say (one statement of each rule).
+AsyncTaskResource.wait.__doc__ = (SyncTaskResource.wait.__doc__ or "").replace(
+    "on_update: Called with the record whenever its status changes.",
+    "on_update: Called with the record whenever its status changes; when it returns an\n"
+    "                awaitable (a coroutine function), that is awaited before polling goes on.",
+)
+AsyncTaskResource.iter.__doc__ = (SyncTaskResource.iter.__doc__ or "").replace(
+    "page after page (one request per page)", "page after page (one request per page; `async for`)"
+)

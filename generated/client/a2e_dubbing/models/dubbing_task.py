@@ -44,8 +44,8 @@ class DubbingTask:
             faild_message (None | str): Why the task failed (sic, A2E's spelling); empty or null otherwise.
             created_at (datetime.datetime):
             updated_at (datetime.datetime):
-            failed_message (None | str | Unset): Newer modules' failure message (official-sibling); optional.
-            failed_code (None | str | Unset): Newer modules' failure code (official-sibling); optional.
+            failed_message (None | str): Newer modules' failure message (official-sibling); optional.
+            failed_code (None | str): Newer modules' failure code (official-sibling); optional.
     """
 
     id: str
@@ -62,9 +62,10 @@ class DubbingTask:
     faild_message: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    failed_message: None | str | Unset = UNSET
-    failed_code: None | str | Unset = UNSET
+    failed_message: None | str = None
+    failed_code: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _present: frozenset[str] = _attrs_field(init=False, factory=frozenset, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -96,18 +97,6 @@ class DubbingTask:
 
         updated_at = self.updated_at.isoformat()
 
-        failed_message: None | str | Unset
-        if isinstance(self.failed_message, Unset):
-            failed_message = UNSET
-        else:
-            failed_message = self.failed_message
-
-        failed_code: None | str | Unset
-        if isinstance(self.failed_code, Unset):
-            failed_code = UNSET
-        else:
-            failed_code = self.failed_code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -128,10 +117,18 @@ class DubbingTask:
                 "updatedAt": updated_at,
             }
         )
-        if failed_message is not UNSET:
+        if self.failed_message is not None:
+            failed_message: None | str
+            failed_message = self.failed_message
             field_dict["failed_message"] = failed_message
-        if failed_code is not UNSET:
+        elif "failed_message" in self._present:
+            field_dict["failed_message"] = None
+        if self.failed_code is not None:
+            failed_code: None | str
+            failed_code = self.failed_code
             field_dict["failed_code"] = failed_code
+        elif "failed_code" in self._present:
+            field_dict["failed_code"] = None
 
         return field_dict
 
@@ -211,8 +208,11 @@ class DubbingTask:
             faild_message=faild_message,
             created_at=created_at,
             updated_at=updated_at,
-            failed_message=failed_message,
-            failed_code=failed_code,
+            failed_message=None if isinstance(failed_message, Unset) else failed_message,
+            failed_code=None if isinstance(failed_code, Unset) else failed_code,
+        )
+        dubbing_task._present = frozenset(
+            key for key in ("failed_message", "failed_code") if key in src_dict
         )
 
         dubbing_task.additional_properties = d

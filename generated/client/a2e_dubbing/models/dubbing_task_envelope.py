@@ -27,26 +27,20 @@ class DubbingTaskEnvelope:
         data (DubbingTask): A dubbing task record, exactly as the seed's answer shows it (the misspelled
             `faild_message` is A2E's own). Newer A2E modules add `failed_message` and
             `failed_code`; they are optional here.
-        msg (str | Unset): Human-readable message; always present on errors.
-        trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
+        msg (str | None): Human-readable message; always present on errors.
+        trace_id (UUID | None): Request id of newer A2E answers (official-sibling), a UUID.
     """
 
     code: int
     data: DubbingTask
-    msg: str | Unset = UNSET
-    trace_id: UUID | Unset = UNSET
+    msg: str | None = None
+    trace_id: UUID | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         data = self.data.to_dict()
-
-        msg = self.msg
-
-        trace_id: str | Unset = UNSET
-        if not isinstance(self.trace_id, Unset):
-            trace_id = str(self.trace_id)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,9 +50,11 @@ class DubbingTaskEnvelope:
                 "data": data,
             }
         )
-        if msg is not UNSET:
+        if self.msg is not None:
+            msg = self.msg
             field_dict["msg"] = msg
-        if trace_id is not UNSET:
+        if self.trace_id is not None:
+            trace_id = str(self.trace_id)
             field_dict["trace_id"] = trace_id
 
         return field_dict
@@ -84,8 +80,8 @@ class DubbingTaskEnvelope:
         dubbing_task_envelope = cls(
             code=code,
             data=data,
-            msg=msg,
-            trace_id=trace_id,
+            msg=None if isinstance(msg, Unset) else msg,
+            trace_id=None if isinstance(trace_id, Unset) else trace_id,
         )
 
         dubbing_task_envelope.additional_properties = d

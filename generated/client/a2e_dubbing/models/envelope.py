@@ -21,27 +21,20 @@ class Envelope:
 
         Attributes:
             code (int): 0 on success; A2E's own error code otherwise (codes are unpublished).
-            msg (str | Unset): Human-readable message; always present on errors.
-            trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
-            data (Any | Unset): The payload; its type depends on the operation.
+            msg (str | None): Human-readable message; always present on errors.
+            trace_id (UUID | None): Request id of newer A2E answers (official-sibling), a UUID.
+            data (Any): The payload; its type depends on the operation.
     """
 
     code: int
-    msg: str | Unset = UNSET
-    trace_id: UUID | Unset = UNSET
-    data: Any | Unset = UNSET
+    msg: str | None = None
+    trace_id: UUID | None = None
+    data: Any = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _present: frozenset[str] = _attrs_field(init=False, factory=frozenset, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
-
-        msg = self.msg
-
-        trace_id: str | Unset = UNSET
-        if not isinstance(self.trace_id, Unset):
-            trace_id = str(self.trace_id)
-
-        data = self.data
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -50,12 +43,17 @@ class Envelope:
                 "code": code,
             }
         )
-        if msg is not UNSET:
+        if self.msg is not None:
+            msg = self.msg
             field_dict["msg"] = msg
-        if trace_id is not UNSET:
+        if self.trace_id is not None:
+            trace_id = str(self.trace_id)
             field_dict["trace_id"] = trace_id
-        if data is not UNSET:
+        if self.data is not None:
+            data = self.data
             field_dict["data"] = data
+        elif "data" in self._present:
+            field_dict["data"] = None
 
         return field_dict
 
@@ -77,10 +75,11 @@ class Envelope:
 
         envelope = cls(
             code=code,
-            msg=msg,
-            trace_id=trace_id,
-            data=data,
+            msg=None if isinstance(msg, Unset) else msg,
+            trace_id=None if isinstance(trace_id, Unset) else trace_id,
+            data=None if isinstance(data, Unset) else data,
         )
+        envelope._present = frozenset(key for key in ("data",) if key in src_dict)
 
         envelope.additional_properties = d
         return envelope

@@ -25,14 +25,14 @@ class LanguageListEnvelope:
     Attributes:
         code (int): Always 0 on success.
         data (list[Language]): The payload; its type depends on the operation.
-        msg (str | Unset): Human-readable message; always present on errors.
-        trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
+        msg (str | None): Human-readable message; always present on errors.
+        trace_id (UUID | None): Request id of newer A2E answers (official-sibling), a UUID.
     """
 
     code: int
     data: list[Language]
-    msg: str | Unset = UNSET
-    trace_id: UUID | Unset = UNSET
+    msg: str | None = None
+    trace_id: UUID | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,12 +43,6 @@ class LanguageListEnvelope:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        msg = self.msg
-
-        trace_id: str | Unset = UNSET
-        if not isinstance(self.trace_id, Unset):
-            trace_id = str(self.trace_id)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -57,9 +51,11 @@ class LanguageListEnvelope:
                 "data": data,
             }
         )
-        if msg is not UNSET:
+        if self.msg is not None:
+            msg = self.msg
             field_dict["msg"] = msg
-        if trace_id is not UNSET:
+        if self.trace_id is not None:
+            trace_id = str(self.trace_id)
             field_dict["trace_id"] = trace_id
 
         return field_dict
@@ -90,8 +86,8 @@ class LanguageListEnvelope:
         language_list_envelope = cls(
             code=code,
             data=data,
-            msg=msg,
-            trace_id=trace_id,
+            msg=None if isinstance(msg, Unset) else msg,
+            trace_id=None if isinstance(trace_id, Unset) else trace_id,
         )
 
         language_list_envelope.additional_properties = d

@@ -25,26 +25,20 @@ class RemainingCoinsEnvelope:
     Attributes:
         code (int): Always 0 on success.
         data (RemainingCoins): The payload; its type depends on the operation.
-        msg (str | Unset): Human-readable message; always present on errors.
-        trace_id (UUID | Unset): Request id of newer A2E answers (official-sibling), a UUID.
+        msg (str | None): Human-readable message; always present on errors.
+        trace_id (UUID | None): Request id of newer A2E answers (official-sibling), a UUID.
     """
 
     code: int
     data: RemainingCoins
-    msg: str | Unset = UNSET
-    trace_id: UUID | Unset = UNSET
+    msg: str | None = None
+    trace_id: UUID | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         data = self.data.to_dict()
-
-        msg = self.msg
-
-        trace_id: str | Unset = UNSET
-        if not isinstance(self.trace_id, Unset):
-            trace_id = str(self.trace_id)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,9 +48,11 @@ class RemainingCoinsEnvelope:
                 "data": data,
             }
         )
-        if msg is not UNSET:
+        if self.msg is not None:
+            msg = self.msg
             field_dict["msg"] = msg
-        if trace_id is not UNSET:
+        if self.trace_id is not None:
+            trace_id = str(self.trace_id)
             field_dict["trace_id"] = trace_id
 
         return field_dict
@@ -82,8 +78,8 @@ class RemainingCoinsEnvelope:
         remaining_coins_envelope = cls(
             code=code,
             data=data,
-            msg=msg,
-            trace_id=trace_id,
+            msg=None if isinstance(msg, Unset) else msg,
+            trace_id=None if isinstance(trace_id, Unset) else trace_id,
         )
 
         remaining_coins_envelope.additional_properties = d

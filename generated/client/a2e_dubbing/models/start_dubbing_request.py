@@ -24,32 +24,24 @@ class StartDubbingRequest:
             refused with 422 (our choice: which codes A2E's dubbing accepts is unknown). The
             syntax is our choice too, wide enough for every code seen in clients.
              Example: en.
-        name (str | Unset): A name for the task, shown in A2E's web UI (limits are our choice).
-        source_lang (str | Unset): The language spoken in the source, or `auto` to let A2E detect it. Default: 'auto'.
-        num_speakers (int | Unset): How many different voices the input has (the maximum is our choice). Default: 1.
-        drop_background_audio (bool | Unset): Leave out the input's music and noise in the result. Default: False.
+        name (str | None): A name for the task, shown in A2E's web UI (limits are our choice).
+        source_lang (str): The language spoken in the source, or `auto` to let A2E detect it. Default: 'auto'.
+        num_speakers (int): How many different voices the input has (the maximum is our choice). Default: 1.
+        drop_background_audio (bool): Leave out the input's music and noise in the result. Default: False.
     """
 
     source_url: str
     target_lang: str
-    name: str | Unset = UNSET
-    source_lang: str | Unset = "auto"
-    num_speakers: int | Unset = 1
-    drop_background_audio: bool | Unset = False
+    name: str | None = None
+    source_lang: str = "auto"
+    num_speakers: int = 1
+    drop_background_audio: bool = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         source_url = self.source_url
 
         target_lang = self.target_lang
-
-        name = self.name
-
-        source_lang = self.source_lang
-
-        num_speakers = self.num_speakers
-
-        drop_background_audio = self.drop_background_audio
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,13 +51,17 @@ class StartDubbingRequest:
                 "target_lang": target_lang,
             }
         )
-        if name is not UNSET:
+        if self.name is not None:
+            name = self.name
             field_dict["name"] = name
-        if source_lang is not UNSET:
+        if self.source_lang is not None:
+            source_lang = self.source_lang
             field_dict["source_lang"] = source_lang
-        if num_speakers is not UNSET:
+        if self.num_speakers is not None:
+            num_speakers = self.num_speakers
             field_dict["num_speakers"] = num_speakers
-        if drop_background_audio is not UNSET:
+        if self.drop_background_audio is not None:
+            drop_background_audio = self.drop_background_audio
             field_dict["drop_background_audio"] = drop_background_audio
 
         return field_dict
@@ -90,10 +86,12 @@ class StartDubbingRequest:
         start_dubbing_request = cls(
             source_url=source_url,
             target_lang=target_lang,
-            name=name,
-            source_lang=source_lang,
-            num_speakers=num_speakers,
-            drop_background_audio=drop_background_audio,
+            name=None if isinstance(name, Unset) else name,
+            source_lang="auto" if isinstance(source_lang, Unset) else source_lang,
+            num_speakers=1 if isinstance(num_speakers, Unset) else num_speakers,
+            drop_background_audio=False
+            if isinstance(drop_background_audio, Unset)
+            else drop_background_audio,
         )
 
         start_dubbing_request.additional_properties = d

@@ -123,12 +123,7 @@ def sync_detailed(
     The answer is the whole task record, usually with `current_status` `initialized` or
     `sent`; follow it with Get details until it is `completed` or `failed`.
 
-    **This call spends credits.** Sending it twice starts two paid tasks. A client may
-    send it again without a look-up only when the request provably never reached the
-    server (no connection could be made). After any other retryable failure (429, 408,
-    5xx, a timeout, a dropped connection) the task may exist although no success answer
-    came: a client first looks for it (same `name`, `source_url` and `target_lang`, just
-    created) and sends again only when it is not there.
+    **This call spends credits.** Sending it twice starts two paid tasks.
 
     Evidence: seed (path, method, request and answer). Uncertain: which fields are
     required (third-party clients send `source_url` and `target_lang` at least), the
@@ -173,12 +168,7 @@ def sync(
     The answer is the whole task record, usually with `current_status` `initialized` or
     `sent`; follow it with Get details until it is `completed` or `failed`.
 
-    **This call spends credits.** Sending it twice starts two paid tasks. A client may
-    send it again without a look-up only when the request provably never reached the
-    server (no connection could be made). After any other retryable failure (429, 408,
-    5xx, a timeout, a dropped connection) the task may exist although no success answer
-    came: a client first looks for it (same `name`, `source_url` and `target_lang`, just
-    created) and sends again only when it is not there.
+    **This call spends credits.** Sending it twice starts two paid tasks.
 
     Evidence: seed (path, method, request and answer). Uncertain: which fields are
     required (third-party clients send `source_url` and `target_lang` at least), the
@@ -218,12 +208,7 @@ async def asyncio_detailed(
     The answer is the whole task record, usually with `current_status` `initialized` or
     `sent`; follow it with Get details until it is `completed` or `failed`.
 
-    **This call spends credits.** Sending it twice starts two paid tasks. A client may
-    send it again without a look-up only when the request provably never reached the
-    server (no connection could be made). After any other retryable failure (429, 408,
-    5xx, a timeout, a dropped connection) the task may exist although no success answer
-    came: a client first looks for it (same `name`, `source_url` and `target_lang`, just
-    created) and sends again only when it is not there.
+    **This call spends credits.** Sending it twice starts two paid tasks.
 
     Evidence: seed (path, method, request and answer). Uncertain: which fields are
     required (third-party clients send `source_url` and `target_lang` at least), the
@@ -266,12 +251,7 @@ async def asyncio(
     The answer is the whole task record, usually with `current_status` `initialized` or
     `sent`; follow it with Get details until it is `completed` or `failed`.
 
-    **This call spends credits.** Sending it twice starts two paid tasks. A client may
-    send it again without a look-up only when the request provably never reached the
-    server (no connection could be made). After any other retryable failure (429, 408,
-    5xx, a timeout, a dropped connection) the task may exist although no success answer
-    came: a client first looks for it (same `name`, `source_url` and `target_lang`, just
-    created) and sends again only when it is not there.
+    **This call spends credits.** Sending it twice starts two paid tasks.
 
     Evidence: seed (path, method, request and answer). Uncertain: which fields are
     required (third-party clients send `source_url` and `target_lang` at least), the
