@@ -155,8 +155,8 @@ def test_x_a2e_idempotent_overrides_the_http_method(tmp_path: Path) -> None:
 
 def test_a_recovery_rule_on_an_idempotent_operation_fails(tmp_path: Path) -> None:
     spec = SPEC_PATH.read_text()
-    marker = "      x-a2e-client: dubbing.start\n      x-a2e-idempotent: false\n"
-    assert marker in spec
+    marker = "      x-a2e-idempotent: false\n"
+    assert spec.count(marker) == 1  # start dubbing's
     broken = tmp_path / "spec.yaml"
     broken.write_text(spec.replace(marker, marker.replace("false", "true")))
     with pytest.raises(GenerationError, match="x-a2e-recover is for"):

@@ -2,8 +2,9 @@
 
 Whatever a server or a user sent is shown literally: rich renders no markup here, control
 and invisible characters become visible escapes (`\\x1b`), numbers are printed by a
-formatter that cannot fail, and the API key is replaced by `[REDACTED]` in everything
-written, whatever a server echoes back. With `--json`, stdout holds JSON and every line of
+formatter that cannot fail, and the API key (and any bearer credential or A2E key) is
+replaced by `REDACTED` in everything written, whatever a server echoes back (the client's
+own `_redact`, applied once more to all output). With `--json`, stdout holds JSON and every line of
 stderr is a JSON object.
 """
 
@@ -18,36 +19,34 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
+from ._redact import Redactor
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ._cli_spec import Column
 
-REDACTED = "[REDACTED]"
-# Shorter keys cannot be told apart from ordinary text (A2E's keys are far longer).
-MIN_SECRET_LENGTH = 6
 TABLE_WIDTH = 160  # when stdout is not a terminal
 WRITE_SIZE = 16 * 1024
 
 
 class Secrets:
-    """The strings that must never be printed (the API key)."""
+    """The strings that must never be printed (the API key), and every bearer credential or
+    A2E key besides (see `_redact.Redactor`)."""
 
     def __init__(self, *values: str) -> None:
         self._values: list[str] = []
+        self._redactor = Redactor()
         for value in values:
             self.add(value)
 
     def add(self, value: str) -> None:
-        if len(value) >= MIN_SECRET_LENGTH and value not in self._values:
+        if value and value not in self._values:
             self._values.append(value)
-            self._values.sort(key=len, reverse=True)
+            self._redactor = Redactor(self._values)
 
     def redact(self, text: str) -> str:
-        for value in self._values:
-            if value in text:
-                text = text.replace(value, REDACTED)
-        return text
+        return self._redactor.text(text)
 
     def redact_data(self, value: Any) -> Any:
         """`value` (JSON-like data) with every string redacted and non-finite numbers as text."""

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from ._errors import A2EError
 from ._meta import ID_FIELD, NAME_FIELD, RESULT_FIELD, STATUS_FIELD
+from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 # Imported where used, so that `import a2e_dubbing` stays light: httpx, inspect, mimetypes,
 # secrets, unicodedata.
@@ -607,7 +608,16 @@ class SyncDownloadMixin(Generic[RecordT]):
 
     if TYPE_CHECKING:
 
-        def get(self, task_id: str) -> Any: ...
+        def get(
+            self,
+            task_id: str,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Any: ...
 
     def download(
         self,
@@ -616,6 +626,11 @@ class SyncDownloadMixin(Generic[RecordT]):
         *,
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> Path:
         """Save the result of a completed task and return the file's path.
 
@@ -629,6 +644,14 @@ class SyncDownloadMixin(Generic[RecordT]):
                 `DestinationExistsError`).
             on_progress: called as `on_progress(bytes_received, total_or_None)` before
                 the first chunk and after each one.
+            timeout: Timeout of the read of the task and of each read of the file (the
+                client's by default).
+            max_retries: Retries of the read of the task (the client's by default); the
+                file is fetched once.
+            extra_headers: Headers to add to the read of the task (never sent to the
+                result URL, which is signed: no header of the client goes there).
+            extra_query: Query parameters to add to the read of the task.
+            extra_body: JSON properties to send with the read of the task.
 
         The file appears under its name only when complete (a hidden `.part` file is
         renamed). Each read of the answer waits at most the client's timeout. Raises a
@@ -638,12 +661,23 @@ class SyncDownloadMixin(Generic[RecordT]):
         """
         destination = Destination(path, overwrite=overwrite)
         destination.check()
-        task = self.get(task_or_id) if isinstance(task_or_id, str) else task_or_id
+        task = (
+            self.get(
+                task_or_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            if isinstance(task_or_id, str)
+            else task_or_id
+        )
         return download_sync(
             self._client._http,
             task,
             destination,
-            timeout=self._client.timeout,
+            timeout=self._client.timeout if isinstance(timeout, NotGiven) else timeout,
             on_progress=on_progress,
             secrets=_secrets_of(self._client),
         )
@@ -656,7 +690,16 @@ class AsyncDownloadMixin(Generic[RecordT]):
 
     if TYPE_CHECKING:
 
-        async def get(self, task_id: str) -> Any: ...
+        async def get(
+            self,
+            task_id: str,
+            *,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+            max_retries: int | NotGiven = NOT_GIVEN,
+        ) -> Any: ...
 
     async def download(
         self,
@@ -665,20 +708,47 @@ class AsyncDownloadMixin(Generic[RecordT]):
         *,
         overwrite: bool = False,
         on_progress: ProgressCallback | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> Path:
         """Save the result of a completed task and return the file's path.
 
         As `A2E.dubbing.download`; `on_progress` may also be a coroutine function. The
         file is written with blocking calls between network reads (chunks of 64 KiB).
+
+        Args:
+            task_or_id: The task record or its id (then it is read first).
+            path: A file, or a folder where the file gets our name for it.
+            overwrite: Replace an existing file.
+            on_progress: Called as `on_progress(bytes_received, total_or_None)`.
+            timeout: Timeout of the read of the task and of each read of the file.
+            max_retries: Retries of the read of the task.
+            extra_headers: Headers to add to the read of the task.
+            extra_query: Query parameters to add to the read of the task.
+            extra_body: JSON properties to send with the read of the task.
         """
         destination = Destination(path, overwrite=overwrite)
         destination.check()
-        task = await self.get(task_or_id) if isinstance(task_or_id, str) else task_or_id
+        task = (
+            await self.get(
+                task_or_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            )
+            if isinstance(task_or_id, str)
+            else task_or_id
+        )
         return await download_async(
             self._client._http,
             task,
             destination,
-            timeout=self._client.timeout,
+            timeout=self._client.timeout if isinstance(timeout, NotGiven) else timeout,
             on_progress=on_progress,
             secrets=_secrets_of(self._client),
         )
