@@ -32,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RELEASES_DIR = REPO_ROOT / "openapi" / "releases"
 CHANGELOG = REPO_ROOT / "CHANGELOG.md"
 SPEC_IN_GIT = "openapi/a2e-dubbing.yaml"
+GENERATED_CLIENT = "generated/client"
 VERSION_KEY = "x-a2e-package-version"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CHANGELOG_HEAD = """# Changelog
@@ -61,6 +62,7 @@ class Base:
     label: str
     document: dict[str, Any]
     version: str | None
+    commit: str | None = None  # where its generated client is in git, when known
 
 
 def releases() -> list[tuple[Version, Path]]:
@@ -79,7 +81,9 @@ def load_base(base: str | None) -> Base:
         if not recorded:
             raise GenerationError(f"no release recorded in {RELEASES_DIR}: pass a BASE")
         version, path = recorded[-1]
-        return Base(f"release {version}", _load(path.read_text(encoding="utf-8")), str(version))
+        text = path.read_text(encoding="utf-8")
+        commit = re.search(r"^#.*\bcommit ([0-9a-f]{40})\b", text, re.MULTILINE)
+        return Base(f"release {version}", _load(text), str(version), commit[1] if commit else None)
     path = Path(base)
     if path.is_file():
         document = _load(path.read_text(encoding="utf-8"))
@@ -97,7 +101,34 @@ def load_base(base: str | None) -> Base:
             f"{shown.stderr.strip()}"
         )
     document = _load(shown.stdout)
-    return Base(f"git {base}", document, _version_or_none(document))
+    return Base(f"git {base}", document, _version_or_none(document), _git("rev-parse", base))
+
+
+def _git(*args: str) -> str | None:
+    """The output of a git command in the repository (None when it fails)."""
+    done = subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _committed_client(commit: str, out: Path) -> Path | None:
+    """The generated client as committed at `commit`, unpacked into `out` (None when git
+    does not have it, e.g. in a shallow clone)."""
+    import tarfile
+
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, GENERATED_CLIENT],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(out, filter="data")
+    project = out / GENERATED_CLIENT
+    return project if (project / "pyproject.toml").is_file() else None
 
 
 def _load(text: str) -> dict[str, Any]:
@@ -175,8 +206,17 @@ def diff(spec_path: Path, base: str | None) -> Report:
     found = load_base(base)
     report = Report(found, package_version(document), _wire.compare(found.document, document))
     with tempfile.TemporaryDirectory(prefix="a2e-diff-") as tmp:
-        older = _with_hints(found.document, document)
-        old_client = _render_client(older, Path(tmp) / "old", report.notes, found.label)
+        # The client its users have (as committed, so template and runtime changes count
+        # too), or else the base spec rendered by this generator.
+        old_client = _committed_client(found.commit, Path(tmp) / "git") if found.commit else None
+        if old_client is None:
+            if found.commit:
+                report.notes.append(
+                    f"git has no commit {found.commit[:12]} here (a shallow clone?): the Python "
+                    f"surface of {found.label} is its spec rendered by this generator"
+                )
+            older = _with_hints(found.document, document)
+            old_client = _render_client(older, Path(tmp) / "old", report.notes, found.label)
         new_client = _render_client(document, Path(tmp) / "new", report.notes, "the working spec")
         if old_client is not None and new_client is not None:
             report.changes += _surface.compare(old_client, new_client)
@@ -294,33 +334,40 @@ def write_changelog(report: Report, *, today: dt.date | None = None) -> Path:
 
 
 def _sections(changes: Iterable[Change]) -> dict[str, list[str]]:
-    """Keep a Changelog's sections for the changes; documentation in one line."""
-    sections: dict[str, list[str]] = {}
+    """Keep a Changelog's sections for the changes. One change made in many places is one
+    bullet naming them; documentation changes are one line."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}  # (section, prefix, what) -> wheres
     docs: list[str] = []
     for change in changes:
-        level = "API" if change.level == "wire" else "Python"
         if change.kind == "docs":
             docs.append(change.where)
             continue
-        text = f"{level}: `{change.where}`: {change.what}"
+        level = "API" if change.level == "wire" else "Python"
         if "renamed to" in change.what:
-            sections.setdefault("Deprecated", []).append(text)
+            grouped.setdefault(("Deprecated", level, change.what), []).append(change.where)
         if change.kind == "breaking":
             title = "Removed" if change.what.endswith("removed") else "Changed"
-            sections.setdefault(title, []).append(f"**Breaking** {text}")
+            prefix = f"**Breaking** {level}"
         else:
             title = (
-                "Added" if change.what.endswith("added") or " added" in change.what else "Changed"
+                "Added" if " added" in change.what or change.what.endswith("added") else "Changed"
             )
-            sections.setdefault(title, []).append(text)
+            prefix = level
+        grouped.setdefault((title, prefix, change.what), []).append(change.where)
+    sections: dict[str, list[str]] = {}
+    for (title, prefix, what), wheres in grouped.items():
+        sections.setdefault(title, []).append(f"{prefix}: {_places(wheres)}: {what}")
     if docs:
-        shown = ", ".join(f"`{w}`" for w in sorted(set(docs))[:12])
-        more = len(set(docs)) - 12
-        sections.setdefault("Changed", []).append(
-            f"Documentation: {shown}" + (f" and {more} more" if more > 0 else "")
-        )
+        sections.setdefault("Changed", []).append(f"Documentation: {_places(docs)}")
     order = ("Added", "Changed", "Deprecated", "Removed")
-    return {title: sections[title] for title in order if title in sections}
+    return {title: sorted(sections[title]) for title in order if title in sections}
+
+
+def _places(wheres: list[str], shown: int = 8) -> str:
+    """`a`, `b` and 3 more: where a change was made."""
+    unique = sorted(set(wheres))
+    text = ", ".join(f"`{w}`" for w in unique[:shown])
+    return text + (f" and {len(unique) - shown} more" if len(unique) > shown else "")
 
 
 def _split(text: str) -> tuple[str, dict[str, str]]:
@@ -365,10 +412,18 @@ def mark_released(spec_path: Path) -> Path:
                 f"bump info.{VERSION_KEY}"
             )
         return target
+    header = f"# The spec as released in a2e-dubbing {version} (python -m generator mark-released)"
+    if spec_path.resolve() == (REPO_ROOT / SPEC_IN_GIT).resolve():  # not a scratch spec
+        commit = _git("rev-parse", "HEAD")
+        clean = _git("diff", "--quiet", "HEAD", "--", SPEC_IN_GIT, "generated") is not None
+        if commit is None or not clean:
+            raise GenerationError(
+                "commit the spec and generated/ first: a release records the commit that "
+                "holds them (its client is what `diff` compares later releases with)"
+            )
+        header += f",\n# commit {commit}"
+    header += ".\n"
     RELEASES_DIR.mkdir(parents=True, exist_ok=True)
-    header = (
-        f"# The spec as released in a2e-dubbing {version} (python -m generator mark-released).\n"
-    )
     target.write_text(header + text, encoding="utf-8")
     return target
 

@@ -22,7 +22,7 @@ Edit = Callable[[dict[str, Any]], None]
 
 
 @pytest.fixture(autouse=True)
-def _scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Releases and changelog of a scratch project: the working spec is release 0.1.0."""
     releases = tmp_path / "releases"
     releases.mkdir()
@@ -169,8 +169,12 @@ def test_a_bump_passes_once_the_changelog_has_its_entry(tmp_path: Path) -> None:
     assert diff(spec, None).problems() == []
     text = release.CHANGELOG.read_text(encoding="utf-8")
     assert "## [0.2.0] - 2026-12-04\n\n### Added\n" in text
-    assert "- API: `StartDubbingRequest`: optional field voice_style added" in text
-    assert "- Python: `Dubbing.start`: optional parameter voice_style added" in text
+    # One change in many places is one bullet naming them.
+    assert "- API: `DubbingTask`, `StartDubbingRequest`: optional field voice_style added" in text
+    assert (
+        "- Python: `AsyncDubbing.start`, `Dubbing.start`: optional parameter voice_style added"
+        in text
+    )
 
 
 def test_writing_the_changelog_again_keeps_notes_by_hand_and_adds_only_what_is_new(
@@ -193,7 +197,8 @@ def test_writing_the_changelog_again_keeps_notes_by_hand_and_adds_only_what_is_n
     write_changelog(diff(_spec(tmp_path, both, version="0.2.0"), None), today=dt.date(2026, 12, 5))
     text = changelog.read_text(encoding="utf-8")
     assert "- A note by hand." in text
-    assert text.count("optional field voice_style added") == 1 + 1  # API and Python, once each
+    assert text.count("optional field voice_style added") == 1
+    assert text.count("optional parameter voice_style added") == 1
     assert "enum values added: ['zz_new_word']" in text
     assert text.count("## [0.2.0]") == 1
 
@@ -314,3 +319,19 @@ def test_a_hint_for_the_mock_beside_a_ref_is_a_docs_change(tmp_path: Path) -> No
     report = diff(_spec(tmp_path, edit), None)
     assert report.needed == "docs"
     assert next(c.what for c in report.changes if c.kind == "docs").startswith("x-a2e-mock")
+
+
+def test_a_release_with_its_commit_compares_the_client_its_users_have(
+    scratch_releases: Path,
+) -> None:
+    """Template and runtime changes count too: the old client is the committed one."""
+    first = (REPO_ROOT / "openapi" / "releases" / "0.1.0.yaml").read_text(encoding="utf-8")
+    assert "commit 0dc17ac60f21b1e266b9d1a4de3432cb41bdc578" in first
+    (scratch_releases / "0.1.0.yaml").write_text(first, encoding="utf-8")
+    report = diff(SPEC_PATH, None)
+    if any("shallow clone" in note for note in report.notes):
+        pytest.skip("this clone lacks the commit of release 0.1.0 (git history is shallow)")
+    python = {(c.where, c.what) for c in report.changes if c.level == "python"}
+    # 0.1.0's models said `str | Unset`; the same spec now renders `str | None`.
+    assert ("DubbingTask.failed_message", "type None | str | Unset -> None | str") in python
+    assert report.needed == "breaking"
