@@ -33,6 +33,7 @@ RELEASES_DIR = REPO_ROOT / "openapi" / "releases"
 CHANGELOG = REPO_ROOT / "CHANGELOG.md"
 SPEC_IN_GIT = "openapi/a2e-dubbing.yaml"
 GENERATED_CLIENT = "generated/client"
+LEVELS = {"wire": "API", "python": "Python", "spec": "Spec"}  # how reports name each level
 VERSION_KEY = "x-a2e-package-version"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CHANGELOG_HEAD = """# Changelog
@@ -286,7 +287,7 @@ def format_report(report: Report) -> str:
     if not report.changes:
         lines.append("no changes")
     for change in report.changes:
-        level = "API" if change.level == "wire" else "Python"
+        level = LEVELS[change.level]
         lines.append(f"  {change.kind:<9} {level:<6} {change.where}: {change.what}")
     lines += [f"note: {note}" for note in report.notes]
     if report.needed is not None:
@@ -342,7 +343,7 @@ def _sections(changes: Iterable[Change]) -> dict[str, list[str]]:
         if change.kind == "docs":
             docs.append(change.where)
             continue
-        level = "API" if change.level == "wire" else "Python"
+        level = LEVELS[change.level]
         if "renamed to" in change.what:
             grouped.setdefault(("Deprecated", level, change.what), []).append(change.where)
         if change.kind == "breaking":

@@ -10,7 +10,7 @@ classify is reported as breaking, so that the gate errs on the safe side.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,7 +36,7 @@ class Change:
     """One difference: its class, the level it shows at, where, and what changed."""
 
     kind: Kind
-    level: Literal["wire", "python"]
+    level: Literal["wire", "python", "spec"]  # the API, the client's Python, an x- extension
     where: str
     what: str
 
@@ -100,11 +100,24 @@ def _extension_kind(key: str, old: Any, new: Any) -> Kind:
     return "additive"
 
 
-def _extensions(where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
-    for key in sorted({k for k in (*old, *new) if str(k).startswith("x-")} - {RENAMED_FROM}):
-        if old.get(key) != new.get(key):
-            kind = _extension_kind(str(key), old.get(key), new.get(key))
-            yield _change(kind, where, f"{key} {_shown(old.get(key), new.get(key))}")
+def _extensions(
+    where: str, old: dict[str, Any], new: dict[str, Any], keys: Iterable[str] | None = None
+) -> Iterator[Change]:
+    """Changes of the spec's extensions (what the toolkit reads), at level `spec`."""
+    if keys is None:
+        keys = {str(k) for k in (*old, *new) if str(k).startswith("x-")} - {RENAMED_FROM}
+    for key in sorted(keys):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        kind = _extension_kind(key, before, after)
+        if before is None or after is None:
+            what = f"{key} {'added' if before is None else 'removed'}"
+        elif isinstance(before, dict | list) or isinstance(after, dict | list):
+            what = f"{key} changed"
+        else:
+            what = f"{key} {_shown(before, after)}"
+        yield Change(kind, "spec", where, what)
 
 
 def _refs(document: dict[str, Any], node: Any, found: set[str] | None = None) -> set[str]:
@@ -228,9 +241,14 @@ def _operation(
     for key in ("summary", "description", "x-evidence"):
         if old_op.get(key) != new_op.get(key):
             yield _change("docs", op_id, f"{key} changed")
-    for key in ("x-a2e-idempotent", "x-a2e-recover", "x-a2e-client", "deprecated"):
-        if old_op.get(key) != new_op.get(key):
-            yield _change("additive", op_id, f"{key}: {_shown(old_op.get(key), new_op.get(key))}")
+    if old_op.get("deprecated") != new_op.get("deprecated"):
+        yield _change(
+            "additive",
+            op_id,
+            f"deprecated: {_shown(old_op.get('deprecated'), new_op.get('deprecated'))}",
+        )
+    extensions = {str(k) for k in (*old_op, *new_op) if str(k).startswith("x-a2e-")}
+    yield from _extensions(op_id, old_op, new_op, extensions)
     old_params = [specs.resolve(specs.old, p) for p in old_op.get("parameters") or []]
     new_params = [specs.resolve(specs.new, p) for p in new_op.get("parameters") or []]
     yield from _parameters(specs, op_id, old_params, new_params)
