@@ -176,7 +176,7 @@ def _main(argv: list[str], out: Output) -> int:
         return _usage(out, error)
     key = resolve_api_key(args.api_key)
     out.secrets.add(key)
-    if not key:
+    if not key and getattr(args, "run_batch", None) is None:
         return out.error(
             f"no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}",
             kind="MissingKey",
@@ -184,6 +184,15 @@ def _main(argv: list[str], out: Output) -> int:
         )
     spec: CommandSpec = args.spec
     behaviour: Behaviour = args.behaviour
+    run_batch = getattr(args, "run_batch", None)
+    if run_batch is not None:  # the batch command (_batch_cli): a dry run needs no key
+        try:
+            code: int = run_batch(args, out, base_url, key, argv)
+        except UsageError as error:
+            return _usage(out, error)
+        except A2EError as error:
+            return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
+        return code
     try:
         from ._client import A2E
 
@@ -257,6 +266,7 @@ def _fail(
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command: the generated ones, with their behaviours, and `wait`."""
+    from ._batch_spec import START
     from ._commands import COMMANDS
     from ._meta import API_TITLE, API_VERSION, VERSION
 
@@ -289,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
         if behaviour.options is not None:
             behaviour.options(command)
         command.set_defaults(spec=spec, behaviour=behaviour, parser=command)
+    from ._batch_cli import add_parser as add_batch  # a hand-written command of its own
+
+    start_aliases = BEHAVIOURS.get(f"{START[0]}.{START[1]}", Behaviour()).aliases
+    add_batch(subparsers, shared, commands, start_aliases)
     for name, (summary, of, behaviour) in EXTRA_COMMANDS.items():
         if name in subparsers.choices:
             raise RuntimeError(f"the spec's command {name!r} clashes with a hand-written one")
