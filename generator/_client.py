@@ -34,7 +34,7 @@ from generator._commands import cli_view
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._records import task_spec
-from generator._renames import Alias, aliases
+from generator._renames import Alias, KeywordAlias, aliases, keyword_aliases
 from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
 
 DISTRIBUTION = "a2e-dubbing"
@@ -356,6 +356,7 @@ class ClientView:
     models: tuple[tuple[str, str], ...]  # (class name, module name)
     model_docs: tuple[ModelDoc, ...]  # the models of `resource_models`, documented
     aliases: dict[str, tuple[Alias, ...]]  # model class -> its renamed fields' old names
+    keyword_aliases: dict[str, tuple[KeywordAlias, ...]]  # operationId -> former keywords
 
     @property
     def default_base_url(self) -> str:
@@ -547,6 +548,7 @@ def client_view(parsed: ParsedSpec, *, version: str) -> ClientView:
         models=models,
         model_docs=tuple(_model_doc(parsed, name) for name in documented),
         aliases=aliases(parsed, version),
+        keyword_aliases=keyword_aliases(parsed, version),
     )
 
 

@@ -1,8 +1,9 @@
 """Renamed fields (`x-a2e-renamed-from: {name, since}`): the client's deprecated aliases.
 
 While the packages' major version is the one of `since`, each model that has the renamed
-property keeps the former name as a read-only alias that emits `DeprecationWarning`; the
-next major version drops it (which `python -m generator diff` reports as breaking).
+property keeps the former name as a read-only alias, and each method whose request body
+has it accepts the former keyword; both emit `DeprecationWarning`. The next major version
+drops them (which `python -m generator diff` reports as breaking).
 """
 
 from __future__ import annotations
@@ -65,4 +66,36 @@ def aliases(parsed: ParsedSpec, version: str) -> dict[str, tuple[Alias, ...]]:
             removed_in = f"{since.major + 1}.0.0"
             kept.append(Alias(old, str(prop.python_name), annotation, str(since), removed_in))
         found[str(model.class_info.name)] = tuple(kept)
+    return found
+
+
+@dataclass(frozen=True)
+class KeywordAlias:
+    """The former keyword `old` of a method, now `new`."""
+
+    old: str
+    new: str
+    removed_in: str
+
+
+def keyword_aliases(parsed: ParsedSpec, version: str) -> dict[str, tuple[KeywordAlias, ...]]:
+    """The former keywords each operation's method still accepts, by operationId."""
+    current = Version(version)
+    found: dict[str, tuple[KeywordAlias, ...]] = {}
+    for op in parsed.operations:
+        body = parsed.resolve(op.definition.get("requestBody") or {})
+        schema = parsed.resolve(
+            body.get("content", {}).get("application/json", {}).get("schema", {})
+        )
+        kept = []
+        for name, prop in (schema.get("properties") or {}).items():
+            rename = prop.get(RENAMED_FROM) if isinstance(prop, dict) else None
+            if not isinstance(rename, dict) or Version(str(rename["since"])).major != current.major:
+                continue
+            where = f"{op.operation_id}: request body property {name}"
+            old = parsed.keywords.keyword(str(rename["name"]), where)
+            new = parsed.keywords.keyword(str(name), where)
+            kept.append(KeywordAlias(old, new, f"{current.major + 1}.0.0"))
+        if kept:
+            found[op.operation_id] = tuple(kept)
     return found

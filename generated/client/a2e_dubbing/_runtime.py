@@ -7,9 +7,11 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class OpenStrEnum(StrEnum):
@@ -116,3 +118,29 @@ def warn_renamed(old: str, new: str, removed_in: str) -> None:
         DeprecationWarning,
         stacklevel=3,
     )
+
+
+def renamed_keywords(
+    renames: Mapping[str, tuple[str, str]],
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Let a method take each former keyword of a renamed field (`{old: (new, removed_in)}`)
+    for its new one, with a `DeprecationWarning` (the signature shows only the new one)."""
+    import functools
+
+    def decorate(method: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(method)
+        def accepting(*args: P.args, **kwargs: P.kwargs) -> R:
+            for old, (new, removed_in) in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{method.__name__}() got `{old}` (deprecated) and `{new}`: "
+                            f"pass only `{new}`"
+                        )
+                    warn_renamed(f"{method.__name__}({old}=...)", new, removed_in)
+                    kwargs[new] = kwargs.pop(old)
+            return method(*args, **kwargs)
+
+        return accepting
+
+    return decorate
