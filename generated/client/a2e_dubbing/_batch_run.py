@@ -101,6 +101,7 @@ MAX_DETAIL_READS = 8  # detail reads of one tick at once
 BACKOFF_DEFAULT = 1.0  # seconds of a 429 without Retry-After
 BACKOFF_CAP = 60.0
 _EXPIRED = (401, 403, 404, 410)  # what storage answers for an expired signed URL
+_TRANSIENT = (408, 425, 429)  # and for a moment of trouble (so do 5xx)
 _PART = re.compile(r"\.(?P<stem>.+)\.[a-z0-9]{1,8}\.[0-9a-f]{8}\.part")
 
 
@@ -150,7 +151,7 @@ class SharedBackoff:
 
     def slow_down(self, retry_after: float | None) -> float:
         """A 429 came: pause the batch; returns the pause in seconds."""
-        asked = retry_after if retry_after is not None and retry_after > 0 else BACKOFF_DEFAULT
+        asked = BACKOFF_DEFAULT if retry_after is None else max(0.0, retry_after)
         pause = min(BACKOFF_CAP, max(asked, asked * 2.0**self._strikes))
         self._strikes += 1
         self._until = max(self._until, self._clock() + pause)
@@ -854,7 +855,12 @@ class Engine:
                     refreshed = await self._refresh(job)
                     if refreshed:
                         continue
-                break
+                if failed.status_code not in _TRANSIENT and failed.status_code < 500:
+                    break
+                if attempt + 1 < DOWNLOAD_ATTEMPTS:
+                    await asyncio.sleep(delay)
+                    delay *= 2
+                continue
             except ResultNotReadyError as failed:
                 error = failed
                 break

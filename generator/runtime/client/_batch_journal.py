@@ -177,6 +177,7 @@ class Journal:
 
     async def _write_group(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)  # a writer cancelled meanwhile never looks
         self._pending.append((statements, future))
         if self._draining is None or self._draining.done():
             self._draining = asyncio.ensure_future(self._drain())
@@ -302,6 +303,11 @@ def read_only(path: Path) -> tuple[dict[str, Row], dict[str, str]]:
     finally:
         db.close()
     return rows, sources
+
+
+def _retrieved(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def as_mapping(row: Row) -> Mapping[str, Any]:
