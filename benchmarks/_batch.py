@@ -56,7 +56,9 @@ REQUESTS_TARGET = 0.2
 WALL_TARGET = 1.0
 RUN_TIMEOUT = 600.0
 BATCH_DIR = WORK / "batch"
-_ACCESS = re.compile(r"a2e_dubbing_mock: (?P<method>[A-Z]+) (?P<label>.+?) (?P<outcome>.+) [0-9.]+ms$")
+_ACCESS = re.compile(
+    r"a2e_dubbing_mock: (?P<method>[A-Z]+) (?P<label>.+?) (?P<outcome>.+) [0-9.]+ms$"
+)
 
 
 @dataclass
@@ -154,7 +156,9 @@ class _BatchProcess:
     ticks: list[tuple[int, int]]
 
 
-def _run_batch(argv: list[str], env: dict[str, str], report: Path, *, kill_at: int | None) -> _BatchProcess:
+def _run_batch(
+    argv: list[str], env: dict[str, str], report: Path, *, kill_at: int | None
+) -> _BatchProcess:
     """Run the batch command (stdout to `report`), reading its JSON events; SIGKILL it once
     `kill_at` jobs have started."""
     with report.open("wb") as stdout:
@@ -231,7 +235,9 @@ def _valid_wav(path: Path) -> bool:
 def _large_manifest() -> Path:
     path = BATCH_DIR / "large.csv"
     if not path.exists():
-        urls = [f"https://media.example.com/library/video-{i:05d}.mp4" for i in range(LARGE_SOURCES)]
+        urls = [
+            f"https://media.example.com/library/video-{i:05d}.mp4" for i in range(LARGE_SOURCES)
+        ]
         _manifest(path, urls)
     return path
 
@@ -291,7 +297,9 @@ def _memory() -> tuple[float, Run]:
     return usage.ru_maxrss / 1024.0, run  # KiB on Linux
 
 
-def _section(naive: Run, ours: Run, dry_runs: list[float], memory_mb: float, memory_run: Run) -> Section:
+def _section(
+    naive: Run, ours: Run, dry_runs: list[float], memory_mb: float, memory_run: Run
+) -> Section:
     jobs = SOURCES * len(LANGUAGES)
     worst_tick = max((r / (1 + f) for r, f in ours.ticks), default=0.0)
     dry_run = statistics.median(dry_runs)
@@ -392,7 +400,11 @@ def _section(naive: Run, ours: Run, dry_runs: list[float], memory_mb: float, mem
                 ("jobs saved (valid WAV)", f"{ours.saved}/{jobs}", f"{naive.saved}/{jobs}"),
                 ("tasks in the mock", f"{ours.tasks:,}", f"{naive.tasks:,}"),
                 ("duplicate starts (same name)", f"{ours.duplicates}", "(names are random)"),
-                ("jobs lost to errors", "0" if ours.saved == jobs else f"{jobs - ours.saved}", _errors(naive.errors)),
+                (
+                    "jobs lost to errors",
+                    "0" if ours.saved == jobs else f"{jobs - ours.saved}",
+                    _errors(naive.errors),
+                ),
                 ("poll ticks", f"{ticks} ({requests_in_ticks:,} requests)", "(one poll per task)"),
                 ("killed after", f"{ours.killed_after} jobs started", "—"),
                 ("answers of the mock", _outcomes(ours.outcomes), _outcomes(naive.outcomes)),

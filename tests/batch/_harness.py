@@ -38,7 +38,7 @@ AFTER = ("503-after", "dropped-after", "timeout-after")
 OUTCOMES = ("ok", *BEFORE, *AFTER)
 
 
-class Crash(BaseException):  # noqa: N818 - a kill, not an error
+class Crash(BaseException):
     """The batch's process dies here."""
 
 
@@ -54,7 +54,7 @@ class Sent:
 class Harness(httpx.AsyncBaseTransport):
     """The mock app, faults and crashes (see the module doc)."""
 
-    processing: float = 0.15
+    processing: float | None = 0.15
     faults: list[str] = field(default_factory=list)  # outcomes of the next API requests
     crash_at: int | None = None  # the number of the request (from 0) the batch dies at
     crash_after: bool = False  # ... after A2E carried it out
@@ -114,7 +114,11 @@ class Harness(httpx.AsyncBaseTransport):
         )
 
     def _error(self, status: int, request: httpx.Request) -> httpx.Response:
-        body = {"code": status, "msg": "injected", "trace_id": "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b10"}
+        body = {
+            "code": status,
+            "msg": "injected",
+            "trace_id": "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b10",
+        }
         headers = {"Retry-After": self.retry_after, "date": formatdate(usegmt=True)}
         return httpx.Response(status, json=body, headers=headers, request=request)
 
@@ -157,9 +161,7 @@ class Harness(httpx.AsyncBaseTransport):
         finally:
             await http.aclose()
 
-    async def run(
-        self, jobs: Sequence[Job], out: Path, **options: Any
-    ) -> list[BatchEvent]:
+    async def run(self, jobs: Sequence[Job], out: Path, **options: Any) -> list[BatchEvent]:
         """Run a batch to its end (or its crash: `Crash` is raised); its events."""
         options.setdefault("poll_interval", 0.01)
         options.setdefault("max_poll_interval", 0.05)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from a2e_dubbing import (
     A2E,
+    BatchError,
     BatchFinished,
     BatchPlanError,
     BatchPolled,
@@ -26,7 +27,7 @@ from a2e_dubbing import (
 from a2e_dubbing._batch_spec import RESULT_LIFETIME
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
-from ._harness import API, START, Harness, journal_rows, jobs, valid_wav
+from ._harness import API, START, Harness, jobs, journal_rows, valid_wav
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +41,8 @@ async def test_each_poll_reads_the_unfinished_list_once_and_only_finished_tasks_
     finally:
         harness.close()
     finished = events[-1]
-    assert isinstance(finished, BatchFinished) and finished.summary.done
+    assert isinstance(finished, BatchFinished)
+    assert finished.summary.done
     polls = [e for e in events if isinstance(e, BatchPolled)]
     assert polls
     for poll in polls:  # the unfinished list, plus at most one read per task that left it
@@ -60,12 +62,11 @@ async def test_a_429_pauses_every_request_of_the_batch_for_its_retry_after(
         events = await harness.run(jobs(4), tmp_path, max_starts=4)
     finally:
         harness.close()
-    assert isinstance(events[-1], BatchFinished) and events[-1].summary.done
+    assert isinstance(events[-1], BatchFinished)
+    assert events[-1].summary.done
     limited = next(s for s in harness.sent if s.outcome == "429-before")
     during = [
-        s
-        for s in harness.sent
-        if s.path.startswith(API) and limited.at < s.at < limited.at + 0.95
+        s for s in harness.sent if s.path.startswith(API) and limited.at < s.at < limited.at + 0.95
     ]
     assert not during, during  # nothing at all while the batch waits out Retry-After
     after = [s for s in harness.sent if s.at >= limited.at + 0.95 and s.path == START]
@@ -111,7 +112,8 @@ async def test_max_coins_stops_new_starts_once_the_balance_dropped_that_much(
         assert summary.summary.not_started == len(chosen) - len(tasks)
         assert summary.summary.downloaded == len(tasks)
         again = await harness.run(chosen, tmp_path)  # without a limit: the rest
-        assert isinstance(again[-1], BatchFinished) and again[-1].summary.done
+        assert isinstance(again[-1], BatchFinished)
+        assert again[-1].summary.done
         assert len(await harness.tasks()) == len(chosen)
     finally:
         harness.close()
@@ -136,7 +138,8 @@ async def test_a_failed_task_is_reported_and_retry_failed_starts_it_under_a_new_
         failed = [e for e in events if isinstance(e, JobFailed)]
         assert len(failed) == 1
         assert "no speech found" in failed[0].error
-        assert failed[0].job.failure is not None and "E42" in json.dumps(failed[0].job.failure)
+        assert failed[0].job.failure is not None
+        assert "E42" in json.dumps(failed[0].job.failure)
         summary = events[-1]
         assert isinstance(summary, BatchFinished)
         assert (summary.summary.failed, summary.summary.downloaded) == (1, 1)
@@ -153,7 +156,8 @@ async def test_a_failed_task_is_reported_and_retry_failed_starts_it_under_a_new_
         await completing
         started = [e for e in retried if isinstance(e, JobStarted)]
         assert [s.job.name for s in started] == [failed[0].job.name + "-2"]
-        assert isinstance(retried[-1], BatchFinished) and retried[-1].summary.done
+        assert isinstance(retried[-1], BatchFinished)
+        assert retried[-1].summary.done
     finally:
         harness.close()
 
@@ -171,10 +175,12 @@ async def test_a_download_that_keeps_failing_is_tried_again_by_the_next_run(
         assert isinstance(summary, BatchFinished)
         assert (summary.summary.not_saved, summary.summary.downloaded) == (1, 0)
         failed = [e for e in events if isinstance(e, JobFailed)]
-        assert failed and failed[-1].retried
+        assert failed
+        assert failed[-1].retried
         assert not list(tmp_path.glob("*.wav"))
         again = await harness.run(chosen, tmp_path)
-        assert isinstance(again[-1], BatchFinished) and again[-1].summary.done
+        assert isinstance(again[-1], BatchFinished)
+        assert again[-1].summary.done
         assert not [e for e in again if isinstance(e, JobStarted)]  # not started again
         assert [p.name for p in tmp_path.glob("*.wav")] == ["episode-0.es.wav"]
     finally:
@@ -189,7 +195,8 @@ async def test_a_result_url_near_its_expiry_is_read_again_before_the_download(
     chosen = jobs(1, ("es",))
     try:
         events = await harness.run(chosen, tmp_path)
-        assert isinstance(events[-1], BatchFinished) and events[-1].summary.done
+        assert isinstance(events[-1], BatchFinished)
+        assert events[-1].summary.done
         (row,) = journal_rows(tmp_path).values()
         Path(str(row.file)).unlink()
         old = time.time() - RESULT_LIFETIME * 0.9  # read long ago: its URL is stale
@@ -197,7 +204,8 @@ async def test_a_result_url_near_its_expiry_is_read_again_before_the_download(
                        result_url="http://mock/__mock/results/000000000000000000000000.wav")  # fmt: skip
         harness.sent.clear()
         again = await harness.run(chosen, tmp_path)
-        assert isinstance(again[-1], BatchFinished) and again[-1].summary.done
+        assert isinstance(again[-1], BatchFinished)
+        assert again[-1].summary.done
         assert [s.path for s in harness.sent if s.path.endswith("/detail")]  # read again
         assert valid_wav(tmp_path / "episode-0.es.wav")
     finally:
@@ -219,7 +227,8 @@ async def test_the_same_job_twice_is_one_job_and_a_clash_of_files_is_refused(
     job = jobs(1, ("es",))[0]
     try:
         events = await harness.run([job, job], tmp_path)
-        assert isinstance(events[-1], BatchFinished) and events[-1].summary.total == 1
+        assert isinstance(events[-1], BatchFinished)
+        assert events[-1].summary.total == 1
         clash = Job(source_url="https://other.example.com/episode-0.mp4", target_lang="es")
         with pytest.raises(BatchPlanError, match=r"would both be saved as episode-0\.es"):
             await harness.run([job, clash], tmp_path)
@@ -233,7 +242,8 @@ def test_the_sync_batch_yields_the_same_events_and_stops_when_left(
     chosen = jobs(2)
     with A2E(api_key=a2e_mock_server.token, base_url=a2e_mock_server.url) as client:
         events = list(client.dubbing.batch(chosen, out=tmp_path, poll_interval=0.05))
-        assert isinstance(events[-1], BatchFinished) and events[-1].summary.done
+        assert isinstance(events[-1], BatchFinished)
+        assert events[-1].summary.done
         assert sorted(p.name for p in tmp_path.glob("*.wav")) == [
             "episode-0.es.wav",
             "episode-0.fr.wav",
@@ -247,7 +257,8 @@ def test_the_sync_batch_yields_the_same_events_and_stops_when_left(
                 break  # leaving the loop stops the batch where it is
         rows = journal_rows(tmp_path)
         states = sorted(row.state for row in rows.values() if row.name.split(".")[1] == "de")
-        assert states and "downloaded" not in states  # stopped before any file was saved
+        assert states
+        assert "downloaded" not in states
         finished = client.dubbing.batch(more, out=tmp_path, poll_interval=0.05).run()
         assert finished.done
 
@@ -257,7 +268,7 @@ async def test_a_second_batch_on_the_same_journal_is_refused_while_one_runs(
 ) -> None:
     journal = await _batch_journal.Journal.open(tmp_path / "j.sqlite3")
     try:
-        with pytest.raises(_batch_journal.BatchError, match="another batch is running"):
+        with pytest.raises(BatchError, match="another batch is running"):
             await _batch_journal.Journal.open(tmp_path / "j.sqlite3")
     finally:
         await journal.close()

@@ -14,14 +14,23 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from a2e_dubbing import BatchFinished, JobStarted
+from a2e_dubbing import BatchEvent, BatchFinished, JobStarted
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ._harness import OUTCOMES, Crash, Harness, journal_rows, jobs, journal_stops_at_crash, valid_wav
+from ._harness import (
+    OUTCOMES,
+    Crash,
+    Harness,
+    jobs,
+    journal_rows,
+    journal_stops_at_crash,
+    valid_wav,
+)
 
 JOBS = jobs(2)  # 2 sources x 2 languages
 
@@ -37,7 +46,8 @@ async def _scenario(faults: list[str], crash: tuple[int, bool] | None, folder: P
             except Crash:
                 first = None
         if crash is None or first is not None:
-            assert first is not None and isinstance(first[-1], BatchFinished)
+            assert first is not None
+            assert isinstance(first[-1], BatchFinished)
         harness.crashed = False
         harness.crash_at = None
         events = await harness.run(JOBS, folder, max_starts=2)
@@ -49,7 +59,7 @@ async def _scenario(faults: list[str], crash: tuple[int, bool] | None, folder: P
         harness.close()
 
 
-async def _check(harness: Harness, folder: Path, events: list[object]) -> None:
+async def _check(harness: Harness, folder: Path, events: Sequence[BatchEvent]) -> None:
     rows = journal_rows(folder)
     assert len(rows) == len(JOBS)
     tasks = await harness.tasks()

@@ -393,7 +393,7 @@ def run(
             kind="MissingKey",
             exit_code=EXIT_ERROR,
         )
-    view = _view(out, started)
+    view = _view(out, started, args.batch_params)
     holder: dict[str, AsyncBatch] = {}
 
     async def go() -> BatchSummary:
@@ -586,9 +586,9 @@ class _Lines:
 
     def show(self, event: BatchEvent) -> None:
         out = self._out
-        fields_ = {k: v for k, v in event.to_dict().items() if k != "event"}
         message = self._message(event)
         if out.as_json:
+            fields_ = {k: v for k, v in event.to_dict().items() if k != "event"}
             out.event(event.kind, message, **fields_)
         elif message:
             out.event(event.kind, f"[{time.monotonic() - self._started:7.1f}s] {message}")
@@ -626,9 +626,10 @@ class _Live:
     """The live table on a terminal: a progress bar with an ETA over the jobs that moved
     last (source, language, status, elapsed), redrawn a few times a second."""
 
-    def __init__(self, out: Output, started: float) -> None:
+    def __init__(self, out: Output, started: float, split: Sequence[str]) -> None:
         self._out = out
         self._started = started
+        self._split = split
         self._jobs: dict[str, tuple[JobInfo, float]] = {}
         self._order: list[str] = []
         self._total = 0
@@ -698,7 +699,7 @@ class _Live:
         clean = self._out.clean
         room = max(3, self._console.size.height - 6)
         table = Table(box=None, pad_edge=False, expand=False)
-        for header in ("source", "/".join(SPLIT), "status", "elapsed"):
+        for header in ("source", *self._split, "status", "elapsed"):
             table.add_column(Text(header), no_wrap=True, overflow="ellipsis", max_width=60)
         now = time.monotonic()
         for key in reversed(self._order[-room:]):
@@ -711,7 +712,7 @@ class _Live:
             shown = source.name if isinstance(source, Path) else str(source)
             table.add_row(
                 Text(clean(shown)),
-                Text(clean(".".join(str(getattr(info.job, s)) for s in SPLIT))),
+                *(Text(clean(str(getattr(info.job, name)))) for name in SPLIT),
                 Text(clean(str(status or info.state))),
                 Text(elapsed),
             )
@@ -722,5 +723,8 @@ class _Live:
         return Group(self._progress, table)
 
 
-def _view(out: Output, started: float) -> _Lines | _Live:
-    return _Live(out, started) if out.live else _Lines(out, started)
+def _view(out: Output, started: float, params: Sequence[ParamSpec]) -> _Lines | _Live:
+    if not out.live:
+        return _Lines(out, started)
+    nouns = {p.name: p.noun or p.name.replace("_", " ") for p in params}
+    return _Live(out, started, [nouns.get(name, name) for name in SPLIT])
