@@ -60,7 +60,8 @@ def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> N
 def test_the_current_command_names_and_options_are_kept() -> None:
     commands = _subparsers(_cli.build_parser())
     assert set(commands) == {
-        "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer"
+        "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer",
+        "upload-url",
     }  # fmt: skip
     flags = {
         name: {flag for a in parser._actions for flag in a.option_strings}

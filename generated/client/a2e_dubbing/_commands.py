@@ -288,6 +288,36 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ),
         ),
     ),
+    CommandSpec(
+        name="upload-url",
+        resource="storage",
+        method="presigned_upload_url",
+        summary="Get R2 upload presigned URL",
+        description=(
+            "A URL that takes one `PUT` of a file into A2E's storage (Cloudflare R2), and the URL where the "
+            "file is served afterwards, for use as a `source_url`. The bytes go to the storage, not to this "
+            "API: `PUT` them to `uploadUrl` with `Content-Length` and the file's `Content-Type`, without the "
+            "API key, within `expiresIn` seconds."
+        ),
+        writes=False,
+        params=(
+            ParamSpec(
+                name="key",
+                wire="key",
+                location="body",
+                kind="str",
+                required=True,
+                positional=True,
+                help="The name the file gets in A2E's storage, e.g.",
+                default=None,
+                choices=(),
+                model="",
+                url=False,
+                noun="",
+                values_from="",
+            ),
+        ),
+    ),
 )
 
 # The table printed for a list of records of each model (x-a2e-cli-columns).
