@@ -228,6 +228,27 @@ def _parameters(
                 f"parameter {name}: default {old_default} -> {new_default}",
             )
         if old_type != new_type:
+            # A parameter that takes more than before (a union that keeps every old member)
+            # breaks no caller.
+            widened = _members(old_type) < _members(new_type)
             yield Change(
-                "breaking", "python", path, f"parameter {name}: type {old_type} -> {new_type}"
+                "additive" if widened else "breaking",
+                "python",
+                path,
+                f"parameter {name}: type {old_type} -> {new_type}",
             )
+
+
+def _members(annotation: str) -> frozenset[str]:
+    """The members of a union annotation (`a | b[c | d]` -> {a, b[c | d]}), as text."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(annotation[start:index])
+            start = index + 1
+    members.append(annotation[start:])
+    return frozenset(" ".join(m.split()) for m in members)

@@ -137,6 +137,7 @@ def test_the_retry_rule_follows_the_http_method_and_the_spec(tmp_path: Path) -> 
         "getRemainingCoins": "idempotent",
         "listLanguages": "idempotent",
         "transferToStorage": "once",  # POST without a look-up: resent only if never sent
+        "getUploadPresignedUrl": "idempotent",  # POST with x-a2e-idempotent: true
     }
 
 

@@ -32,6 +32,7 @@ def test_every_operation_of_the_spec_has_a_handler() -> None:
         "getRemainingCoins",
         "listLanguages",
         "transferToStorage",
+        "getUploadPresignedUrl",
     }
 
 

@@ -73,6 +73,9 @@ if TYPE_CHECKING:
     from .models.error_envelope import ErrorEnvelope
     from .models.language import Language
     from .models.language_list_envelope import LanguageListEnvelope
+    from .models.presigned_upload import PresignedUpload
+    from .models.presigned_upload_envelope import PresignedUploadEnvelope
+    from .models.presigned_upload_request import PresignedUploadRequest
     from .models.remaining_coins import RemainingCoins
     from .models.remaining_coins_envelope import RemainingCoinsEnvelope
     from .models.start_dubbing_request import StartDubbingRequest
@@ -113,6 +116,9 @@ _LAZY = {
     "ErrorEnvelope": ".models.error_envelope",
     "Language": ".models.language",
     "LanguageListEnvelope": ".models.language_list_envelope",
+    "PresignedUpload": ".models.presigned_upload",
+    "PresignedUploadEnvelope": ".models.presigned_upload_envelope",
+    "PresignedUploadRequest": ".models.presigned_upload_request",
     "RemainingCoins": ".models.remaining_coins",
     "RemainingCoinsEnvelope": ".models.remaining_coins_envelope",
     "StartDubbingRequest": ".models.start_dubbing_request",
@@ -177,6 +183,9 @@ __all__ = [
     "ErrorEnvelope",
     "Language",
     "LanguageListEnvelope",
+    "PresignedUpload",
+    "PresignedUploadEnvelope",
+    "PresignedUploadRequest",
     "RemainingCoins",
     "RemainingCoinsEnvelope",
     "StartDubbingRequest",
