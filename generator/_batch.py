@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from generator._client import Method, Resource
 
 BALANCE = "x-a2e-balance"
+UPLOAD_METHOD = "upload"  # what x-a2e-presign adds to its resource (runtime `_upload` mixins)
 EXPIRES_AFTER = "x-a2e-expires-after"
 SOURCE_ANNOTATION = "str | os.PathLike[str]"  # a URL, or a local file to upload
 
@@ -54,6 +55,7 @@ class BatchView:
     source: str  # keyword of the source URL
     name: str  # keyword of the unique name
     split: tuple[str, ...]  # the other identifying keywords
+    upload: tuple[str, str] | None  # (resource, method) that uploads a local source
     match: tuple[tuple[str, str], ...]  # (keyword, record attribute) of x-a2e-recover.match
     balance: tuple[str, str, str] | None  # (resource, method, attribute), or None
     result_lifetime: int | None  # seconds, or None
@@ -80,13 +82,19 @@ def batch_view(parsed: ParsedSpec, resources: tuple[Resource, ...]) -> BatchView
         )
     urls = set(task_spec(parsed).url_fields)
     by_keyword = {p.name: p for p in start.params}
-    sources = [f.param for f in recover.match if by_keyword[f.param].wire in urls]
+    sources = [f.param for f in recover.match if by_keyword[f.param].upload]
+    sources = sources or [f.param for f in recover.match if by_keyword[f.param].wire in urls]
     if len(sources) != 1:
         raise GenerationError(
             f"{where} needs exactly one URL field (`format: uri`) among x-a2e-recover.match, "
             f"found {len(sources)}: {', '.join(sources) or 'none'}"
         )
     source = sources[0]
+    uploader = by_keyword[source].upload
+    upload = next(
+        ((r.name, UPLOAD_METHOD) for r in resources if r.presign and r.class_name == uploader),
+        None,
+    )
     fields = tuple(
         JobField(
             name=str(p.name),
@@ -103,6 +111,7 @@ def batch_view(parsed: ParsedSpec, resources: tuple[Resource, ...]) -> BatchView
         source=source,
         name=recover.unique,
         split=tuple(f.param for f in recover.match if f.param not in (source, recover.unique)),
+        upload=upload,
         match=tuple((f.param, f.attribute) for f in recover.match),
         balance=_balance(parsed, resources),
         result_lifetime=_result_lifetime(parsed),

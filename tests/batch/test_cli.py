@@ -161,18 +161,21 @@ def test_the_live_table_on_a_terminal(a2e_mock_server_factory: Factory, tmp_path
         'source,to\nhttps://x.org/lesson-one.mp4,"es,fr"\nhttps://x.org/lesson-two.mp4,de\n',
         encoding="utf-8",
     )
-    session = on_terminal(
-        cli("batch", str(manifest), "--out", str(tmp_path / "out"), "--poll", "0.2"),
-        env=cli_env(server),
-        columns=120,
+    hostile = _wav(tmp_path / "[link=https:__evil.example]clip[_link].wav")  # markup in a name
+    out = tmp_path / "out"
+    argv = cli(
+        "batch", str(manifest), str(hostile), "--to", "it", "--out", str(out), "--poll", "0.2"
     )
+    session = on_terminal(argv, env=cli_env(server), columns=120)
     assert session.exit_code == 0, session.screen
     screen = session.screen
     for header in ("source", "language", "status", "elapsed", "ETA"):
         assert header in screen
     assert "https://x.org/lesson-one.mp4" in screen
     assert "processing" in screen
-    assert "batch: 3/3 saved" in screen
+    assert hostile.name in screen  # shown literally, not read as markup
+    assert "\x1b]8;" not in screen  # no hyperlink reached the terminal
+    assert "batch: 4/4 saved" in screen
     assert "\x1b[" in screen  # drawn live (cursor moves), not printed line by line
 
 
@@ -201,3 +204,14 @@ def test_ctrl_c_stops_and_prints_the_command_that_takes_the_batch_up_again(
                                        "--out", str(out), "--base-url", server.url]  # fmt: skip
     for key, row in journal_rows(out).items():
         assert row.state == "started", key
+
+
+def _wav(path: Path) -> Path:
+    import wave
+
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\x00\x01" * 800)
+    return path

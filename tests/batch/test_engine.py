@@ -21,13 +21,23 @@ from a2e_dubbing import (
     Job,
     JobFailed,
     JobStarted,
+    SourceUploaded,
     _batch_journal,
     _batch_run,
 )
 from a2e_dubbing._batch_spec import RESULT_LIFETIME
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
-from ._harness import API, START, Harness, jobs, journal_rows, valid_wav
+from ._harness import (
+    API,
+    START,
+    Crash,
+    Harness,
+    jobs,
+    journal_rows,
+    journal_stops_at_crash,
+    valid_wav,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -274,3 +284,77 @@ async def test_a_second_batch_on_the_same_journal_is_refused_while_one_runs(
         await journal.close()
     again = await _batch_journal.Journal.open(tmp_path / "j.sqlite3")  # free again
     await again.close()
+
+
+def _wav(path: Path, seconds: float = 0.2) -> Path:
+    import wave
+
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\x00\x01" * int(8000 * seconds))
+    return path
+
+
+async def test_local_files_are_uploaded_once_each_and_never_again_after_a_crash(
+    tmp_path: Path,
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    sources = [_wav(media / "intro.wav"), _wav(media / "outro.wav")]
+    chosen = [Job(source_url=s, target_lang=lang) for s in sources for lang in ("es", "fr")]
+    out = tmp_path / "out"
+    harness = Harness(processing=0.1)
+    try:
+        # Killed right after the first upload's PUT: nothing journaled, so it is done again.
+        harness.crash_at = 2  # the balance, the first presign, its PUT
+        harness.crash_after = True
+        with journal_stops_at_crash(harness), pytest.raises(Crash):
+            await harness.run(chosen, out, max_uploads=1)
+        harness.crashed, harness.crash_at = False, None
+        events = await harness.run(chosen, out)
+        finished = events[-1]
+        assert isinstance(finished, BatchFinished)
+        assert finished.summary.done
+        uploaded = {e.source: e.url for e in events if isinstance(e, SourceUploaded)}
+        assert sorted(uploaded) == sorted(map(str, sources))
+        tasks = await harness.tasks()
+        assert len(tasks) == len(chosen)
+        assert {t["source_url"] for t in tasks} == set(uploaded.values())  # one URL per file
+        puts = [s for s in harness.sent if s.method == "PUT"]
+        harness.sent.clear()
+        again = await harness.run(chosen, out)  # all done: nothing is uploaded again
+        assert not [s for s in harness.sent if s.method == "PUT"]
+        assert not [e for e in again if isinstance(e, SourceUploaded)]
+        assert len(puts) == 3  # the one cut short by the crash, then one per file
+    finally:
+        harness.close()
+    assert sorted(p.name for p in out.glob("*.wav")) == [
+        "intro.es.wav",
+        "intro.fr.wav",
+        "outro.es.wav",
+        "outro.fr.wav",
+    ]
+
+
+async def test_an_upload_journaled_before_a_crash_is_not_done_again(tmp_path: Path) -> None:
+    source = _wav(tmp_path / "talk.wav")
+    chosen = [Job(source_url=source, target_lang=lang) for lang in ("es", "fr", "de")]
+    out = tmp_path / "out"
+    harness = Harness(processing=0.1)
+    try:
+        with journal_stops_at_crash(harness):
+            harness.crash_at = 4  # balance, presign, PUT, then the first start: killed
+            with pytest.raises(Crash):
+                await harness.run(chosen, out, max_starts=1)
+        harness.crashed, harness.crash_at = False, None
+        harness.sent.clear()
+        events = await harness.run(chosen, out)
+        finished = events[-1]
+        assert isinstance(finished, BatchFinished)
+        assert finished.summary.done
+        assert not [s for s in harness.sent if s.method == "PUT"]
+        assert len({t["source_url"] for t in await harness.tasks()}) == 1
+    finally:
+        harness.close()

@@ -15,6 +15,9 @@ START = ("dubbing", "start")
 SOURCE = "source_url"
 NAME = "name"
 SPLIT = ("target_lang",)
+# The client method that uploads a local source: (resource, method) (x-a2e-upload on the
+# source); None: only URLs.
+UPLOAD = ("storage", "upload")
 # (keyword, record attribute) pairs that identify the task of a start (x-a2e-recover.match).
 MATCH = (("name", "name"), ("source_url", "source_url"), ("target_lang", "target_lang"))
 # The balance that tasks spend: (resource, method, attribute) (x-a2e-balance); None: unknown.

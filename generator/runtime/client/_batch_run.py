@@ -64,7 +64,7 @@ from ._batch_journal import (
     Row,
 )
 from ._batch_plan import BatchError, Entry, Plan, job_from_json, job_to_json, source_of
-from ._batch_spec import BALANCE, MATCH, NAME, RESULT_LIFETIME, START
+from ._batch_spec import BALANCE, MATCH, NAME, RESULT_LIFETIME, START, UPLOAD
 from ._clock import epoch_seconds
 from ._download import (
     DestinationExistsError,
@@ -237,6 +237,8 @@ class Engine:
         self._coins_after: float | None = None
         if settings.max_coins is not None and BALANCE is None:
             raise BatchError("max_coins needs the balance, which the spec does not mark")
+        if plan.uploads and UPLOAD is None:
+            raise BatchError("the spec says of no way to upload a local file (x-a2e-upload)")
 
     # the run
 
@@ -501,10 +503,9 @@ class Engine:
     async def _upload(self, entry: Entry) -> str:
         assert entry.local is not None
         assert self._journal is not None
-        storage = getattr(self._client, "storage", None)
-        upload = getattr(storage, "upload", None)
-        if upload is None:
-            raise BatchError("this client cannot upload local files")
+        if UPLOAD is None:
+            raise BatchError("the spec says of no way to upload a local file (x-a2e-upload)")
+        upload = getattr(getattr(self._client, UPLOAD[0]), UPLOAD[1])
         async with self._upload_slots:
             url = str(await self._call(upload, entry.local))
         await self._journal.uploaded(entry.source, url)
