@@ -71,7 +71,7 @@ def test_kill_9_before_a_start_after_a_start_and_during_a_download(
     with running(server.url) as proxy:
         argv = cli(
             "--json", "batch", *SOURCES, "--to", "es", "--out", str(out), "--max-starts", "1",
-            "--poll", "0.1",
+            "--poll", "0.6",  # the first poll (and download) after the look-up of run 3
         )  # fmt: skip
         env = {**_env(), "A2E_API_KEY": server.token, "A2E_BASE_URL": proxy.url}
 
