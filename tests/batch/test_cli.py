@@ -189,13 +189,18 @@ def test_ctrl_c_stops_and_prints_the_command_that_takes_the_batch_up_again(
     env = {k: v for k, v in os.environ.items() if not k.startswith("A2E_")}
     process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while len([r for r in journal_rows(out).values() if r.state == "started"]) < 2:
-        assert time.monotonic() < deadline
-        assert process.poll() is None
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while len([r for r in journal_rows(out).values() if r.state == "started"]) < 2:
+            assert time.monotonic() < deadline
+            assert process.poll() is None
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, stderr
     assert "the tasks started go on at A2E. Resume with: " in stderr
     resume = stderr.rsplit("Resume with: ", 1)[1].strip()

@@ -296,6 +296,9 @@ def read_only(path: Path) -> tuple[dict[str, Row], dict[str, str]]:
     except sqlite3.DatabaseError as error:
         raise _journal_error(path, error) from error
     try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        if not {"jobs", "sources"} <= tables:  # being made by a batch that just began
+            return {}, {}
         cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM jobs ORDER BY seq")  # noqa: S608
         rows = {values[0]: Row(*values) for values in cursor}
         sources = dict(db.execute("SELECT source, url FROM sources").fetchall())

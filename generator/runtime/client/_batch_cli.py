@@ -25,6 +25,7 @@ import itertools
 import json
 import shlex
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -386,7 +387,7 @@ def run(
         extra_body=None,
     )
     if args.dry_run:
-        return _dry_run(out, the_plan, options.out, options.journal)
+        return _dry_run(out, the_plan, options.out, options.journal, resume=args.resume)
     if not key:
         return out.error(
             f"no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}",
@@ -459,9 +460,10 @@ def _resume_command(argv: Sequence[str]) -> str:
 # What it prints
 
 
-def _dry_run(out: Output, the_plan: Plan, folder: Path, journal: Path) -> int:
+def _dry_run(out: Output, the_plan: Plan, folder: Path, journal: Path, *, resume: bool) -> int:
     """The plan, without sending anything: each job (source, split, task name, file, what
-    the journal says of it) and the files to upload."""
+    the journal says of it; with `resume`, the journal's other jobs too) and the files to
+    upload."""
     from ._batch_journal import PLANNED, read_only
 
     rows, uploaded = read_only(journal)
@@ -480,6 +482,22 @@ def _dry_run(out: Output, the_plan: Plan, folder: Path, journal: Path) -> int:
                 "upload": entry.local is not None and entry.source not in uploaded,
             }
         )
+    if resume:
+        planned = {entry.key for entry in the_plan.entries}
+        for row in rows.values():
+            if row.key in planned:
+                continue
+            data = row.job_data()
+            jobs.append(
+                {
+                    "source": str(data.get(SOURCE, "")).removeprefix("file:"),
+                    "split": ".".join(str(data.get(name, "")) for name in SPLIT),
+                    "name": row.name,
+                    "file": row.file or str(folder / f"{row.stem}.<ext>"),
+                    "state": row.state,
+                    "upload": False,
+                }
+            )
     uploads = [str(path) for path in the_plan.uploads if f"file:{path}" not in uploaded]
     states: dict[str, int] = {}
     for job in jobs:
@@ -630,8 +648,7 @@ class _Live:
         self._out = out
         self._started = started
         self._split = split
-        self._jobs: dict[str, tuple[JobInfo, float]] = {}
-        self._order: list[str] = []
+        self._jobs: OrderedDict[str, tuple[JobInfo, float]] = OrderedDict()  # newest last
         self._total = 0
         self._done = 0
         self._failed = 0
@@ -678,10 +695,8 @@ class _Live:
             return
         job = getattr(event, "job", None)
         if isinstance(job, JobInfo):
-            if job.key in self._jobs:
-                self._order.remove(job.key)
-            self._order.append(job.key)
             self._jobs[job.key] = (job, time.monotonic())
+            self._jobs.move_to_end(job.key)
         if isinstance(event, JobDownloaded):
             self._done += 1
         elif isinstance(event, JobFailed) and not event.retried:
@@ -702,8 +717,7 @@ class _Live:
         for header in ("source", *self._split, "status", "elapsed"):
             table.add_column(Text(header), no_wrap=True, overflow="ellipsis", max_width=60)
         now = time.monotonic()
-        for key in reversed(self._order[-room:]):
-            info, seen = self._jobs[key]
+        for info, seen in itertools.islice(reversed(self._jobs.values()), room):
             status = info.state if info.state in ("downloaded", "failed") else info.status
             elapsed = "" if info.elapsed is None else f"{info.elapsed + (now - seen):6.1f}s"
             if info.state in ("downloaded", "failed") and info.elapsed is not None:

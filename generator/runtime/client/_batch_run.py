@@ -99,6 +99,7 @@ GROWTH = 1.5  # a quiet tick's interval grows by this factor
 MAX_DETAIL_READS = 8  # detail reads of one tick at once
 BACKOFF_DEFAULT = 1.0  # seconds of a 429 without Retry-After
 BACKOFF_CAP = 60.0
+LIST_BYTES = 256 * 1024 * 1024  # the answer cap of the list of unfinished tasks (~400k tasks)
 _EXPIRED = (401, 403, 404, 410)  # what storage answers for an expired signed URL
 _TRANSIENT = (408, 425, 429)  # and for a moment of trouble (so do 5xx)
 _PART = re.compile(r"\.(?P<stem>.+)\.[a-z0-9]{1,8}\.[0-9a-f]{8}\.part")
@@ -214,6 +215,11 @@ class Engine:
         self._backoff = SharedBackoff()
         self._client = client.with_options(on_retry=self._on_retry(client.on_retry))
         self._tasks = getattr(self._client, START[0])
+        # The list of every unfinished task may be far larger than other answers.
+        listing = self._client.with_options(
+            max_response_bytes=max(self._client.max_response_bytes, LIST_BYTES)
+        )
+        self._unfinished = getattr(listing, START[0]).list_processing
         self._plan = plan
         self._jobs: dict[str, _Job] = {}
         self._journal: Journal | None = None
@@ -550,7 +556,7 @@ class Engine:
         lookups = {job.row.key: self._lookup(job) for job in jobs}
         found: dict[str, Any] = {}
         try:
-            unfinished = await self._call(self._tasks.list_processing)
+            unfinished = await self._call(self._unfinished)
             for job in jobs:
                 task = lookups[job.row.key].first_match(unfinished)
                 if task is not None:
@@ -643,23 +649,26 @@ class Engine:
                     interval = settings.poll_interval
                     continue
                 await asyncio.sleep(interval * random.uniform(1 - JITTER, 1 + JITTER))  # noqa: S311
-                changed = await self._tick(interval)
+                changed, requests, finished = await self._tick()
                 grown = min(interval * GROWTH, settings.max_poll_interval)
                 interval = settings.poll_interval if changed else grown
+                if requests:
+                    self._emit(BatchPolled(requests, finished, len(self._tracked), interval))
         finally:
             for _ in range(settings.max_downloads):
                 self._downloads.put_nowait(None)
 
-    async def _tick(self, interval: float) -> bool:
-        """One poll of every task followed; whether anything moved."""
+    async def _tick(self) -> tuple[bool, int, int]:
+        """One poll of every task followed: whether anything moved, the requests it sent
+        (0: the poll failed) and the tasks found finished."""
         assert self._journal is not None
         began = time.monotonic()
         try:
-            unfinished = await self._call(self._tasks.list_processing)
+            unfinished = await self._call(self._unfinished)
         except AuthenticationError:
             raise
         except A2EError:
-            return False
+            return False, 0, 0
         listed = {str(record_field(task, ID_FIELD)): task for task in unfinished}
         left: list[_Job] = []
         changes: list[tuple[str, dict[str, Any]]] = []
@@ -681,15 +690,7 @@ class Engine:
                 changes.append(self._settle(job, record))
         changes = [(key, change) for key, change in changes if change]
         await self._journal.save_all(changes)
-        self._emit(
-            BatchPolled(
-                requests=1 + requests,
-                finished=len(left),
-                unfinished=len(self._tracked),
-                next_in=interval,
-            )
-        )
-        return bool(changes)
+        return bool(changes), 1 + requests, len(left)
 
     async def _read_left(self, left: list[_Job]) -> tuple[dict[str, Any], int]:
         """The records of the tasks that left the list of unfinished tasks, and how many
