@@ -52,8 +52,8 @@ class BatchView:
     resource: str  # the client's resource of tasks, e.g. "dubbing"
     start: str  # its method that starts a task, e.g. "start"
     fields: tuple[JobField, ...]
-    source: str  # keyword of the source URL
-    name: str  # keyword of the unique name
+    source: str  # keyword of the source URL ("": none, or more than one)
+    name: str  # keyword of the unique name ("": the start has none)
     split: tuple[str, ...]  # the other identifying keywords
     upload: tuple[str, str] | None  # (resource, method) that uploads a local source
     match: tuple[tuple[str, str], ...]  # (keyword, record attribute) of x-a2e-recover.match
@@ -62,39 +62,33 @@ class BatchView:
 
 
 def batch_view(parsed: ParsedSpec, resources: tuple[Resource, ...]) -> BatchView | None:
-    """The batch's view of the spec; None when the spec has no task resource to batch."""
+    """The batch's view of the spec; None when no client method starts a task. Without
+    `x-a2e-recover` (with `unique`), or without one source field, the view says so (`name`,
+    `source` or `match` empty) and the batch refuses to run rather than guess."""
+    spec = task_spec(parsed)
     found = [
         (resource, method)
         for resource in resources
-        if resource.lookup is not None
         for method in resource.methods
-        if method.recover is not None
+        if method.operation_id == spec.start.operation_id
     ]
     if not found:
         return None
     resource, start = found[0]
     recover = start.recover
-    assert recover is not None
-    where = f"{start.operation_id}: the client's batch"
-    if recover.unique is None:
-        raise GenerationError(
-            f"{where} names each task uniquely: give x-a2e-recover a `unique` field"
-        )
-    urls = set(task_spec(parsed).url_fields)
+    match = recover.match if recover is not None else ()
+    urls = set(spec.url_fields)
     by_keyword = {p.name: p for p in start.params}
-    sources = [f.param for f in recover.match if by_keyword[f.param].upload]
-    sources = sources or [f.param for f in recover.match if by_keyword[f.param].wire in urls]
-    if len(sources) != 1:
-        raise GenerationError(
-            f"{where} needs exactly one URL field (`format: uri`) among x-a2e-recover.match, "
-            f"found {len(sources)}: {', '.join(sources) or 'none'}"
-        )
-    source = sources[0]
-    uploader = by_keyword[source].upload
+    sources = [p.name for p in start.params if p.upload] or [
+        f.param for f in match if by_keyword[f.param].wire in urls
+    ]
+    source = sources[0] if len(sources) == 1 else None
+    uploader = by_keyword[source].upload if source is not None else None
     upload = next(
         ((r.name, UPLOAD_METHOD) for r in resources if r.presign and r.class_name == uploader),
         None,
     )
+    name = recover.unique if recover is not None else None
     fields = tuple(
         JobField(
             name=str(p.name),
@@ -108,11 +102,11 @@ def batch_view(parsed: ParsedSpec, resources: tuple[Resource, ...]) -> BatchView
         resource=resource.name,
         start=start.name,
         fields=fields,
-        source=source,
-        name=recover.unique,
-        split=tuple(f.param for f in recover.match if f.param not in (source, recover.unique)),
+        source=source or "",
+        name=name or "",
+        split=tuple(f.param for f in match if f.param not in (source, name)),
         upload=upload,
-        match=tuple((f.param, f.attribute) for f in recover.match),
+        match=tuple((f.param, f.attribute) for f in match),
         balance=_balance(parsed, resources),
         result_lifetime=_result_lifetime(parsed),
     )

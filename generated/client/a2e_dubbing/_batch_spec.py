@@ -11,7 +11,8 @@ import os
 START = ("dubbing", "start")
 # Its keyword of the source (a local file given there is uploaded once and its URL sent),
 # of the name (unique per job and attempt), and the other identifying keywords (the middle
-# of a job's file name, `<stem>.<split>.<ext>`).
+# of a job's file name, `<stem>.<split>.<ext>`). "" when the spec does not say (no
+# x-a2e-recover with `unique`, no single URL field): the batch then refuses to run.
 SOURCE = "source_url"
 NAME = "name"
 SPLIT = ("target_lang",)

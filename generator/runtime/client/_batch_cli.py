@@ -135,8 +135,16 @@ def add_parser(
     group.add_argument(
         "--overwrite", action="store_true", help="replace files that are in the way in DIR"
     )
-    group.add_argument("--max-starts", type=_positive_int, default=8, metavar="N")
-    group.add_argument("--max-downloads", type=_positive_int, default=4, metavar="N")
+    group.add_argument(
+        "--max-starts", type=_positive_int, default=8, metavar="N", help="starts sent at once (8)"
+    )
+    group.add_argument(
+        "--max-downloads",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="results saved at once (4)",
+    )
     group.add_argument(
         "--poll",
         type=_positive_float,

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ._batch_spec import NAME, SOURCE, SPLIT, Job
+from ._batch_spec import MATCH, NAME, SOURCE, SPLIT, Job
 from ._download import safe_stem
 from ._errors import A2EError
 
@@ -142,6 +142,11 @@ def plan(jobs: Iterable[Job]) -> Plan:
     """The plan of `jobs`: the same job given twice is done once; `BatchPlanError` lists
     every job that cannot be done (a local file that is missing, two jobs that would save
     the same file, a source that is neither a URL nor a file)."""
+    if not (SOURCE and NAME and MATCH):
+        raise BatchError(
+            "this client's spec does not say how a batch tells its tasks apart (the start "
+            "needs x-a2e-recover with `unique`, and one URL field among its `match`)"
+        )
     entries: list[Entry] = []
     keys: dict[str, Entry] = {}
     stems: dict[str, Entry] = {}
