@@ -193,6 +193,9 @@ def _main(argv: list[str], out: Output) -> int:
             return _usage(out, error)
         except A2EError as error:
             return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
+        except KeyboardInterrupt:  # while planning: nothing was sent
+            out.event("interrupted", "interrupted; nothing was sent")
+            return EXIT_INTERRUPTED
         return code
     try:
         from ._client import A2E
