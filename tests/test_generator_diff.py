@@ -26,7 +26,7 @@ def scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Releases and changelog of a scratch project: the working spec is release 0.1.0."""
     releases = tmp_path / "releases"
     releases.mkdir()
-    (releases / "0.1.0.yaml").write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    _spec(releases, lambda document: None, version="0.1.0", name="0.1.0.yaml")
     monkeypatch.setattr(release, "RELEASES_DIR", releases)
     monkeypatch.setattr(release, "CHANGELOG", tmp_path / "CHANGELOG.md")
     return releases
@@ -205,8 +205,7 @@ def test_writing_the_changelog_again_keeps_notes_by_hand_and_adds_only_what_is_n
 
 def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path) -> None:
     spec = _spec(tmp_path, add_required_request_field, version="0.2.0")
-    base = tmp_path / "base.yaml"
-    base.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    base = _spec(tmp_path, lambda document: None, version="0.1.0", name="base.yaml")
     result = subprocess.run(
         [sys.executable, "-m", "generator", "diff", str(base), "--spec", str(spec)],
         cwd=REPO_ROOT,
@@ -219,7 +218,11 @@ def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path
 
 
 def test_the_base_can_be_a_git_ref(tmp_path: Path) -> None:
-    report = diff(_spec(tmp_path, edit_description, version="0.1.1"), "HEAD")
+    head = yaml.safe_load(
+        subprocess.check_output(["git", "show", "HEAD:openapi/a2e-dubbing.yaml"], cwd=REPO_ROOT)
+    )
+    patch = bumped(head["info"]["x-a2e-package-version"], "docs")
+    report = diff(_spec(tmp_path, edit_description, version=patch), "HEAD")
     assert report.base.label == "git HEAD"
     assert report.needed == "docs"
 
