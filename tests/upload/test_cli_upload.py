@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
+from a2e_dubbing import _cli, _upload
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from tests.cli._terminal import cli, cli_env, on_terminal
@@ -106,3 +108,25 @@ def test_on_a_terminal_the_upload_shows_a_progress_bar(
     assert re.search(r"\d+(\.\d+)?/\d+(\.\d+)? MB", session.screen)  # bytes sent of the total
     (path,) = stored(a2e_mock_server)
     assert path.stat().st_size == big.stat().st_size
+
+
+def test_ctrl_c_during_the_upload_says_nothing_was_started(
+    a2e_mock_server: MockServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    talk = tmp_path / "talk.wav"
+    talk.write_bytes(wav(1.0))
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_upload.SyncUploadMixin, "upload", interrupted)
+    for name, value in cli_env(a2e_mock_server).items():
+        monkeypatch.setenv(name, value)
+    assert _cli.main(["start", str(talk), "--to", "es"]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"interrupted the upload of {talk}; nothing was started"
+    )
+    assert json.loads(run(a2e_mock_server, "--json", "list").stdout)["count"] == 0
