@@ -2,12 +2,17 @@
 
 Read-only operations run by default. Operations that spend credits or store files (start
 dubbing, save to storage) run only when writes are allowed; the task started is deleted
-at the end.
+at the end. Asking for a presigned upload (the spec's `x-a2e-presign` operation) stores
+nothing, so its answer is checked by default, which settles the unpublished shape on the
+first run; the upload itself (a PUT of a short WAV to the URL answered, then a GET of the
+file's URL) only with writes allowed.
 """
 
 from __future__ import annotations
 
+import io
 import secrets
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +47,9 @@ class Step:
     path_params: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
     body: Callable[[dict[str, Any]], Any] = lambda state: None
     keep: Callable[[dict[str, Any], Any], None] = lambda state, data: None
+    # Instead of a request to the API: a check of its own (the upload to a presigned URL),
+    # None when there is nothing to check with yet, else what differs from the spec's word.
+    probe: Callable[[httpx.Client, dict[str, Any]], list[str] | None] | None = None
 
 
 def _first_row_id(state: dict[str, Any], data: Any) -> None:
@@ -104,6 +112,66 @@ STEPS = (
 )
 
 
+def _upload_steps(spec: Spec) -> tuple[Step, ...]:
+    """Asking for a presigned upload (read-only), then using it (a write), named as the
+    spec's `x-a2e-presign` names them; none when the spec has no such operation."""
+    found = [op for op in spec.operations if "x-a2e-presign" in op.definition]
+    if not found:
+        return ()
+    op = found[0]
+    names = op.definition["x-a2e-presign"]
+
+    def keep(state: dict[str, Any], data: Any) -> None:
+        if isinstance(data, dict):
+            state["presigned"] = (data.get(names["put"]), data.get(names["url"]))
+
+    return (
+        Step(
+            "presigned upload URL",
+            op.operation_id,
+            body=lambda s: {names["name"]: f"a2e-conformance-{secrets.token_hex(4)}/probe.wav"},
+            keep=keep,
+        ),
+        Step(
+            "upload to the presigned URL (stores a file)",
+            op.operation_id,
+            write=True,
+            probe=_upload_probe,
+        ),
+    )
+
+
+def probe_wav() -> bytes:
+    """A valid WAV of a tenth of a second of silence: the file the live run uploads."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\0\0" * 800)
+    return buffer.getvalue()
+
+
+def _upload_probe(http: httpx.Client, state: dict[str, Any]) -> list[str] | None:
+    """PUT the probe WAV where the presign answer said (without the key), then GET it back
+    from the file's URL: the storage must take it and serve the same bytes."""
+    presigned = state.get("presigned")
+    if not presigned or not all(isinstance(u, str) and u for u in presigned):
+        return None
+    put_url, url = presigned
+    content = probe_wav()
+    problems = []
+    put = http.put(put_url, content=content, headers={"Content-Type": "audio/wav"})
+    if not put.is_success:
+        return [f"the storage refused the PUT of {len(content)} bytes: HTTP {put.status_code}"]
+    got = http.get(url)
+    if got.status_code != 200:
+        problems.append(f"the file's URL answered HTTP {got.status_code} after the upload")
+    elif got.content != content:
+        problems.append(f"the file's URL served {len(got.content)} other bytes")
+    return problems
+
+
 def run_live(
     base_url: str,
     api_key: str,
@@ -118,12 +186,26 @@ def run_live(
     validator = StrictValidator(spec)
     state: dict[str, Any] = {"source_url": source_url}
     subjects: list[Subject] = []
-    with httpx.Client(base_url=base_url, timeout=timeout) as client:
-        for step in STEPS:
+    steps = list(STEPS)
+    steps[-1:-1] = _upload_steps(spec)  # before the delete of the task started here
+    with (
+        httpx.Client(base_url=base_url, timeout=timeout) as client,
+        httpx.Client(timeout=timeout) as storage,  # no base URL, no key: the storage's URLs
+    ):
+        for step in steps:
             subject = Subject(step.name, step.operation)
             subjects.append(subject)
             if step.write and not allow_writes:
                 subject.skipped = "writes not allowed (--allow-writes)"
+                continue
+            if step.probe is not None:
+                try:
+                    problems = step.probe(storage, state)
+                except httpx.HTTPError as error:
+                    problems = [f"the storage did not answer: {error}"]
+                if problems is None:
+                    subject.skipped = "no presigned upload to use"
+                subject.findings += [_finding(step, "upload", p) for p in problems or ()]
                 continue
             query, params = step.query(state), step.path_params(state)
             if query is None or params is None:

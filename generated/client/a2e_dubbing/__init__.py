@@ -40,6 +40,12 @@ from ._errors import (
 )
 from ._meta import VERSION as __version__
 from ._options import NOT_GIVEN, NotGiven
+from ._upload import (
+    UploadConnectionError,
+    UploadError,
+    UploadHTTPError,
+    UploadSourceError,
+)
 
 if TYPE_CHECKING:
     from ._batch import AsyncBatch, SyncBatch
@@ -170,6 +176,10 @@ __all__ = [
     "SourceUploaded",
     "SyncBatch",
     "TaskFailedError",
+    "UploadConnectionError",
+    "UploadError",
+    "UploadHTTPError",
+    "UploadSourceError",
     "WaitTimeoutError",
     "__version__",
     "DeleteEnvelope",

@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 from ._errors import A2EError
 from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
@@ -279,8 +280,6 @@ def shown_url(url: str) -> str:
 
 
 def _checked_url(url: str, what: str) -> str:
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
@@ -300,7 +299,9 @@ class _Put:
         self.url = _checked_url(url, "the file's URL")
         self.source = source
         self.shown = shown_url(put_url)
-        self.secrets = tuple(s for s in secrets if s)
+        # The key, and the signature: the query's values (of a length to be secrets).
+        signed = [value for _, value in parse_qsl(urlsplit(put_url).query) if len(value) >= 8]
+        self.secrets = tuple(s for s in (*secrets, *signed) if s)
         self.maybe_done = False  # an attempt may have stored the file although no answer came
 
     def headers(self) -> dict[str, str]:
@@ -383,8 +384,7 @@ class _Put:
     def _redacted(self, text: str) -> str:
         from ._redact import Redactor
 
-        cleaned = Redactor(self.secrets).text(text)
-        return cleaned.replace(self.put_url, self.shown)
+        return Redactor(self.secrets).text(text.replace(self.put_url, self.shown))
 
 
 def storage_message(content: bytes) -> str:
@@ -479,7 +479,9 @@ def put_sync(
             raise put.connection_error(error) from error
         put.confirmed(answer.status_code, answer.headers)
 
-    tenacity.Retrying(**_retrying(policy, attempts))(attempt)
+    from . import _retry
+
+    tenacity.Retrying(sleep=lambda s: _retry._sleep(s), **_retrying(policy, attempts))(attempt)
 
 
 async def put_async(
@@ -523,7 +525,11 @@ async def put_async(
             raise put.connection_error(error) from error
         put.confirmed(answer.status_code, answer.headers)
 
-    await tenacity.AsyncRetrying(**_retrying(policy, attempts))(attempt)
+    from . import _retry
+
+    await tenacity.AsyncRetrying(
+        sleep=lambda s: _retry._async_sleep(s), **_retrying(policy, attempts)
+    )(attempt)
 
 
 def _secrets_of(client: Any) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -38,8 +37,8 @@ from ._ratelimit import RateLimiter
 from ._routes import HANDLERS
 from ._routing import router, spec_path
 from ._spec import OPERATIONS, SCHEMAS
-from ._store import MEMORY, Store
-from ._uploads import DEFAULT_MAX_BYTES, Uploads
+from ._store import Store
+from ._uploads import DEFAULT_MAX_BYTES, Uploads, default_folder
 from ._validation import OperationValidator
 
 DEFAULT_PROCESSING_SECONDS = 4.0
@@ -65,10 +64,8 @@ class MockApp:
     ) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.log = logger if logger is not None else logging.getLogger(LOGGER)
-        if uploads is None and os.fspath(db) != MEMORY:
-            database = Path(os.fspath(db))
-            uploads = database.with_name(f"{database.stem}-uploads")
-        files = Uploads(uploads, clock=self.clock, max_bytes=max_upload_bytes)
+        folder = default_folder(db) if uploads is None else uploads
+        files = Uploads(folder, clock=self.clock, max_bytes=max_upload_bytes)
         try:
             store = Store(os.fspath(db))
         except BaseException:

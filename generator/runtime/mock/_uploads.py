@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
@@ -61,6 +62,15 @@ _SLOT = re.compile(r"[0-9a-f]{32}")
 _SECRET_FILE = ".secret"  # noqa: S105 - the name of the file holding the signing key
 _SECRET_BYTES = 32
 _MAX_TYPE = 255
+
+
+def default_folder(db: str | os.PathLike[str]) -> Path | None:
+    """Where the files of a mock on database `db` go: `<its stem>-uploads` beside a file
+    database (`mock.sqlite3` -> `mock-uploads`); None (a temporary folder) in memory."""
+    database = Path(os.fspath(db))
+    if os.fspath(db) == ":memory:":
+        return None
+    return database.with_name(f"{database.stem}-uploads")
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,7 @@ class Uploads:
     def presign(self, user_id: str, key: str, base_url: str) -> Presigned:
         """A new URL for one PUT into `user_id`'s storage, named after `key`'s last part."""
         slot = _Slot(user_id, secrets.token_hex(16), _file_name(key))
-        expires = int(self.clock.now()) + self.expires
+        expires = math.ceil(self.clock.now()) + self.expires  # valid at least `expires` s
         query = urllib.parse.urlencode(
             {"expires": expires, "signature": self._sign("PUT", slot, expires)}
         )
