@@ -358,3 +358,22 @@ async def test_an_upload_journaled_before_a_crash_is_not_done_again(tmp_path: Pa
         assert len({t["source_url"] for t in await harness.tasks()}) == 1
     finally:
         harness.close()
+
+
+@pytest.mark.usefixtures("fast")
+async def test_lost_starts_looked_up_together_share_their_reads(tmp_path: Path) -> None:
+    harness = Harness(processing=0.1)
+    harness.faults = ["ok", "dropped-after", "dropped-after", "dropped-after"]  # the balance first
+    try:
+        events = await harness.run(jobs(3, ("es",)), tmp_path, max_starts=3, poll_interval=0.5)
+        finished = events[-1]
+        assert isinstance(finished, BatchFinished)
+        assert finished.summary.done
+        assert len(await harness.tasks()) == 3  # each lost start was found, none sent again
+    finally:
+        harness.close()
+    dropped = [s for s in harness.sent if s.outcome == "dropped-after"]
+    assert len(dropped) == 3
+    soon = dropped[-1].at + 0.3  # before the first poll (0.4 s at the earliest)
+    lookups = [s for s in harness.sent if s.path.endswith("/processingRecord") and s.at < soon]
+    assert 1 <= len(lookups) < 3, lookups  # one look-up alone would read it three times

@@ -7,6 +7,9 @@ job is, so that a run stopped at any moment (even by `kill -9`) is taken up by t
   is looked up, never sent again blindly). An intent without a task id (a run killed
   between the two) is looked up the same way by the next run, all intents in one pass over
   the task lists, before anything is sent again.
+  Lost starts looked up at the same time (the client's look-up after a lost answer) share
+  one read of the lists (`SharedLookups`): the cost of a burst of faults does not grow with
+  its size times the tasks of the last minute.
 - **One poll for all tasks**: each tick reads the list of unfinished tasks once; a task
   that left it is read again to get its result or failure, one detail read each, or the
   newest pages of all tasks when fewer pages hold them. The tick is jittered, short while
@@ -84,8 +87,9 @@ from ._errors import (
     NotFoundError,
     RateLimitError,
 )
-from ._lookup import Lookup
+from ._lookup import Found, Lookup
 from ._meta import FAILURE_FIELDS, FAILURE_STATUS, ID_FIELD, RESULT_FIELD, RESULT_STATUS
+from ._response import async_to_raw_response_wrapper
 from ._retry import RetryEvent
 from ._tasks import PageCursor
 
@@ -165,6 +169,79 @@ class SharedBackoff:
             await asyncio.sleep(left)
 
 
+class SharedLookups:
+    """The look-ups of lost starts (the client's `_find`) that are due together share one
+    read of the unfinished tasks and of the pages of all tasks.
+
+    A look-up joins the next round; each round reads the unfinished tasks, then the pages of
+    all tasks, newest first, as far back as the oldest of its look-ups needs, every read
+    made after each of them began; each is decided by its own `Lookup` (the client's rules:
+    what matches, when its pages are passed). A failed read fails every look-up of its
+    round, as it would have failed each alone.
+    """
+
+    def __init__(self, tasks: Any) -> None:
+        self._tasks = tasks
+        self._waiting: list[tuple[Lookup, dict[str, Any], asyncio.Future[Found | None]]] = []
+        self._round: asyncio.Future[None] | None = None
+        self.rounds = 0
+
+    async def find(self, lookup: Lookup, reads: dict[str, Any]) -> Found | None:
+        future: asyncio.Future[Found | None] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
+        self._waiting.append((lookup, reads, future))
+        if self._round is None or self._round.done():
+            self._round = asyncio.ensure_future(self._rounds())
+        return await asyncio.shield(future)
+
+    async def _rounds(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            self.rounds += 1
+            try:
+                found = await self._find_all([lookup for lookup, _, _ in group], group[0][1])
+            except BaseException as error:
+                for _, _, future in group:
+                    if not future.done():
+                        future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for (_, _, future), result in zip(group, found, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    async def _find_all(self, lookups: list[Lookup], reads: dict[str, Any]) -> list[Found | None]:
+        tasks = self._tasks
+        found: list[Found | None] = [None] * len(lookups)
+        answer = await async_to_raw_response_wrapper(tasks.list_processing)(**reads)
+        rows = answer.parse()
+        for number, lookup in enumerate(lookups):
+            task = lookup.first_match(rows)
+            if task is not None:
+                found[number] = Found(task, answer)
+        searching = [n for n, result in enumerate(found) if result is None]
+        cursor = PageCursor(tasks._lookup_page_size)
+        read_page = async_to_raw_response_wrapper(tasks.list)
+        while searching and (page_num := cursor.next_page()) is not None:
+            answer = await read_page(page_num=page_num, page_size=tasks._lookup_page_size, **reads)
+            page = answer.parse()
+            cursor.record(page)
+            for number in searching:
+                task = lookups[number].first_match(page.rows)
+                if task is not None:
+                    found[number] = Found(task, answer)
+            searching = [
+                n for n in searching if found[n] is None and not lookups[n].passed(page.rows)
+            ]
+        return found
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class _Job:
     """One job while the batch runs: its plan entry and its journal row."""
 
@@ -215,6 +292,9 @@ class Engine:
         self._backoff = SharedBackoff()
         self._client = client.with_options(on_retry=self._on_retry(client.on_retry))
         self._tasks = getattr(self._client, START[0])
+        # Lost starts that are looked up together share their reads (see SharedLookups).
+        self._lookups = SharedLookups(self._tasks)
+        self._tasks._find = self._lookups.find
         # The list of every unfinished task may be far larger than other answers.
         listing = self._client.with_options(
             max_response_bytes=max(self._client.max_response_bytes, LIST_BYTES)
