@@ -377,3 +377,45 @@ async def test_lost_starts_looked_up_together_share_their_reads(tmp_path: Path) 
     soon = dropped[-1].at + 0.3  # before the first poll (0.4 s at the earliest)
     lookups = [s for s in harness.sent if s.path.endswith("/processingRecord") and s.at < soon]
     assert 1 <= len(lookups) < 3, lookups  # one look-up alone would read it three times
+
+
+async def test_a_file_in_the_way_is_kept_unless_overwrite(tmp_path: Path) -> None:
+    harness = Harness(processing=0.05)
+    chosen = jobs(1, ("es",))
+    theirs = tmp_path / "episode-0.es.wav"
+    theirs.write_bytes(b"someone else's file")
+    try:
+        events = await harness.run(chosen, tmp_path)
+        finished = events[-1]
+        assert isinstance(finished, BatchFinished)
+        assert finished.summary.not_saved == 1
+        failed = [e for e in events if isinstance(e, JobFailed)]
+        assert "a file is already there" in failed[-1].error
+        assert theirs.read_bytes() == b"someone else's file"
+        again = await harness.run(chosen, tmp_path, overwrite=True)
+        assert isinstance(again[-1], BatchFinished)
+        assert again[-1].summary.done
+        assert valid_wav(theirs)
+    finally:
+        harness.close()
+
+
+async def test_a_file_saved_just_before_a_crash_is_taken_as_it_is(tmp_path: Path) -> None:
+    harness = Harness(processing=0.05)
+    chosen = jobs(1, ("es",))
+    try:
+        events = await harness.run(chosen, tmp_path)
+        assert isinstance(events[-1], BatchFinished)
+        (row,) = journal_rows(tmp_path).values()
+        saved = Path(str(row.file)).read_bytes()
+        # Killed after the rename, before the journal said so: the file is whole.
+        await _rewrite(tmp_path, row.key, state="downloading", file=None)
+        harness.sent.clear()
+        again = await harness.run(chosen, tmp_path)
+        finished = again[-1]
+        assert isinstance(finished, BatchFinished)
+        assert finished.summary.done
+        assert Path(str(row.file)).read_bytes() == saved
+        assert journal_rows(tmp_path)[row.key].file == row.file
+    finally:
+        harness.close()
