@@ -7,7 +7,7 @@
 Every high-level client method is a command, built from the generated table in
 `_commands.py` (the spec's operations, their parameters and descriptions); the behaviours
 below only add to some of them (`start --wait --download`, `list --all`, the `wait`
-command). The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url`
+command); `batch` is a command of its own (`_batch_cli`), with the options of `start`. The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url`
 or `$A2E_BASE_URL`; the global options go before or after the command.
 
 Exit codes: 0 done, 1 error, 2 usage error (nothing was sent), 3 the task failed,
@@ -275,7 +275,8 @@ def _fail(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of every command: the generated ones, with their behaviours, and `wait`."""
+    """The parser of every command: the generated ones, with their behaviours, `wait` and
+    `batch` (`_batch_cli`)."""
     from ._batch_spec import START
     from ._commands import COMMANDS
     from ._meta import API_TITLE, API_VERSION, VERSION
