@@ -310,7 +310,8 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
         is looked up by its task's unique name (`<stem>.<split>.<hash>`), never sent again
         blindly. The plan is checked when the batch is made (`BatchPlanError`); the events
         come while iterating (this runs the async batch on a thread of its own, with an
-        `AsyncA2E` made with this client's key, base URL and settings).
+        `AsyncA2E` made with this client's key, base URL and settings; its `on_retry` is
+        called on that thread). Leaving the loop stops the batch where it is.
 
         Args:
             jobs: The jobs (`Job`: the keywords of `start`; a local file as a `Path`, uploaded
@@ -608,7 +609,7 @@ AsyncTaskResource.batch.__doc__ = (
     (SyncTaskResource.batch.__doc__ or "")
     .replace("`for event in client.dubbing.batch(", "`async for event in client.dubbing.batch(")
     .replace(
-        "the events\n        come while iterating (this runs the async batch on a thread of its own, with an\n        `AsyncA2E` made with this client's key, base URL and settings).",
+        "the events\n        come while iterating (this runs the async batch on a thread of its own, with an\n        `AsyncA2E` made with this client's key, base URL and settings; its `on_retry` is\n        called on that thread). Leaving the loop stops the batch where it is.",
         "the events\n        come while iterating; leaving the loop stops the batch where it is.",
     )
 )
