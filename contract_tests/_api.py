@@ -51,6 +51,7 @@ __all__ = [
     "op",
     "operations",
     "record",
+    "recorded_request",
     "request_example",
     "route",
     "which",
@@ -201,6 +202,20 @@ class Op:
         """Whether `method path` (no query) is a request for this operation."""
         return method.upper() == self.method and re.fullmatch(self.path_regex(), path) is not None
 
+    def value(
+        self,
+        keyword: str,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """The value of `keyword` in a request's parts (keyed by wire name), from where the
+        spec puts it; None when it is not there."""
+        param = self.param(keyword)
+        parts = {"path": path, "query": query, "body": body}.get(param.where)
+        return parts.get(param.wire) if isinstance(parts, Mapping) else None
+
     def values(self, request: httpx.Request) -> dict[str, Any]:
         """The path and query values of a request for this operation, by keyword."""
         if not self.matches(request.method, request.url.path):
@@ -322,6 +337,19 @@ def op(name: str, spec: Spec | None = None) -> Op:
 def call(name: str, /, **values: Any) -> Call:
     """`op(name).call(**values)`: the request, for `http.request(**call(...))`."""
     return op(name).call(**values)
+
+
+def recorded_request(name: str, /, **values: Any) -> dict[str, Any]:
+    """The `request` of a recording (contract_tests/recordings/README.md) of client method
+    `name`'s operation with `values`: method, path, and query when there is one."""
+    made = call(name, **values)
+    url = httpx.URL(made["url"])
+    request: dict[str, Any] = {"method": made["method"], "path": url.path}
+    if url.params:
+        request["query"] = dict(url.params)
+    if "json" in made:
+        request["body"] = made["json"]
+    return request
 
 
 def route(router: respx.Router, name: str, /, **values: Any) -> respx.Route:
