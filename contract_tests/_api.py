@@ -26,6 +26,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 from urllib.parse import quote, unquote
 
@@ -388,25 +389,30 @@ def which(method: str, path: str) -> Op | None:
     return found[0] if found else None
 
 
-@functools.cache
-def record() -> Record:
-    """The task record's fields by role, as the generator reads the spec."""
-    return _record(_task_spec())
+def record(spec: Spec | None = None) -> Record:
+    """The task record's fields by role, as the generator reads the spec (the project's, or
+    the file of `spec`)."""
+    return _record_of((spec or load_spec()).path)
 
 
-def lifecycle() -> Lifecycle:
+def lifecycle(spec: Spec | None = None) -> Lifecycle:
     """The status words and how a task moves through them (`x-a2e-lifecycle`)."""
-    return _task_spec().lifecycle
+    return _task_spec((spec or load_spec()).path).lifecycle
 
 
 @functools.cache
-def _task_spec() -> TaskSpec:
+def _task_spec(path: Path | None) -> TaskSpec:
     from generator._parse import parse
     from generator._records import task_spec
 
-    spec = load_spec()
-    assert spec.path is not None
-    return task_spec(parse(spec.path))
+    if path is None:
+        raise ValueError("the task record is read from a spec file: this spec has none")
+    return task_spec(parse(path))
+
+
+@functools.cache
+def _record_of(path: Path | None) -> Record:
+    return _record(_task_spec(path))
 
 
 def _record(tasks: TaskSpec) -> Record:

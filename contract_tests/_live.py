@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from contract_tests import _api as api
 from contract_tests._drift import DriftReport, Subject
 from contract_tests._recorder import record
 from contract_tests._recordings import Finding
@@ -31,76 +32,72 @@ UNKNOWN_ID = "ffffffffffffffffffffffff"
 
 @dataclass(frozen=True)
 class Step:
-    """One request of the live run."""
+    """One request of the live run: an operation and its values by the client method's
+    keywords (the spec says where each goes: path, query or body)."""
 
     name: str
-    operation: str
+    operation: str  # the client method the operation backs
     write: bool = False
     expect_error: bool = False
     authenticated: bool = True
-    query: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
-    path_params: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
-    body: Callable[[dict[str, Any]], Any] = lambda state: None
+    values: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda state: {}  # None: skip
     keep: Callable[[dict[str, Any], Any], None] = lambda state, data: None
 
 
 def _first_row_id(state: dict[str, Any], data: Any) -> None:
     rows = data.get("rows") if isinstance(data, dict) else None
     if rows and isinstance(rows[0], dict):
-        state.setdefault("read_id", rows[0].get("_id"))
+        state.setdefault("read_id", rows[0].get(state["id_field"]))
 
 
 def _created_id(state: dict[str, Any], data: Any) -> None:
-    if isinstance(data, dict) and isinstance(data.get("_id"), str):
-        state["created_id"] = data["_id"]
-        state["read_id"] = data["_id"]
+    if isinstance(data, dict) and isinstance(data.get(state["id_field"]), str):
+        state["created_id"] = data[state["id_field"]]
+        state["read_id"] = data[state["id_field"]]
 
 
-def _id_query(key: str) -> Callable[[dict[str, Any]], dict[str, str] | None]:
-    return lambda state: {"_id": state[key]} if state.get(key) else None
+def _task(key: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    return lambda state: {"task_id": state[key]} if state.get(key) else None
 
 
 STEPS = (
-    Step("remaining credits", "getRemainingCoins"),
-    Step("languages", "listLanguages", query=lambda s: {"lang": "en"}),
+    Step("remaining credits", "account.remaining_coins"),
+    Step("languages", "languages.list", values=lambda s: {"lang": "en"}),
     Step(
         "first page of tasks",
-        "listDubbingTasks",
-        query=lambda s: {"pageNum": "1", "pageSize": "10"},
+        "dubbing.list",
+        values=lambda s: {"page_num": "1", "page_size": "10"},
         keep=_first_row_id,
     ),
-    Step("processing tasks", "listProcessingDubbingTasks"),
+    Step("processing tasks", "dubbing.list_processing"),
     Step(
         "start dubbing (spends credits)",
-        "startDubbing",
+        "dubbing.start",
         write=True,
-        body=lambda s: {
+        values=lambda s: {
             "source_url": s["source_url"],
             "target_lang": "en",
             "name": f"a2e-conformance-{secrets.token_hex(4)}",
         },
         keep=_created_id,
     ),
-    Step("details of a task", "getDubbingTask", query=_id_query("read_id")),
+    Step("details of a task", "dubbing.get", values=_task("read_id")),
     Step(
         "details of an unknown id",
-        "getDubbingTask",
+        "dubbing.get",
         expect_error=True,
-        query=lambda s: {"_id": UNKNOWN_ID},
+        values=lambda s: {"task_id": UNKNOWN_ID},
     ),
-    Step("a request without a key", "getRemainingCoins", expect_error=True, authenticated=False),
+    Step(
+        "a request without a key", "account.remaining_coins", expect_error=True, authenticated=False
+    ),
     Step(
         "save a URL to storage",
-        "transferToStorage",
+        "storage.transfer",
         write=True,
-        body=lambda s: {"url": s["source_url"]},
+        values=lambda s: {"url": s["source_url"]},
     ),
-    Step(
-        "delete the task started here",
-        "deleteDubbingTask",
-        write=True,
-        path_params=lambda s: {"_id": s["created_id"]} if s.get("created_id") else None,
-    ),
+    Step("delete the task started here", "dubbing.delete", write=True, values=_task("created_id")),
 )
 
 
@@ -116,31 +113,27 @@ def run_live(
 ) -> DriftReport:
     """Run every step against `base_url` and report what differs from the spec."""
     validator = StrictValidator(spec)
-    state: dict[str, Any] = {"source_url": source_url}
+    state: dict[str, Any] = {"source_url": source_url, "id_field": api.record(spec).id.wire}
     subjects: list[Subject] = []
     with httpx.Client(base_url=base_url, timeout=timeout) as client:
         for step in STEPS:
-            subject = Subject(step.name, step.operation)
+            target = api.op(step.operation, spec)
+            op = spec.operation(target.operation_id)
+            subject = Subject(step.name, op.operation_id)
             subjects.append(subject)
             if step.write and not allow_writes:
                 subject.skipped = "writes not allowed (--allow-writes)"
                 continue
-            query, params = step.query(state), step.path_params(state)
-            if query is None or params is None:
+            values = step.values(state)
+            if values is None:
                 subject.skipped = "no task id to use"
                 continue
-            op = spec.operation(step.operation)
             headers = {"Authorization": f"Bearer {api_key}"} if step.authenticated else {}
             try:
-                response = client.request(
-                    op.method.upper(),
-                    op.path.format(**params),
-                    params=query,
-                    json=step.body(state),
-                    headers=headers,
-                )
+                response = client.request(**target.call(**values), headers=headers)
             except httpx.HTTPError as error:
-                subject.findings.append(_finding(step, "unreachable", f"no answer: {error}"))
+                problem = f"no answer: {error}"
+                subject.findings.append(_finding(step, op.operation_id, "unreachable", problem))
                 continue
             body = _json(response)
             violations = validator.check_response(
@@ -149,8 +142,8 @@ def run_live(
                 body,
                 content_type=response.headers.get("content-type", ""),
             )
-            subject.findings += [Finding(step.name, step.operation, v) for v in violations]
-            subject.findings += _outcome(step, response.status_code, body)
+            subject.findings += [Finding(step.name, op.operation_id, v) for v in violations]
+            subject.findings += _outcome(step, op.operation_id, response.status_code, body)
             if not violations and isinstance(body, dict) and body.get("code") == 0:
                 step.keep(state, body.get("data"))
             if record_to is not None:
@@ -169,24 +162,22 @@ def run_live(
     )
 
 
-def _outcome(step: Step, status: int, body: Any) -> list[Finding]:
+def _outcome(step: Step, operation_id: str, status: int, body: Any) -> list[Finding]:
     """A success where an error is due, or the reverse, is drift too."""
     code = body.get("code") if isinstance(body, dict) else None
     failed = status >= 400 or code != 0
     if step.expect_error and not failed:
-        return [
-            _finding(
-                step, "accepted-invalid", f"expected an error answer, got HTTP {status} code {code}"
-            )
-        ]
+        accepted = f"expected an error answer, got HTTP {status} code {code}"
+        return [_finding(step, operation_id, "accepted-invalid", accepted)]
     if not step.expect_error and failed:
         message = body.get("msg") if isinstance(body, dict) else None
-        return [_finding(step, "unexpected-error", f"HTTP {status}, code {code}: {message}")]
+        problem = f"HTTP {status}, code {code}: {message}"
+        return [_finding(step, operation_id, "unexpected-error", problem)]
     return []
 
 
-def _finding(step: Step, kind: str, message: str) -> Finding:
-    return Finding(step.name, step.operation, Violation(kind, "response", "$", message))
+def _finding(step: Step, operation_id: str, kind: str, message: str) -> Finding:
+    return Finding(step.name, operation_id, Violation(kind, "response", "$", message))
 
 
 def _json(response: httpx.Response) -> Any:
