@@ -223,9 +223,26 @@ def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path
 
 
 def test_the_base_can_be_a_git_ref(tmp_path: Path) -> None:
-    report = diff(_spec(tmp_path, edit_description, version="0.1.1"), "HEAD")
+    """HEAD's spec read from git is compared as that spec in a file is (whatever the working
+    spec has changed since the last commit)."""
+    spec = _spec(tmp_path, edit_description, version="0.1.1")
+    committed = tmp_path / "committed.yaml"
+    shown = subprocess.run(
+        ["git", "show", f"HEAD:{release.SPEC_IN_GIT}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    committed.write_text(shown.stdout, encoding="utf-8")
+    report = diff(spec, "HEAD")
+    from_file = diff(spec, str(committed))
     assert report.base.label == "git HEAD"
-    assert report.needed == "docs"
+    assert [c for c in report.changes if c.level != "python"] == [
+        c for c in from_file.changes if c.level != "python"
+    ]
+    assert ("wire", "description changed") in {(c.level, c.what) for c in report.changes}
+    assert report.needed == from_file.needed
 
 
 def test_an_unknown_base_is_a_clear_error(tmp_path: Path) -> None:
