@@ -263,12 +263,6 @@ class Record:
             raise LookupError(f"the spec marks no field of {self.schema} `x-a2e-mock: {source}`")
         return found[0]
 
-    def field(self, wire: str) -> Field:
-        for field in self.fields:
-            if field.wire == wire:
-                return field
-        raise LookupError(f"{self.schema} has no field {wire!r}")
-
     @property
     def id(self) -> Field:
         return self.role("id")
@@ -315,10 +309,6 @@ class Record:
         if self.name_field is None:
             raise LookupError(f"{self.schema} echoes no `x-a2e-recover.unique` field")
         return self.name_field
-
-    @property
-    def wires(self) -> tuple[str, ...]:
-        return tuple(f.wire for f in self.fields)
 
 
 def operations(spec: Spec | None = None) -> tuple[Op, ...]:
@@ -469,7 +459,8 @@ def _params(spec: Spec, operation: Operation, declared: Mapping[str, str]) -> li
         for p in spec.parameters(operation)
     ]
     for wire, prop, required in _body_properties(spec, operation):
-        found.append(Param(wire, "body", _keyword(wire, prop, declared), required))
+        definition = prop if PYTHON_NAME in prop else spec.resolve(prop)
+        found.append(Param(wire, "body", _keyword(wire, definition, declared), required))
     return found
 
 
@@ -492,8 +483,9 @@ def _declared_keywords(spec: Spec) -> dict[str, str]:
             if PYTHON_NAME in param:
                 declared[str(param["name"])] = str(param[PYTHON_NAME])
         for wire, prop, _ in _body_properties(spec, operation):
-            if isinstance(prop, dict) and PYTHON_NAME in prop:
-                declared[wire] = str(prop[PYTHON_NAME])
+            definition = prop if PYTHON_NAME in prop else spec.resolve(prop)
+            if isinstance(definition, dict) and PYTHON_NAME in definition:
+                declared[wire] = str(definition[PYTHON_NAME])
     return declared
 
 
