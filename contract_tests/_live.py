@@ -2,12 +2,17 @@
 
 Read-only operations run by default. Operations that spend credits or store files (start
 dubbing, save to storage) run only when writes are allowed; the task started is deleted
-at the end.
+at the end. Asking for a presigned upload (the spec's `x-a2e-presign` operation) stores
+nothing, so its answer is checked by default, which settles the unpublished shape on the
+first run; the upload itself (a PUT of a short WAV to the URL answered, then a GET of the
+file's URL) only with writes allowed.
 """
 
 from __future__ import annotations
 
+import io
 import secrets
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +41,15 @@ class Step:
     keywords (the spec says where each goes: path, query or body)."""
 
     name: str
-    operation: str  # the client method the operation backs
+    operation: str
     write: bool = False
     expect_error: bool = False
     authenticated: bool = True
     values: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda state: {}  # None: skip
     keep: Callable[[dict[str, Any], Any], None] = lambda state, data: None
+    # Instead of a request to the API: a check of its own (the upload to a presigned URL),
+    # None when there is nothing to check with yet, else what differs from the spec's word.
+    probe: Callable[[httpx.Client, dict[str, Any]], list[str] | None] | None = None
 
 
 def _first_row_id(state: dict[str, Any], data: Any) -> None:
@@ -61,18 +69,18 @@ def _task(key: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
 
 
 STEPS = (
-    Step("remaining credits", "account.remaining_coins"),
-    Step("languages", "languages.list", values=lambda s: {"lang": "en"}),
+    Step("remaining credits", "getRemainingCoins"),
+    Step("languages", "listLanguages", values=lambda s: {"lang": "en"}),
     Step(
         "first page of tasks",
-        "dubbing.list",
+        "listDubbingTasks",
         values=lambda s: {"page_num": "1", "page_size": "10"},
         keep=_first_row_id,
     ),
-    Step("processing tasks", "dubbing.list_processing"),
+    Step("processing tasks", "listProcessingDubbingTasks"),
     Step(
         "start dubbing (spends credits)",
-        "dubbing.start",
+        "startDubbing",
         write=True,
         values=lambda s: {
             "source_url": s["source_url"],
@@ -81,24 +89,90 @@ STEPS = (
         },
         keep=_created_id,
     ),
-    Step("details of a task", "dubbing.get", values=_task("read_id")),
+    Step("details of a task", "getDubbingTask", values=_task("read_id")),
     Step(
         "details of an unknown id",
-        "dubbing.get",
+        "getDubbingTask",
         expect_error=True,
         values=lambda s: {"task_id": UNKNOWN_ID},
     ),
-    Step(
-        "a request without a key", "account.remaining_coins", expect_error=True, authenticated=False
-    ),
+    Step("a request without a key", "getRemainingCoins", expect_error=True, authenticated=False),
     Step(
         "save a URL to storage",
-        "storage.transfer",
+        "transferToStorage",
         write=True,
         values=lambda s: {"url": s["source_url"]},
     ),
-    Step("delete the task started here", "dubbing.delete", write=True, values=_task("created_id")),
+    Step(
+        "delete the task started here",
+        "deleteDubbingTask",
+        write=True,
+        values=_task("created_id"),
+    ),
 )
+
+
+def _upload_steps(spec: Spec) -> tuple[Step, ...]:
+    """Asking for a presigned upload (read-only), then using it (a write), named as the
+    spec's `x-a2e-presign` names them; none when the spec has no such operation."""
+    found = [op for op in spec.operations if "x-a2e-presign" in op.definition]
+    if not found:
+        return ()
+    op = found[0]
+    names = op.definition["x-a2e-presign"]
+    [file_name] = [
+        p.keyword for p in api.op(op.operation_id, spec).params if p.wire == names["name"]
+    ]
+
+    def keep(state: dict[str, Any], data: Any) -> None:
+        if isinstance(data, dict):
+            state["presigned"] = (data.get(names["put"]), data.get(names["url"]))
+
+    return (
+        Step(
+            "presigned upload URL",
+            op.operation_id,
+            values=lambda s: {file_name: f"a2e-conformance-{secrets.token_hex(4)}/probe.wav"},
+            keep=keep,
+        ),
+        Step(
+            "upload to the presigned URL (stores a file)",
+            op.operation_id,
+            write=True,
+            probe=_upload_probe,
+        ),
+    )
+
+
+def probe_wav() -> bytes:
+    """A valid WAV of a tenth of a second of silence: the file the live run uploads."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\0\0" * 800)
+    return buffer.getvalue()
+
+
+def _upload_probe(http: httpx.Client, state: dict[str, Any]) -> list[str] | None:
+    """PUT the probe WAV where the presign answer said (without the key), then GET it back
+    from the file's URL: the storage must take it and serve the same bytes."""
+    presigned = state.get("presigned")
+    if not presigned or not all(isinstance(u, str) and u for u in presigned):
+        return None
+    put_url, url = presigned
+    content = probe_wav()
+    problems = []
+    put = http.put(put_url, content=content, headers={"Content-Type": "audio/wav"})
+    if not put.is_success:
+        return [f"the storage refused the PUT of {len(content)} bytes: HTTP {put.status_code}"]
+    got = http.get(url)
+    if got.status_code != 200:
+        problems.append(f"the file's URL answered HTTP {got.status_code} after the upload")
+    elif got.content != content:
+        problems.append(f"the file's URL served {len(got.content)} other bytes")
+    return problems
 
 
 def run_live(
@@ -115,25 +189,38 @@ def run_live(
     validator = StrictValidator(spec)
     state: dict[str, Any] = {"source_url": source_url, "id_field": api.record(spec).id.wire}
     subjects: list[Subject] = []
-    with httpx.Client(base_url=base_url, timeout=timeout) as client:
-        for step in STEPS:
-            target = api.op(step.operation, spec)
-            op = spec.operation(target.operation_id)
-            subject = Subject(step.name, op.operation_id)
+    steps = list(STEPS)
+    steps[-1:-1] = _upload_steps(spec)  # before the delete of the task started here
+    with (
+        httpx.Client(base_url=base_url, timeout=timeout) as client,
+        httpx.Client(timeout=timeout) as storage,  # no base URL, no key: the storage's URLs
+    ):
+        for step in steps:
+            subject = Subject(step.name, step.operation)
             subjects.append(subject)
             if step.write and not allow_writes:
                 subject.skipped = "writes not allowed (--allow-writes)"
+                continue
+            if step.probe is not None:
+                try:
+                    problems = step.probe(storage, state)
+                except httpx.HTTPError as error:
+                    problems = [f"the storage did not answer: {error}"]
+                if problems is None:
+                    subject.skipped = "no presigned upload to use"
+                subject.findings += [_finding(step, "upload", p) for p in problems or ()]
                 continue
             values = step.values(state)
             if values is None:
                 subject.skipped = "no task id to use"
                 continue
+            op = spec.operation(step.operation)
             headers = {"Authorization": f"Bearer {api_key}"} if step.authenticated else {}
             try:
-                response = client.request(**target.call(**values), headers=headers)
+                request = api.op(step.operation, spec).call(**values)
+                response = client.request(**request, headers=headers)
             except httpx.HTTPError as error:
-                problem = f"no answer: {error}"
-                subject.findings.append(_finding(step, op.operation_id, "unreachable", problem))
+                subject.findings.append(_finding(step, "unreachable", f"no answer: {error}"))
                 continue
             body = _json(response)
             violations = validator.check_response(
@@ -142,8 +229,8 @@ def run_live(
                 body,
                 content_type=response.headers.get("content-type", ""),
             )
-            subject.findings += [Finding(step.name, op.operation_id, v) for v in violations]
-            subject.findings += _outcome(step, op.operation_id, response.status_code, body)
+            subject.findings += [Finding(step.name, step.operation, v) for v in violations]
+            subject.findings += _outcome(step, response.status_code, body)
             if not violations and isinstance(body, dict) and body.get("code") == 0:
                 step.keep(state, body.get("data"))
             if record_to is not None:
@@ -162,22 +249,24 @@ def run_live(
     )
 
 
-def _outcome(step: Step, operation_id: str, status: int, body: Any) -> list[Finding]:
+def _outcome(step: Step, status: int, body: Any) -> list[Finding]:
     """A success where an error is due, or the reverse, is drift too."""
     code = body.get("code") if isinstance(body, dict) else None
     failed = status >= 400 or code != 0
     if step.expect_error and not failed:
-        accepted = f"expected an error answer, got HTTP {status} code {code}"
-        return [_finding(step, operation_id, "accepted-invalid", accepted)]
+        return [
+            _finding(
+                step, "accepted-invalid", f"expected an error answer, got HTTP {status} code {code}"
+            )
+        ]
     if not step.expect_error and failed:
         message = body.get("msg") if isinstance(body, dict) else None
-        problem = f"HTTP {status}, code {code}: {message}"
-        return [_finding(step, operation_id, "unexpected-error", problem)]
+        return [_finding(step, "unexpected-error", f"HTTP {status}, code {code}: {message}")]
     return []
 
 
-def _finding(step: Step, operation_id: str, kind: str, message: str) -> Finding:
-    return Finding(step.name, operation_id, Violation(kind, "response", "$", message))
+def _finding(step: Step, kind: str, message: str) -> Finding:
+    return Finding(step.name, step.operation, Violation(kind, "response", "$", message))
 
 
 def _json(response: httpx.Response) -> Any:

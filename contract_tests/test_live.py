@@ -54,6 +54,13 @@ def test_read_only_by_default(
     assert "start dubbing (spends credits) (startDubbing): skipped, writes not allowed" in out
     with httpx_client(a2e_mock_server) as http:
         assert http.get(api.op("dubbing.list").path).json()["data"]["count"] == 0
+    # The presigned upload's answer is checked (it stores nothing); nothing is PUT.
+    assert "ok    presigned upload URL (getUploadPresignedUrl)" in out
+    assert (
+        "upload to the presigned URL (stores a file) (getUploadPresignedUrl): skipped, "
+        "writes not allowed"
+    ) in out
+    assert _uploaded_files(a2e_mock_server) == []
 
 
 def test_with_writes_every_operation_conforms_and_the_task_is_cleaned_up(
@@ -69,6 +76,9 @@ def test_with_writes_every_operation_conforms_and_the_task_is_cleaned_up(
         assert f"  {operation}: " in out
         assert f"{operation}: not covered" not in out
     assert "skipped" not in out
+    assert "ok    upload to the presigned URL (stores a file) (getUploadPresignedUrl)" in out
+    assert "getUploadPresignedUrl: 2 checked, no drift" in out
+    assert len(_uploaded_files(a2e_mock_server)) == 1  # the probe, stored by the mock
     suite = ET.parse(junit).getroot()
     assert (suite.get("failures"), suite.get("skipped")) == ("0", "0")
     with httpx_client(a2e_mock_server) as http:
@@ -83,7 +93,7 @@ def test_live_exchanges_can_be_recorded_and_pass_the_strict_checks(
     )
     assert not report.drifted, report.render()
     saved = sorted((tmp_path / "rec").glob("*.json"))
-    assert len(saved) == 10
+    assert len(saved) == 11  # every API exchange; the PUT to the storage is not A2E's API
     validator = StrictValidator(spec)
     for path in saved:
         text = path.read_text()
@@ -149,6 +159,73 @@ def test_a_drifted_server_fails_with_a_readable_report(
     status = RECORD.status.wire
     assert f"response.body $.data.{status}: enum: 'zz-not-a-status' is not one of" in out
     assert out.rstrip().endswith("DRIFT: the API and the spec disagree")
+
+
+class _NoFileUrl:
+    """The mock, drifted as the real API may be: the presign answer has no file URL (the
+    field the spec chose, which no source shows), and its PUT URL refuses the upload."""
+
+    def __init__(self, app: Any, spec: Spec) -> None:
+        self.app = app
+        self.names = spec.operation("getUploadPresignedUrl").definition["x-a2e-presign"]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def altered(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                body = json.loads(message["body"])
+                data = body.get("data") if isinstance(body, dict) else None
+                if isinstance(data, dict) and self.names["put"] in data:
+                    del data[self.names["url"]]
+                    data["bucket"] = "a2e-prod-jumpy"
+                message = {**message, "body": json.dumps(body).encode()}
+            elif message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k.lower() != b"content-length"]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, altered)
+
+
+def test_the_presigned_upload_shape_is_checked_without_writes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], spec: Spec
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", "sk_live_upload_check")
+    app = create_app()
+    try:
+        with _serve(_NoFileUrl(app, spec)) as url:
+            code = main(["live", "--base-url", url])
+        stored = list(app.uploads.folder.rglob("*.data"))
+    finally:
+        app.close()
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "DRIFT presigned upload URL (getUploadPresignedUrl)" in out
+    assert "response.body $.data.url: missing-required: required field 'url' is missing" in out
+    assert "getUploadPresignedUrl: 1 checked, missing-required x1" in out
+    assert stored == []
+
+
+def test_a_refused_upload_is_drift(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", "sk_live_upload_refused")
+    app = create_app(max_upload_bytes=10)  # smaller than the probe: the storage says 413
+    try:
+        with _serve(app) as url:
+            code = main(["live", "--base-url", url, "--allow-writes"])
+    finally:
+        app.close()
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "DRIFT upload to the presigned URL (stores a file) (getUploadPresignedUrl)" in out
+    assert "the storage refused the PUT of 1644 bytes: HTTP 413" in out
+    assert "ok    presigned upload URL (getUploadPresignedUrl)" in out
+
+
+def _uploaded_files(server: MockServer) -> list[Path]:
+    """The files the mock's storage holds (beside its database, see the mock's README)."""
+    folder = server.db.with_name(f"{server.db.stem}-uploads")
+    return sorted(folder.rglob("*.data")) if folder.is_dir() else []
 
 
 def httpx_client(server: MockServer) -> Any:

@@ -8,6 +8,7 @@ the same parsed data, and copy the hand-written runtime they share.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
 import textwrap
@@ -121,6 +122,7 @@ class Param:
     in_body: bool
     unset_when_none: bool  # a query or path parameter without a default: None leaves it out
     maximum: int | None  # the schema's maximum, if any
+    upload: str | None = None  # x-a2e-upload: the class of the resource that uploads a file
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,8 @@ def _param_doc(param: Param) -> UntrustedString:
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z`(])", text, maxsplit=1)[0] if text else ""
     if param.maximum is not None and "most" not in first:
         first = f"{first} At most {param.maximum}.".strip()
+    if param.upload is not None:
+        first = f"{first} Or a local file (a `pathlib.Path`), uploaded first, once.".strip()
     return UntrustedString(first or param.wire)
 
 
@@ -309,6 +313,16 @@ class TaskLookup:
 
 
 @dataclass(frozen=True)
+class Presign:
+    """How a resource's `upload` asks for a presigned upload (`x-a2e-presign`)."""
+
+    method: str  # the presign method of the resource
+    name_param: str  # its keyword that names the file
+    put_attr: str  # the answer's attribute: the URL that takes the PUT
+    url_attr: str  # the answer's attribute: where the file is served afterwards
+
+
+@dataclass(frozen=True)
 class Resource:
     """A group of methods (`client.dubbing`), one per spec tag."""
 
@@ -320,6 +334,7 @@ class Resource:
     methods: tuple[Method, ...]
     task_model: str | None  # for `tasks` resources: the record `get` returns
     lookup: TaskLookup | None  # for `tasks` resources with an operation to recover
+    presign: Presign | None = None  # for the resource of an x-a2e-presign operation: `upload`
 
 
 @dataclass(frozen=True)
@@ -360,6 +375,14 @@ class ClientView:
     @property
     def default_base_url(self) -> str:
         return self.servers[0][0]
+
+    @property
+    def uses_upload(self) -> bool:
+        """Whether a resource uploads files, or a method takes a file to upload."""
+        return any(
+            r.presign is not None or any(p.upload for m in r.methods for p in m.params)
+            for r in self.resources
+        )
 
     @property
     def resource_models(self) -> list[str]:
@@ -584,6 +607,10 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
         if behaviour not in BEHAVIOURS:
             raise GenerationError(f"tag {name}: unknown x-a2e-behaviour {behaviour!r}")
         sync_base, async_base = BEHAVIOURS[behaviour]
+        presign = _presign(parsed, name, methods)
+        if presign is not None:
+            sync_base += ", _upload.SyncUploadMixin"
+            async_base += ", _upload.AsyncUploadMixin"
         task_model = None
         lookup = None
         if behaviour == "tasks":
@@ -597,16 +624,62 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
         resources.append(
             Resource(
                 name=name,
-                class_name=name.title().replace("_", ""),
+                class_name=_class_name(name),
                 description=UntrustedString(str(tag.get("description", ""))),
                 sync_base=sync_base,
                 async_base=async_base,
                 methods=tuple(methods),
                 task_model=task_model,
                 lookup=lookup,
+                presign=presign,
             )
         )
     return tuple(resources)
+
+
+def _presign(parsed: ParsedSpec, resource: str, methods: list[Method]) -> Presign | None:
+    """The resource's presign method (`x-a2e-presign`) as its `upload` uses it."""
+    found = [m for m in methods if m.operation.extension("a2e-presign") is not None]
+    if not found:
+        return None
+    if len(found) > 1:
+        raise GenerationError(f"tag {resource}: one x-a2e-presign operation per resource")
+    method = found[0]
+    if "upload" in {m.name for m in methods}:
+        raise GenerationError(
+            f"tag {resource}: x-a2e-presign adds `upload` to the resource, which has one already"
+        )
+    presign = method.operation.extension("a2e-presign")
+    by_wire = {p.wire: p.name for p in method.params}
+    if method.returns.model is None or method.returns.many:
+        raise GenerationError(
+            f"{method.operation_id}: x-a2e-presign needs one record as the answer"
+        )
+    model = parsed.model_for(f"#/components/schemas/{method.returns.model}")
+    record = {
+        wire_name(p): str(p.python_name)
+        for p in (*(model.required_properties or ()), *(model.optional_properties or ()))
+    }
+    return Presign(
+        method=method.name,
+        name_param=by_wire[presign["name"]],
+        put_attr=record[presign["put"]],
+        url_attr=record[presign["url"]],
+    )
+
+
+def _uploaders(parsed: ParsedSpec) -> dict[str, str]:
+    """operationId of each x-a2e-presign operation -> the class of its client resource."""
+    found = {}
+    for op in parsed.operations:
+        target = op.extension("a2e-client")
+        if op.extension("a2e-presign") is not None and isinstance(target, str):
+            found[op.operation_id] = _class_name(target.partition(".")[0])
+    return found
+
+
+def _class_name(resource: str) -> str:
+    return resource.title().replace("_", "")
 
 
 def _task_lookup(parsed: ParsedSpec, tag: str, methods: list[Method]) -> TaskLookup | None:
@@ -638,11 +711,17 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         model = endpoint.bodies[0].prop
         body_model = str(model.class_info.name)
         fields = _body_schema(parsed, op).get("properties", {})
+        uploaders = _uploaders(parsed)
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             where = f"{op.operation_id}: request body property {wire_name(prop)}"
             keyword = parsed.keywords.keyword(wire_name(prop), where)
-            schema = parsed.resolve(fields.get(wire_name(prop), {}))
-            params.append(_param(prop, keyword, in_body=True, schema=schema))
+            raw = fields.get(wire_name(prop), {})
+            schema = parsed.resolve(raw)
+            param = _param(prop, keyword, in_body=True, schema=schema)
+            target = raw.get("x-a2e-upload") if isinstance(raw, dict) else None
+            if target is not None:
+                param = _upload_param(param, uploaders.get(str(target)), where)
+            params.append(param)
     raw_params = {
         (p["name"], p["in"]): p
         for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
@@ -769,6 +848,15 @@ def _param(
         unset_when_none=unset_when_none,
         maximum=maximum if isinstance(maximum, int) and not isinstance(maximum, bool) else None,
     )
+
+
+def _upload_param(param: Param, uploader: str | None, where: str) -> Param:
+    """A body keyword that also takes a local file (`x-a2e-upload`)."""
+    if uploader is None:
+        raise GenerationError(f"{where}: x-a2e-upload names no x-a2e-presign operation")
+    if param.annotation != "str":
+        raise GenerationError(f"{where}: x-a2e-upload is for a string (a URL) field")
+    return dataclasses.replace(param, annotation="str | os.PathLike[str]", upload=uploader)
 
 
 def _returns(parsed: ParsedSpec, op: Operation) -> Returns:

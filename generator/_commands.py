@@ -29,6 +29,8 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from generator._parse import GenerationError, Operation, ParsedSpec
 
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+# The command of the client's `upload` (of a resource with an x-a2e-presign operation).
+UPLOAD_COMMAND = "upload"
 # The end of a description's first sentence: a stop followed by a new sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(])")
 _KINDS: dict[type[Any], str] = {
@@ -58,6 +60,7 @@ class CliParam:
     url: bool
     noun: str
     values_from: str
+    upload: str = ""  # x-a2e-upload: the client method that uploads a local file given here
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class CliCommand:
     description: str
     params: tuple[CliParam, ...]
     writes: bool
+    uploads: bool = False  # the `upload` command of an x-a2e-presign resource
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,17 @@ def cli_view(parsed: ParsedSpec, resources: Sequence[Any]) -> CliView:
     """The commands of the client's methods (`generator._client.Resource`s) and the tables."""
     methods = [(resource.name, method) for resource in resources for method in resource.methods]
     names = {m.operation.operation_id: _command_name(r, m) for r, m in methods}
+    uploaders = {
+        m.operation.operation_id: f"{r.name}.{UPLOAD_COMMAND}"
+        for r in resources
+        if r.presign is not None
+        for m in r.methods
+        if m.name == r.presign.method
+    }
     seen: dict[str, str] = {}
-    for (resource, method), name in zip(methods, names.values(), strict=True):
-        where = f"{resource}.{method.name}"
+    wanted = [(f"{r}.{m.name}", name) for (r, m), name in zip(methods, names.values(), strict=True)]
+    wanted += [(uploader, UPLOAD_COMMAND) for uploader in uploaders.values()]
+    for where, name in wanted:
         if name in seen:
             raise GenerationError(
                 f"x-a2e-cli: {seen[name]} and {where} are both the command {name!r}"
@@ -102,12 +114,59 @@ def cli_view(parsed: ParsedSpec, resources: Sequence[Any]) -> CliView:
             method=method.name,
             summary=_first_sentence(str(method.operation.definition.get("summary", ""))),
             description=_first_paragraph(str(method.operation.definition.get("description", ""))),
-            params=tuple(_params(parsed, method, names)),
+            params=tuple(_params(parsed, method, names, uploaders)),
             writes=not method.idempotent,
         )
         for resource, method in methods
     )
-    return CliView(commands=commands, tables=tuple(_tables(parsed)))
+    uploads = tuple(
+        _upload_command(uploader, names[operation]) for operation, uploader in uploaders.items()
+    )
+    return CliView(commands=commands + uploads, tables=tuple(_tables(parsed)))
+
+
+def _upload_command(uploader: str, presign_command: str) -> CliCommand:
+    """`upload FILE`: the client's `upload` of a resource with an x-a2e-presign operation."""
+    resource, _, method = uploader.partition(".")
+    return CliCommand(
+        name=UPLOAD_COMMAND,
+        resource=resource,
+        method=method,
+        summary="Upload a local file to A2E's storage",
+        description=(
+            "Upload a local file with a presigned URL (see the command "
+            f"{presign_command}) and print the URL where it is served, for `start`."
+        ),
+        params=(
+            _local("path", "The local file to upload.", required=True),
+            _local(
+                "content_type",
+                "Its media type (default: guessed from the file's extension).",
+                required=False,
+            ),
+        ),
+        writes=False,
+        uploads=True,
+    )
+
+
+def _local(name: str, help_text: str, *, required: bool) -> CliParam:
+    """A parameter of a client method that goes to no API field (`upload`'s)."""
+    return CliParam(
+        name=name,
+        wire="",
+        location="local",
+        kind="str",
+        required=required,
+        positional=required,
+        help=help_text,
+        default=None,
+        choices=(),
+        model="",
+        url=False,
+        noun="",
+        values_from="",
+    )
 
 
 def _command_name(resource: str, method: Any) -> str:
@@ -120,7 +179,9 @@ def _command_name(resource: str, method: Any) -> str:
     return name
 
 
-def _params(parsed: ParsedSpec, method: Any, names: dict[str, str]) -> Iterator[CliParam]:
+def _params(
+    parsed: ParsedSpec, method: Any, names: dict[str, str], uploaders: dict[str, str]
+) -> Iterator[CliParam]:
     op: Operation = method.operation
     wires = dict(_wire_params(parsed, op))
     positional_given = False
@@ -137,6 +198,10 @@ def _params(parsed: ParsedSpec, method: Any, names: dict[str, str]) -> Iterator[
                 "which is not an operation with x-a2e-client"
             )
         wire = _wire_name(prop)
+        upload = uploaders.get(str(_along(parsed, schema, "x-a2e-upload") or ""), "")
+        help_text = _first_sentence(description or str(_along(parsed, schema, "description") or ""))
+        if upload:
+            help_text = f"{help_text} Or a local file, uploaded first.".strip()
         yield CliParam(
             name=str(param.name),
             wire=wire,
@@ -144,14 +209,14 @@ def _params(parsed: ParsedSpec, method: Any, names: dict[str, str]) -> Iterator[
             kind=kind,
             required=required,
             positional=positional,
-            help=_first_sentence(description or str(_along(parsed, schema, "description") or ""))
-            or f"the {location} field {wire}",
+            help=help_text or f"the {location} field {wire}",
             default=parsed.resolve(schema).get("default"),
             choices=choices,
             model=model,
             url=_along(parsed, schema, "format") == "uri",
             noun=str(_along(parsed, schema, "title") or ""),
             values_from=names.get(values_from, ""),
+            upload=upload,
         )
 
 

@@ -62,6 +62,21 @@ EXTENSIONS: dict[str, tuple[frozenset[str], dict[str, Any]]] = {
             },
         },
     ),
+    "x-a2e-presign": (
+        frozenset({"operation"}),
+        {
+            "type": "object",
+            "required": ["name", "put", "url"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "put": {"type": "string", "minLength": 1},
+                "url": {"type": "string", "minLength": 1},
+                "expires": {"type": "string", "minLength": 1},
+            },
+        },
+    ),
+    "x-a2e-upload": (frozenset({"schema"}), {"type": "string", "minLength": 1}),
     # Checked by the modules that read them (their shape is theirs to define).
     "x-a2e-mock": (frozenset({"schema"}), {}),
     "x-a2e-lifecycle": (frozenset({"schema"}), {}),
@@ -162,6 +177,8 @@ def _references(parsed: ParsedSpec) -> Iterator[str]:
             if earlier != op.operation_id:
                 yield f"{op.operation_id}: x-a2e-client {target} is already {earlier}'s"
         yield from _recover_names(parsed, op)
+        yield from _presign_names(parsed, op)
+    yield from _upload_targets(parsed)
 
 
 def _recover_names(parsed: ParsedSpec, op: Operation) -> Iterator[str]:
@@ -191,3 +208,86 @@ def _request_fields(parsed: ParsedSpec, op: Operation) -> set[str]:
         schema = parsed.resolve((content or {}).get("schema") or {})
         names |= set((schema.get("properties") or {}).keys())
     return names
+
+
+def _presign_names(parsed: ParsedSpec, op: Operation) -> Iterator[str]:
+    """`x-a2e-presign` names a request property and properties of the answer's `data`."""
+    presign = op.extension("a2e-presign")
+    if not isinstance(presign, dict):
+        return
+    where = f"{op.operation_id}: x-a2e-presign"
+    if op.extension("a2e-client") is None:
+        yield f"{where} needs x-a2e-client (the client's resource gets `upload`)"
+    fields = _request_fields(parsed, op)
+    name = presign.get("name")
+    if isinstance(name, str) and name not in fields:
+        yield (
+            f"{where}.name names {name!r}, which the request does not have "
+            f"(its fields: {', '.join(sorted(fields)) or 'none'})"
+        )
+    answer = answer_properties(parsed, op)
+    required = set(answer_required(parsed, op))
+    for key in ("put", "url", "expires"):
+        value = presign.get(key)
+        if not isinstance(value, str):
+            continue
+        if value not in answer:
+            yield (
+                f"{where}.{key} names {value!r}, which the answer's data does not have "
+                f"(its fields: {', '.join(sorted(answer)) or 'none'})"
+            )
+        elif key != "expires" and value not in required:
+            yield f"{where}.{key} names {value!r}: make it a required field of the answer"
+
+
+def _upload_targets(parsed: ParsedSpec) -> Iterator[str]:
+    """`x-a2e-upload` names an operation with `x-a2e-presign`, on a URL request property."""
+    presigning = {
+        op.operation_id for op in parsed.operations if op.extension("a2e-presign") is not None
+    }
+    for op in parsed.operations:
+        body = parsed.resolve(op.definition.get("requestBody") or {})
+        for content in (body.get("content") or {}).values():
+            schema = parsed.resolve((content or {}).get("schema") or {})
+            for name, prop in (schema.get("properties") or {}).items():
+                target = prop.get("x-a2e-upload") if isinstance(prop, dict) else None
+                if target is None:
+                    continue
+                where = f"{op.operation_id}: request body property {name}: x-a2e-upload"
+                if target not in presigning:
+                    yield (
+                        f"{where} names {target!r}, which is not an operation with "
+                        f"x-a2e-presign (those: {', '.join(sorted(presigning)) or 'none'})"
+                    )
+                if parsed.resolve(prop).get("format") != "uri":
+                    yield f"{where} is for a URL (`format: uri`) that A2E fetches"
+                if op.extension("a2e-client") is None:
+                    yield f"{where} needs x-a2e-client on the operation"
+
+
+def answer_properties(parsed: ParsedSpec, op: Operation) -> dict[str, Any]:
+    """The properties of the `data` of an operation's success envelope (by wire name)."""
+    data = _answer_data(parsed, op)
+    return dict(data.get("properties") or {}) if isinstance(data, dict) else {}
+
+
+def answer_required(parsed: ParsedSpec, op: Operation) -> list[str]:
+    data = _answer_data(parsed, op)
+    return list(data.get("required") or []) if isinstance(data, dict) else []
+
+
+def _answer_data(parsed: ParsedSpec, op: Operation) -> Any:
+    ok = parsed.resolve((op.definition.get("responses") or {}).get("200") or {})
+    schema = parsed.resolve(
+        ((ok.get("content") or {}).get("application/json") or {}).get("schema") or {}
+    )
+    error_ref = (parsed.document.get("info") or {}).get("x-a2e-error-envelope")
+    for branch in schema.get("oneOf") or [schema]:
+        if not isinstance(branch, dict) or branch.get("$ref") == error_ref:
+            continue
+        envelope = parsed.resolve(branch)
+        for part in envelope.get("allOf") or [envelope]:
+            data = (parsed.resolve(part).get("properties") or {}).get("data")
+            if isinstance(data, dict) and set(data) != {"description"}:
+                return parsed.resolve(data)
+    return None

@@ -18,6 +18,7 @@ from typing import Any
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
+from generator._extensions import answer_properties, answer_required
 from generator._parse import GenerationError, Operation, ParsedSpec
 from generator._records import Lifecycle, TaskSpec, task_spec
 from generator._render import (
@@ -70,6 +71,18 @@ class MockOperation:
 
 
 @dataclass(frozen=True)
+class MockPresign:
+    """The operation that answers a presigned upload (`x-a2e-presign`), for the mock."""
+
+    operation_id: str
+    name: str  # the request property that names the file
+    put: str  # the answer property: the URL that takes the PUT
+    url: str  # the answer property: where the file is served afterwards
+    expires: str | None  # the answer property: seconds the PUT URL stays valid
+    echo: tuple[str, ...]  # the other answer properties with a namesake in the request
+
+
+@dataclass(frozen=True)
 class MockView:
     """Everything the mock templates need, computed from the parsed spec."""
 
@@ -83,6 +96,7 @@ class MockView:
     examples: dict[str, Any]  # operationId -> `data` of its first documented success example
     max_body_bytes: int  # info.x-a2e-max-body-bytes: larger request bodies get 413
     tasks: TaskSpec  # the task record (x-a2e-mock hints) and its lifecycle (x-a2e-lifecycle)
+    presign: MockPresign | None  # the presigned upload (x-a2e-presign), if the spec has one
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -174,6 +188,39 @@ def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
         examples=examples,
         max_body_bytes=_max_body_bytes(info),
         tasks=task_spec(parsed),
+        presign=_presign(parsed),
+    )
+
+
+def _presign(parsed: ParsedSpec) -> MockPresign | None:
+    """The one operation with `x-a2e-presign` (its names are checked by `_extensions`)."""
+    found = [op for op in parsed.operations if op.extension("a2e-presign") is not None]
+    if not found:
+        return None
+    if len(found) > 1:
+        names = ", ".join(op.operation_id for op in found)
+        raise GenerationError(f"x-a2e-presign: the mock serves one such operation, not {names}")
+    op = found[0]
+    presign = op.extension("a2e-presign")
+    answer = answer_properties(parsed, op)
+    body = _body(parsed, op)
+    request = set(parsed.resolve(body.schema).get("properties", {})) if body else set()
+    made = {presign["put"], presign["url"], presign.get("expires")}
+    echo = tuple(name for name in answer if name not in made and name in request)
+    missing = sorted(set(answer_required(parsed, op)) - made - set(echo))
+    if missing:
+        raise GenerationError(
+            f"{op.operation_id}: the mock cannot answer the required field(s) "
+            f"{', '.join(missing)} of x-a2e-presign's answer: name them in x-a2e-presign, or "
+            "give the request a property of the same name (the mock echoes it)"
+        )
+    return MockPresign(
+        operation_id=op.operation_id,
+        name=str(presign["name"]),
+        put=str(presign["put"]),
+        url=str(presign["url"]),
+        expires=str(presign["expires"]) if presign.get("expires") else None,
+        echo=echo,
     )
 
 

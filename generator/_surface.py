@@ -20,6 +20,7 @@ from generator._wire import Change, Kind
 
 PACKAGE = "a2e_dubbing"
 RESOURCES_MODULE = "_resources"
+VERSION_NAMES = frozenset({"VERSION", "__version__"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def compare(old_project: Path, new_project: Path) -> list[Change]:
     for before, after in pairs:  # griffe's verdicts, where the walk saw nothing breaking
         for breakage in griffe.find_breaking_changes(before, after):
             where = _short(str(breakage.obj.path))
+            if where.rsplit(".", 1)[-1] in VERSION_NAMES:
+                continue  # the version itself changes with every release
             if where not in broken:
                 broken.add(where)
                 changes.append(Change("breaking", "python", where, _describe(breakage)))
@@ -225,6 +228,27 @@ def _parameters(
                 f"parameter {name}: default {old_default} -> {new_default}",
             )
         if old_type != new_type:
+            # A parameter that takes more than before (a union that keeps every old member)
+            # breaks no caller.
+            widened = _members(old_type) < _members(new_type)
             yield Change(
-                "breaking", "python", path, f"parameter {name}: type {old_type} -> {new_type}"
+                "additive" if widened else "breaking",
+                "python",
+                path,
+                f"parameter {name}: type {old_type} -> {new_type}",
             )
+
+
+def _members(annotation: str) -> frozenset[str]:
+    """The members of a union annotation (`a | b[c | d]` -> {a, b[c | d]}), as text."""
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(annotation[start:index])
+            start = index + 1
+    members.append(annotation[start:])
+    return frozenset(" ".join(m.split()) for m in members)

@@ -27,7 +27,7 @@ def scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Releases and changelog of a scratch project: the working spec is release 0.1.0."""
     releases = tmp_path / "releases"
     releases.mkdir()
-    (releases / "0.1.0.yaml").write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    _spec(releases, lambda document: None, version="0.1.0", name="0.1.0.yaml")
     monkeypatch.setattr(release, "RELEASES_DIR", releases)
     monkeypatch.setattr(release, "CHANGELOG", tmp_path / "CHANGELOG.md")
     return releases
@@ -206,10 +206,8 @@ def test_writing_the_changelog_again_keeps_notes_by_hand_and_adds_only_what_is_n
 
 
 def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path) -> None:
-    released = _document()["info"]["x-a2e-package-version"]  # the base: the working spec
-    spec = _spec(tmp_path, add_required_request_field, version=bumped(released, "additive"))
-    base = tmp_path / "base.yaml"
-    base.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    spec = _spec(tmp_path, add_required_request_field, version="0.2.0")
+    base = _spec(tmp_path, lambda document: None, version="0.1.0", name="base.yaml")
     result = subprocess.run(
         [sys.executable, "-m", "generator", "diff", str(base), "--spec", str(spec)],
         cwd=REPO_ROOT,
@@ -218,23 +216,23 @@ def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path
         check=False,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    needed = bumped(released, "breaking")
-    assert f"error: breaking changes need version {needed} or later" in result.stdout
+    assert "error: breaking changes need version 1.0.0 or later" in result.stdout
 
 
 def test_the_base_can_be_a_git_ref(tmp_path: Path) -> None:
     """HEAD's spec read from git is compared as that spec in a file is (whatever the working
     spec has changed since the last commit)."""
-    spec = _spec(tmp_path, edit_description, version="0.1.1")
-    committed = tmp_path / "committed.yaml"
     shown = subprocess.run(
         ["git", "show", f"HEAD:{release.SPEC_IN_GIT}"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         check=True,
-    )
-    committed.write_text(shown.stdout, encoding="utf-8")
+    ).stdout
+    committed = tmp_path / "committed.yaml"
+    committed.write_text(shown, encoding="utf-8")
+    patch = bumped(yaml.safe_load(shown)["info"]["x-a2e-package-version"], "docs")
+    spec = _spec(tmp_path, edit_description, version=patch)
     report = diff(spec, "HEAD")
     from_file = diff(spec, str(committed))
     assert report.base.label == "git HEAD"

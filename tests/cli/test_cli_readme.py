@@ -78,7 +78,7 @@ def test_the_error_transcript_is_what_the_cli_prints(
 ) -> None:
     [transcript] = _blocks("console")
     commands = re.findall(r"^\$ (.+)\n((?:(?!\$ ).*\n)*)", transcript, re.MULTILINE)
-    assert len(commands) == 6
+    assert len(commands) == 7
     for command, shown in commands:
         done = subprocess.run(
             ["bash", "-c", command],

@@ -52,6 +52,12 @@ def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> N
         op.definition["x-a2e-client"]: op.definition.get("x-a2e-cli")
         for op in load_spec().operations
     }
+    # The resource of a presigned upload (x-a2e-presign) has `upload`, the command `upload`.
+    in_spec |= {
+        op.definition["x-a2e-client"].split(".")[0] + ".upload": "upload"
+        for op in load_spec().operations
+        if "x-a2e-presign" in op.definition
+    }
     assert {c.client_method: c.name for c in COMMANDS} == in_spec
     commands = _subparsers(_cli.build_parser())
     assert set(commands) == {c.name for c in COMMANDS} | {"wait"}
@@ -63,7 +69,8 @@ def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> N
 def test_the_current_command_names_and_options_are_kept() -> None:
     commands = _subparsers(_cli.build_parser())
     assert set(commands) == {
-        "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer"
+        "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer",
+        "upload-url", "upload",
     }  # fmt: skip
     flags = {
         name: {flag for a in parser._actions for flag in a.option_strings}

@@ -40,6 +40,12 @@ from ._errors import (
 )
 from ._meta import VERSION as __version__
 from ._options import NOT_GIVEN, NotGiven
+from ._upload import (
+    UploadConnectionError,
+    UploadError,
+    UploadHTTPError,
+    UploadSourceError,
+)
 
 if TYPE_CHECKING:
     from ._client import A2E, AsyncA2E
@@ -56,6 +62,9 @@ if TYPE_CHECKING:
     from .models.error_envelope import ErrorEnvelope
     from .models.language import Language
     from .models.language_list_envelope import LanguageListEnvelope
+    from .models.presigned_upload import PresignedUpload
+    from .models.presigned_upload_envelope import PresignedUploadEnvelope
+    from .models.presigned_upload_request import PresignedUploadRequest
     from .models.remaining_coins import RemainingCoins
     from .models.remaining_coins_envelope import RemainingCoinsEnvelope
     from .models.start_dubbing_request import StartDubbingRequest
@@ -79,6 +88,9 @@ _LAZY = {
     "ErrorEnvelope": ".models.error_envelope",
     "Language": ".models.language",
     "LanguageListEnvelope": ".models.language_list_envelope",
+    "PresignedUpload": ".models.presigned_upload",
+    "PresignedUploadEnvelope": ".models.presigned_upload_envelope",
+    "PresignedUploadRequest": ".models.presigned_upload_request",
     "RemainingCoins": ".models.remaining_coins",
     "RemainingCoinsEnvelope": ".models.remaining_coins_envelope",
     "StartDubbingRequest": ".models.start_dubbing_request",
@@ -113,6 +125,10 @@ __all__ = [
     "ResultNotReadyError",
     "RetryEvent",
     "TaskFailedError",
+    "UploadConnectionError",
+    "UploadError",
+    "UploadHTTPError",
+    "UploadSourceError",
     "WaitTimeoutError",
     "__version__",
     "DeleteEnvelope",
@@ -126,6 +142,9 @@ __all__ = [
     "ErrorEnvelope",
     "Language",
     "LanguageListEnvelope",
+    "PresignedUpload",
+    "PresignedUploadEnvelope",
+    "PresignedUploadRequest",
     "RemainingCoins",
     "RemainingCoinsEnvelope",
     "StartDubbingRequest",

@@ -17,8 +17,8 @@ class ParamSpec:
     """
 
     name: str  # the client method's keyword
-    wire: str  # the API's name for it, as A2E's messages say it
-    location: str  # "body", "query" or "path"
+    wire: str  # the API's name for it, as A2E's messages say it ("" for "local")
+    location: str  # "body", "query", "path", or "local" (a file of `upload`)
     kind: str  # "str", "int", "float", "bool", "enum", "model", "datetime", "date" or "json"
     required: bool
     positional: bool
@@ -29,6 +29,7 @@ class ParamSpec:
     url: bool = False  # a URL (`format: uri`) that A2E fetches: only http(s)
     noun: str = ""  # what the value is (its schema's `title`), e.g. "language"
     values_from: str = ""  # the command that lists the accepted values (x-a2e-values-from)
+    upload: str = ""  # x-a2e-upload: the client method that uploads a local file given here
 
     @property
     def flag(self) -> str:
@@ -50,6 +51,7 @@ class CommandSpec:
     description: str
     params: tuple[ParamSpec, ...]
     writes: bool  # not idempotent: each call has an effect (x-a2e-idempotent: false)
+    uploads: bool = False  # the client's `upload` of a local file (x-a2e-presign)
 
     @property
     def client_method(self) -> str:

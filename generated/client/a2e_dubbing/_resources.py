@@ -11,17 +11,20 @@ HTTP answer (`APIResponse`).
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import _options, _resource, _response, _runtime, _tasks
+from . import _options, _resource, _response, _runtime, _tasks, _upload
 
 if TYPE_CHECKING:
+    import os
+
     import httpx
 
     from .models import (
         DubbingTask,
         DubbingTaskPage,
         Language,
+        PresignedUpload,
         RemainingCoins,
         TransferResult,
     )
@@ -42,7 +45,7 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
 
     def start(
         self,
-        source_url: str,
+        source_url: str | os.PathLike[str],
         target_lang: str,
         *,
         name: str | None = None,
@@ -69,7 +72,8 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         **This call spends credits.** Sending it twice starts two paid tasks.
 
         Args:
-            source_url: URL of the audio, or of a video whose audio is used.
+            source_url: URL of the audio, or of a video whose audio is used. Or a local file (a
+                `pathlib.Path`), uploaded first, once.
             target_lang: A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that
                 List available languages answers.
             name: A name for the task, shown in A2E's web UI (limits are our choice).
@@ -104,6 +108,12 @@ class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
         from .api.dubbing import start_dubbing as _op
         from .models import DubbingTask, StartDubbingRequest
 
+        if isinstance(source_url, str):
+            _upload.refuse_local_path(source_url, "source_url")
+        else:
+            source_url = Storage(self._client).upload(
+                source_url, timeout=timeout, max_retries=max_retries
+            )
         options = _options.options(extra_headers, extra_query, extra_body, timeout, max_retries)
         unique = name is None
         if name is None:
@@ -358,7 +368,7 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
 
     async def start(
         self,
-        source_url: str,
+        source_url: str | os.PathLike[str],
         target_lang: str,
         *,
         name: str | None = None,
@@ -385,7 +395,8 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         **This call spends credits.** Sending it twice starts two paid tasks.
 
         Args:
-            source_url: URL of the audio, or of a video whose audio is used.
+            source_url: URL of the audio, or of a video whose audio is used. Or a local file (a
+                `pathlib.Path`), uploaded first, once.
             target_lang: A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that
                 List available languages answers.
             name: A name for the task, shown in A2E's web UI (limits are our choice).
@@ -420,6 +431,12 @@ class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
         from .api.dubbing import start_dubbing as _op
         from .models import DubbingTask, StartDubbingRequest
 
+        if isinstance(source_url, str):
+            _upload.refuse_local_path(source_url, "source_url")
+        else:
+            source_url = await AsyncStorage(self._client).upload(
+                source_url, timeout=timeout, max_retries=max_retries
+            )
         options = _options.options(extra_headers, extra_query, extra_body, timeout, max_retries)
         unique = name is None
         if name is None:
@@ -919,7 +936,7 @@ class AsyncLanguagesWithRawResponse:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
 
 
-class Storage(_resource.SyncResource):
+class Storage(_resource.SyncResource, _upload.SyncUploadMixin):
     """A2E's own file storage."""
 
     @property
@@ -927,6 +944,12 @@ class Storage(_resource.SyncResource):
         """The same methods, each returning the HTTP answer (`APIResponse`: status,
         headers, A2E's `trace_id`, the request) instead; its `parse()` gives the result."""
         return StorageWithRawResponse(self)
+
+    def _presign(self, name: str, options: dict[str, Any]) -> tuple[str, str]:
+        """(URL to PUT the file to, the file's URL) of a new presigned upload."""
+        answer = _response.to_raw_response_wrapper(self.presigned_upload_url)(key=name, **options)
+        record = answer.parse()
+        return record.upload_url, record.url
 
     def transfer(
         self,
@@ -980,6 +1003,60 @@ class Storage(_resource.SyncResource):
             idempotent=False,
         )
 
+    def presigned_upload_url(
+        self,
+        key: str,
+        *,
+        extra_headers: _options.Headers | None = None,
+        extra_query: _options.Query | None = None,
+        extra_body: _options.Body | None = None,
+        timeout: float | httpx.Timeout | _options.NotGiven | None = _options.NOT_GIVEN,
+        max_retries: int | _options.NotGiven = _options.NOT_GIVEN,
+    ) -> PresignedUpload:
+        """Get R2 upload presigned URL.
+
+        A URL that takes one `PUT` of a file into A2E's storage (Cloudflare R2), and the URL
+        where the file is served afterwards, for use as a `source_url`. The bytes go to the
+        storage, not to this API: `PUT` them to `uploadUrl` with `Content-Length` and the
+        file's `Content-Type`, without the API key, within `expiresIn` seconds.
+
+        Args:
+            key: The name the file gets in A2E's storage, e.g.
+            extra_headers: Headers to add to the request, or to replace.
+            extra_query: Query parameters to add to the request.
+            extra_body: JSON properties to add to the request body (sent as one when the
+                operation has none).
+            timeout: Timeout of this call's requests, in seconds or as an `httpx.Timeout`
+                (which, as in httpx, bounds each connect, read and write); `None` for none. The
+                client's by default.
+            max_retries: How many times this call may be sent again (the client's by default).
+
+        Returns:
+            PresignedUpload
+
+        Retries: idempotent, so retried on connection errors, timeouts, 408, 409, 429 and 5xx,
+        up to `max_retries` times, with jittered backoff or as long as `Retry-After` asks (at
+        most 60 s).
+
+        Spec: operation `getUploadPresignedUrl` (`POST /api/v1/r2/get_upload_presigned_url`),
+        where its evidence and open questions are noted.
+        """
+        from .api.storage import get_upload_presigned_url as _op
+        from .models import PresignedUpload, PresignedUploadRequest
+
+        options = _options.options(extra_headers, extra_query, extra_body, timeout, max_retries)
+        body = PresignedUploadRequest(
+            key=key,
+        )
+        return self._client._request(
+            _op._get_kwargs(
+                body=body,
+            ),
+            parse=_runtime.object_of(PresignedUpload.from_dict),
+            options=options,
+            operation="getUploadPresignedUrl",
+        )
+
 
 class StorageWithRawResponse:
     """`client.storage.with_raw_response`: the methods of `Storage`, each
@@ -987,9 +1064,10 @@ class StorageWithRawResponse:
 
     def __init__(self, resource: Storage) -> None:
         self.transfer = _response.to_raw_response_wrapper(resource.transfer)
+        self.presigned_upload_url = _response.to_raw_response_wrapper(resource.presigned_upload_url)
 
 
-class AsyncStorage(_resource.AsyncResource):
+class AsyncStorage(_resource.AsyncResource, _upload.AsyncUploadMixin):
     """A2E's own file storage."""
 
     @property
@@ -997,6 +1075,14 @@ class AsyncStorage(_resource.AsyncResource):
         """The same methods, each returning the HTTP answer (`APIResponse`: status,
         headers, A2E's `trace_id`, the request) instead; its `parse()` gives the result."""
         return AsyncStorageWithRawResponse(self)
+
+    async def _presign(self, name: str, options: dict[str, Any]) -> tuple[str, str]:
+        """(URL to PUT the file to, the file's URL) of a new presigned upload."""
+        answer = await _response.async_to_raw_response_wrapper(self.presigned_upload_url)(
+            key=name, **options
+        )
+        record = answer.parse()
+        return record.upload_url, record.url
 
     async def transfer(
         self,
@@ -1050,6 +1136,60 @@ class AsyncStorage(_resource.AsyncResource):
             idempotent=False,
         )
 
+    async def presigned_upload_url(
+        self,
+        key: str,
+        *,
+        extra_headers: _options.Headers | None = None,
+        extra_query: _options.Query | None = None,
+        extra_body: _options.Body | None = None,
+        timeout: float | httpx.Timeout | _options.NotGiven | None = _options.NOT_GIVEN,
+        max_retries: int | _options.NotGiven = _options.NOT_GIVEN,
+    ) -> PresignedUpload:
+        """Get R2 upload presigned URL.
+
+        A URL that takes one `PUT` of a file into A2E's storage (Cloudflare R2), and the URL
+        where the file is served afterwards, for use as a `source_url`. The bytes go to the
+        storage, not to this API: `PUT` them to `uploadUrl` with `Content-Length` and the
+        file's `Content-Type`, without the API key, within `expiresIn` seconds.
+
+        Args:
+            key: The name the file gets in A2E's storage, e.g.
+            extra_headers: Headers to add to the request, or to replace.
+            extra_query: Query parameters to add to the request.
+            extra_body: JSON properties to add to the request body (sent as one when the
+                operation has none).
+            timeout: Timeout of this call's requests, in seconds or as an `httpx.Timeout`
+                (which, as in httpx, bounds each connect, read and write); `None` for none. The
+                client's by default.
+            max_retries: How many times this call may be sent again (the client's by default).
+
+        Returns:
+            PresignedUpload
+
+        Retries: idempotent, so retried on connection errors, timeouts, 408, 409, 429 and 5xx,
+        up to `max_retries` times, with jittered backoff or as long as `Retry-After` asks (at
+        most 60 s).
+
+        Spec: operation `getUploadPresignedUrl` (`POST /api/v1/r2/get_upload_presigned_url`),
+        where its evidence and open questions are noted.
+        """
+        from .api.storage import get_upload_presigned_url as _op
+        from .models import PresignedUpload, PresignedUploadRequest
+
+        options = _options.options(extra_headers, extra_query, extra_body, timeout, max_retries)
+        body = PresignedUploadRequest(
+            key=key,
+        )
+        return await self._client._request(
+            _op._get_kwargs(
+                body=body,
+            ),
+            parse=_runtime.object_of(PresignedUpload.from_dict),
+            options=options,
+            operation="getUploadPresignedUrl",
+        )
+
 
 class AsyncStorageWithRawResponse:
     """`client.storage.with_raw_response`: the methods of `AsyncStorage`, each
@@ -1057,3 +1197,6 @@ class AsyncStorageWithRawResponse:
 
     def __init__(self, resource: AsyncStorage) -> None:
         self.transfer = _response.async_to_raw_response_wrapper(resource.transfer)
+        self.presigned_upload_url = _response.async_to_raw_response_wrapper(
+            resource.presigned_upload_url
+        )

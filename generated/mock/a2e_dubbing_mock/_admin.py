@@ -7,11 +7,15 @@
     POST /__mock/tasks/{_id}/complete     completed (the lifecycle's result word) now
     POST /__mock/tasks/{_id}/fail         failed (its failure word) now; optional JSON
                                           {"message": ..., "code": ...}
-    POST /__mock/reset                    forget the caller's tasks and spending
+    POST /__mock/reset                    forget the caller's tasks, spending and uploads
     POST /__mock/reset-all                forget everything, every tenant
     GET  /__mock/results/{_id}.wav        the result of a completed task (audio/wav); no token
     GET  /__mock/storage/{key}/{name}     a file "copied" by transferToStorage: the same
                                           short WAV whatever the name; no token
+    PUT  /__mock/uploads/{user}/{slot}/{name}?expires=...&signature=...
+                                          the upload to a presigned URL (see `_uploads`)
+    GET  /__mock/uploads/{user}/{slot}/{name}
+                                          the uploaded file; no token
 
 Task and reset calls identify the tenant with the same `Authorization: Bearer sk_...` as
 the API, so a test only ever touches its own tasks. HEAD works where GET answers a file.
@@ -34,6 +38,7 @@ from ._http import Reply, Target, base_url, data_response, file_response, read_b
 from ._ratelimit import RateLimiter
 from ._spec import LIFECYCLE
 from ._tasks import ID_FIELD, TaskRow, record
+from ._uploads import ROUTE as UPLOAD_ROUTE
 
 PREFIX = "/__mock/"
 _ID = re.compile(r"[0-9a-f]{24}")
@@ -55,12 +60,18 @@ class Admin:
         health = Target("mock health", self._health)
         result = Target("mock result", self._result)
         storage = Target("mock storage", self._storage)
+        uploaded = Target("mock uploaded file", self._state.uploads.get)
         paths: dict[str, dict[str, Target]] = {
             "/__mock/health": {"GET": health},
             "/__mock/reset": {"POST": Target("mock reset", self._reset)},
             "/__mock/reset-all": {"POST": Target("mock reset-all", self._reset_all)},
             "/__mock/results/{task_id}.wav": {"GET": result, "HEAD": result},
             "/__mock/storage/{key}/{name:path}": {"GET": storage, "HEAD": storage},
+            UPLOAD_ROUTE: {
+                "PUT": Target("mock upload", self._state.uploads.put),
+                "GET": uploaded,
+                "HEAD": uploaded,
+            },
             "/__mock/tasks/{task_id}/advance": {"POST": Target("mock task advance", self._advance)},
             "/__mock/tasks/{task_id}/complete": {
                 "POST": Target("mock task complete", self._complete)
@@ -87,13 +98,15 @@ class Admin:
         return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
 
     async def _reset(self, request: Request, params: dict[str, str]) -> Reply:
-        return await self._forget(self._auth.caller(request.headers).key)
+        return await self._forget(self._auth.caller(request.headers))
 
     async def _reset_all(self, request: Request, params: dict[str, str]) -> Reply:
         return await self._forget(None)
 
-    async def _forget(self, owner: str | None) -> Reply:
+    async def _forget(self, tenant: Tenant | None) -> Reply:
+        owner = tenant.key if tenant is not None else None
         removed = await self._state.store.reset(owner)
+        self._state.uploads.forget(tenant.user_id if tenant is not None else None)
         if self._limiter is not None:
             self._limiter.forget(owner)
         return Reply(data_response({"deleted": removed}), _OK)

@@ -38,6 +38,7 @@ from ._routes import HANDLERS
 from ._routing import router, spec_path
 from ._spec import OPERATIONS, SCHEMAS
 from ._store import Store
+from ._uploads import DEFAULT_MAX_BYTES, Uploads, default_folder
 from ._validation import OperationValidator
 
 DEFAULT_PROCESSING_SECONDS = 4.0
@@ -58,15 +59,25 @@ class MockApp:
         rate_limit: float | None,
         clock: Clock | None,
         logger: logging.Logger | None,
+        uploads: str | os.PathLike[str] | None = None,
+        max_upload_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.log = logger if logger is not None else logging.getLogger(LOGGER)
-        store = Store(os.fspath(db))
+        folder = default_folder(db) if uploads is None else uploads
+        files = Uploads(folder, clock=self.clock, max_bytes=max_upload_bytes)
+        try:
+            store = Store(os.fspath(db))
+        except BaseException:
+            files.close()
+            raise
         self.store = store
+        self.uploads = files
         self.state = State(
             store=store,
             lifecycle=Lifecycle(store, self.clock, processing_seconds),
             clock=self.clock,
+            uploads=files,
         )
         self._auth = Authenticator(tokens)
         self._dice = FaultDice(fault_rate, seed)
@@ -86,7 +97,10 @@ class MockApp:
         """Finish pending writes and close the database (idempotent)."""
         if not self._closed:
             self._closed = True
-            self.store.close()
+            try:
+                self.store.close()
+            finally:
+                self.uploads.close()
 
     def __enter__(self) -> MockApp:
         return self
@@ -261,6 +275,8 @@ def create_app(
     rate_limit: float | None = None,
     clock: Clock | None = None,
     logger: logging.Logger | None = None,
+    uploads: str | os.PathLike[str] | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_BYTES,
 ) -> MockApp:
     """The mock's ASGI app (asyncio), for uvicorn or in-process use (httpx.ASGITransport).
 
@@ -268,7 +284,10 @@ def create_app(
     tokens are accepted. processing_seconds: time from start to `completed` (None: tasks
     move only through /__mock/ calls). fault_rate, seed: that share of API requests gets a
     fault chosen reproducibly from `seed`. rate_limit: requests per second per token.
-    clock: e.g. a ManualClock for deterministic tests. Call `close()` when done.
+    clock: e.g. a ManualClock for deterministic tests. uploads: the folder of the files
+    uploaded through presigned URLs (default: beside a file database, `<its stem>-uploads`; a
+    temporary folder, removed by `close()`, with ":memory:"). max_upload_bytes: the largest
+    upload (413 above it). Call `close()` when done.
     """
     return MockApp(
         db=db,
@@ -279,4 +298,6 @@ def create_app(
         rate_limit=rate_limit,
         clock=clock,
         logger=logger,
+        uploads=uploads,
+        max_upload_bytes=max_upload_bytes,
     )

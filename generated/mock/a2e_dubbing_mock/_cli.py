@@ -10,6 +10,7 @@ import sys
 from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, create_app
 from ._meta import VERSION
 from ._server import serve
+from ._uploads import DEFAULT_MAX_BYTES
 
 DEFAULT_DB = "a2e-dubbing-mock.sqlite3"
 LEVELS = ("critical", "error", "warning", "info", "debug")
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             rate_limit=args.rate_limit,
             logger=logging.getLogger(LOGGER),
+            uploads=args.uploads,
+            max_upload_bytes=args.max_upload_bytes,
         )
     except (ValueError, OSError) as error:
         print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
@@ -66,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fault-rate", type=_rate, default=0.0, help="share of faulty requests")
     run.add_argument("--seed", type=int, default=0, help="seed of --fault-rate")
     run.add_argument("--rate-limit", type=_positive, help="requests per second per token")
+    run.add_argument(
+        "--uploads",
+        metavar="DIR",
+        help="folder of the files uploaded to presigned URLs (default: NAME-uploads beside "
+        "the database NAME.sqlite3; a temporary folder with :memory:)",
+    )
+    run.add_argument(
+        "--max-upload-bytes",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"the largest upload, in bytes (413 above it; default: {DEFAULT_MAX_BYTES})",
+    )
     run.add_argument("--log-level", choices=LEVELS, default="info")
     return parser
 
@@ -91,3 +107,9 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError("must be positive")
     return value
+
+
+def _size(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of bytes, at least 1")
+    return int(text)

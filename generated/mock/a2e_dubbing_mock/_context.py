@@ -11,6 +11,7 @@ from ._auth import Tenant
 from ._clock import Clock
 from ._lifecycle import Lifecycle
 from ._store import Store
+from ._uploads import Uploads
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class State:
     store: Store
     lifecycle: Lifecycle
     clock: Clock
+    uploads: Uploads
 
 
 @dataclass(frozen=True)

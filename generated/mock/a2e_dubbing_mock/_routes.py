@@ -20,4 +20,5 @@ HANDLERS: Final[dict[str, Handler]] = {
     "getRemainingCoins": _handlers.get_remaining_coins,
     "listLanguages": _handlers.list_languages,
     "transferToStorage": _handlers.transfer_to_storage,
+    "getUploadPresignedUrl": _handlers.get_upload_presigned_url,
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._operation import BodySpec, OperationSpec, ParamSpec
-from ._shape import FieldSpec, LifecycleSpec, RecordSpec
+from ._shape import FieldSpec, LifecycleSpec, PresignSpec, RecordSpec
 
 API_TITLE: Final = "A2E AI Dubbing API"
 API_VERSION: Final = "2025.02.25"
@@ -190,6 +190,25 @@ SCHEMAS: Final[dict[str, Any]] = {
             },
         ],
     },
+    "PresignedUploadEnvelope": {
+        "description": "A success answer carrying a presigned upload.",
+        "allOf": [
+            {"$ref": "#/components/schemas/Envelope"},
+            {
+                "type": "object",
+                "required": ["code", "data"],
+                "properties": {
+                    "code": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 0,
+                        "description": "Always 0 on success.",
+                    },
+                    "data": {"$ref": "#/components/schemas/PresignedUpload"},
+                },
+            },
+        ],
+    },
     "ObjectId": {
         "type": "string",
         "description": "A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.",
@@ -247,6 +266,7 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "video whose audio is used. "
                 "A2E must be able to fetch "
                 "it.",
+                "x-a2e-upload": "getUploadPresignedUrl",
             },
             "name": {
                 "type": "string",
@@ -412,6 +432,58 @@ SCHEMAS: Final[dict[str, Any]] = {
             }
         },
     },
+    "PresignedUploadRequest": {
+        "type": "object",
+        "required": ["key"],
+        "properties": {
+            "key": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1024,
+                "description": "The name the file gets in A2E's "
+                "storage, e.g. "
+                "`talks/interview.mp3`; make it\n"
+                "unique (third-party clients "
+                "send a random one; this client "
+                "sends\n"
+                "`a2e-dubbing-<12 hex>/<file "
+                "name>`). The limits are our "
+                "choice.\n",
+            }
+        },
+    },
+    "PresignedUpload": {
+        "type": "object",
+        "description": "Where to upload a file, and where it is served afterwards.",
+        "required": ["uploadUrl", "key", "url"],
+        "properties": {
+            "uploadUrl": {
+                "type": "string",
+                "format": "uri",
+                "description": "Where to `PUT` the file's bytes: "
+                "signed (keep it secret), valid "
+                "for `expiresIn`\n"
+                "seconds, for one upload.\n",
+            },
+            "key": {"type": "string", "description": "The file's key in the storage."},
+            "bucket": {"type": "string", "description": "The storage's bucket (third-party)."},
+            "expiresIn": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Seconds `uploadUrl` stays valid.",
+            },
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "pattern": "^https?://",
+                "description": "Where the file is served once "
+                "uploaded, for A2E to fetch: the "
+                "`source_url` of a\n"
+                "task (our choice; see the "
+                "operation).\n",
+            },
+        },
+    },
 }
 
 # operationId -> `data` of the operation's first documented success example.
@@ -491,6 +563,13 @@ EXAMPLES: Final[dict[str, Any]] = {
     "listLanguages": [{"value": "en", "label": "English"}, {"value": "zh", "label": "Chinese"}],
     "transferToStorage": {
         "url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/transfer/interview.mp3"
+    },
+    "getUploadPresignedUrl": {
+        "uploadUrl": "https://a2e-prod-jumpy.r2.cloudflarestorage.com/adam2eve/stable/user/a2e-dubbing-3f9a1c2b7d4e/interview.mp3?X-Amz-Expires=3600&X-Amz-Signature=REDACTED",
+        "key": "adam2eve/stable/user/a2e-dubbing-3f9a1c2b7d4e/interview.mp3",
+        "bucket": "a2e-prod-jumpy",
+        "expiresIn": 3600,
+        "url": "https://a2e-prod-jumpy.ai2everyone.com/adam2eve/stable/user/a2e-dubbing-3f9a1c2b7d4e/interview.mp3",
     },
 }
 
@@ -632,6 +711,20 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
+    # Get R2 upload presigned URL
+    OperationSpec(
+        operation_id="getUploadPresignedUrl",
+        method="POST",
+        path="/api/v1/r2/get_upload_presigned_url",
+        params=(),
+        body=BodySpec(
+            required=True,
+            schema={"$ref": "#/components/schemas/PresignedUploadRequest"},
+            defaults={},
+            url_fields=tuple([]),
+        ),
+        statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
+    ),
 )
 
 # The task record, field by field in the order of the start operation's first success
@@ -676,4 +769,14 @@ LIFECYCLE: Final = LifecycleSpec(
     unfinished=("initialized", "sent", "processing"),
     result="completed",
     failure="failed",
+)
+
+# The presigned upload: x-a2e-presign of its operation (None: the spec has none).
+PRESIGN: Final[PresignSpec | None] = PresignSpec(
+    operation="getUploadPresignedUrl",
+    name="key",
+    put="uploadUrl",
+    url="url",
+    expires="expiresIn",
+    echo=("key",),
 )

@@ -45,10 +45,19 @@ class TaskRow(NamedTuple):
     doc: dict[str, Any]  # {"request": {...}, "duration": s, "failure-message": ..., ...}
 
 
-def new_task(task_id: str, created_ms: int, body: dict[str, Any], next_ms: int | None) -> TaskRow:
-    """A task just started with the (validated, defaulted) request `body`."""
+def new_task(
+    task_id: str,
+    created_ms: int,
+    body: dict[str, Any],
+    next_ms: int | None,
+    *,
+    duration: float | None = None,
+) -> TaskRow:
+    """A task just started with the (validated, defaulted) request `body`; its duration is
+    `duration` when known (an uploaded WAV), else made up from its URLs."""
     request = {name: body[name] for name in RECORD.request_fields if name in body}
-    doc = {DOC_REQUEST: request, DOC_DURATION: duration_for(request)}
+    seconds = duration if duration is not None else duration_for(request)
+    doc = {DOC_REQUEST: request, DOC_DURATION: seconds}
     return TaskRow(task_id, created_ms, created_ms, LIFECYCLE.initial, next_ms, doc)
 
 

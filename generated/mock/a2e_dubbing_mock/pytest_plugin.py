@@ -38,6 +38,7 @@ import pytest
 from ._app import MockApp, create_app
 from ._clock import ManualClock
 from ._meta import VERSION
+from ._uploads import default_folder
 
 if TYPE_CHECKING:
     import httpx
@@ -73,6 +74,19 @@ class MockServer:
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
         self.output = ""  # what it printed after the Listening line, read when it stopped
+
+    @property
+    def uploads(self) -> Path:
+        """The folder of the files uploaded to this server's presigned URLs (`--uploads`,
+        or beside its database)."""
+        given = [
+            v for k, v in zip(self.options, self.options[1:], strict=False) if k == "--uploads"
+        ]
+        if given:
+            return Path(given[-1])
+        folder = default_folder(self.db)
+        assert folder is not None  # a file database
+        return folder
 
     @property
     def headers(self) -> dict[str, str]:

@@ -105,6 +105,8 @@ class Context:
         kwargs = {}
         for param in self.spec.params:
             value = getattr(self.args, param.name, None)
+            if param.upload and isinstance(value, str) and not _is_http_url(value):
+                value = _upload_file(self, param.upload, value)
             if value is not None:
                 kwargs[param.name] = _converted(param, value)
         return method(**kwargs)
@@ -198,6 +200,11 @@ def _main(argv: list[str], out: Output) -> int:
         return _fail(out, error, exit_code=EXIT_TASK_FAILED)
     except A2EError as error:
         return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
+    except UploadInterrupted as stopped:
+        out.event(
+            "interrupted", f"interrupted the upload of {out.clean(stopped.path)}; {stopped.after}"
+        )
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         lister = _lister(args)
         if spec.writes and lister:  # it may have reached A2E: look before sending it again
@@ -276,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     shared = _global_options(defaults=False)
     commands = {spec.client_method: spec for spec in COMMANDS}
     for spec in COMMANDS:
-        behaviour = BEHAVIOURS.get(spec.client_method, Behaviour())
+        behaviour = BEHAVIOURS.get(spec.client_method, UPLOAD if spec.uploads else Behaviour())
         command = subparsers.add_parser(
             spec.name,
             help=_help_text(spec.summary + (" (not idempotent)" if spec.writes else "")),
@@ -457,15 +464,31 @@ def _is_http_url(text: str) -> bool:
 
 
 def _check_values(context: Context) -> None:
-    """Refuse locally what A2E could never use: a URL to fetch that is not http(s)."""
+    """Refuse locally what A2E could never use: a URL to fetch that is not http(s) (or,
+    where the spec takes one, a local file that is not there)."""
     for param in context.spec.params:
         value = getattr(context.args, param.name, None)
-        if param.url and isinstance(value, str) and not _is_http_url(value):
+        if not (param.url and isinstance(value, str)) or _is_http_url(value):
+            continue
+        shown = _display(param, context.parser)
+        if not param.upload or "://" in value:  # meant as a URL
             raise UsageError(
-                f"{_display(param, context.parser)} must be a public http(s) URL that A2E can "
-                f"fetch, got '{visible(value)}'",
+                f"{shown} must be a public http(s) URL that A2E can fetch, got '{visible(value)}'",
                 context.parser,
             )
+        if not os.path.isfile(value):
+            raise UsageError(
+                f"{shown} must be a public http(s) URL that A2E can fetch, or a local file to "
+                f"upload: '{visible(value)}' is neither ({_missing(value)})",
+                context.parser,
+            )
+
+
+def _missing(path: str) -> str:
+    """Why `path` is not a file to upload."""
+    if os.path.isdir(path):
+        return "a folder"
+    return "no such file" if not os.path.lexists(path) else "not a regular file"
 
 
 def _show_result(context: Context) -> int:
@@ -569,6 +592,7 @@ def _word(wire: str) -> re.Pattern[str]:
 def _named_in(message: str, params: Sequence[ParamSpec]) -> ParamSpec | None:
     """The parameter a message of A2E is about: the one it starts with (`field: ...`), or
     the only one it names (the spec says A2E's message names the field)."""
+    params = [p for p in params if p.wire]  # a local one (upload's file) is no API field
     for param in params:
         if message.startswith(f"{param.wire}:"):
             return param
@@ -583,7 +607,7 @@ def _without_field(message: str, param: ParamSpec) -> str:
 def _with_options(message: str, params: Sequence[ParamSpec], args: argparse.Namespace) -> str:
     """`message` (from A2E) with the API's field names replaced by the command line's."""
     shown = visible(message)
-    for param in sorted(params, key=lambda p: len(p.wire), reverse=True):
+    for param in sorted((p for p in params if p.wire), key=lambda p: len(p.wire), reverse=True):
         shown = _word(param.wire).sub(_display(param, args.parser), shown)
     return shown
 
@@ -766,8 +790,10 @@ def _progress(out: Output, task_id: str) -> Iterator[Callable[[Any], None]]:
 
 
 @contextlib.contextmanager
-def _bytes_progress(out: Output) -> Iterator[Callable[[int, int | None], None]]:
-    """A progress bar of the download on a terminal; nothing otherwise."""
+def _bytes_progress(
+    out: Output, what: str = "downloading"
+) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar of a transfer on a terminal; nothing otherwise."""
     if not out.live:
         yield lambda done, total: None
         return
@@ -775,8 +801,61 @@ def _bytes_progress(out: Output) -> Iterator[Callable[[int, int | None], None]]:
 
     columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
     with Progress(*columns, console=out.console(out.stderr), transient=True) as progress:
-        bar = progress.add_task("downloading", total=None)
+        bar = progress.add_task(what, total=None)
         yield lambda done, total: progress.update(bar, completed=done, total=total)
+
+
+# Local files: `upload FILE`, and a local file where the spec takes one (start ./talk.mp4)
+
+
+class UploadInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an upload: nothing else was sent yet (`after` says so)."""
+
+    def __init__(self, path: str, after: str) -> None:
+        super().__init__(path)
+        self.path = path
+        self.after = after
+
+
+def _upload_file(
+    context: Context, uploader: str, path: str, content_type: str | None = None
+) -> str:
+    """Upload `path` with the client method `uploader` (a bar on a terminal, a line before
+    and after otherwise) and return its URL."""
+    resource, _, method = uploader.partition(".")
+    upload = getattr(getattr(context.client, resource), method)
+    out, shown = context.out, context.out.clean(path)
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    out.event("uploading", f"uploading {shown} ({size} bytes)", path=path, bytes=size)
+    try:
+        with _bytes_progress(out, "uploading") as advance:
+            url: str = upload(path, content_type=content_type, on_progress=advance)
+    except KeyboardInterrupt:
+        after = "nothing was started" if context.spec.writes else "nothing was stored"
+        raise UploadInterrupted(path, after) from None
+    out.event("uploaded", f"uploaded {shown}: {out.clean(url)}", path=path, url=url)
+    return url
+
+
+def _check_file(context: Context) -> None:
+    """`upload FILE`: the file must be there before anything is sent."""
+    path = context.target
+    if not os.path.isfile(path):
+        raise UsageError(f"cannot upload '{visible(path)}': {_missing(path)}", context.parser)
+
+
+def _upload(context: Context) -> int:
+    args, out = context.args, context.out
+    uploader = f"{context.spec.resource}.{context.spec.method}"
+    url = _upload_file(context, uploader, context.target, args.content_type)
+    if out.as_json:
+        out.data({"url": url})
+    else:
+        out.lines([out.clean(url)])
+    return EXIT_OK
+
+
+UPLOAD = Behaviour(check=_check_file, run=_upload)
 
 
 def _list(context: Context) -> int:

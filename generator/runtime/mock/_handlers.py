@@ -15,8 +15,9 @@ from ._context import Call
 from ._errors import ApiError
 from ._ids import new_id
 from ._languages import AUTO, CODES, language_list
-from ._spec import EXAMPLES, RECORD
+from ._spec import EXAMPLES, PRESIGN, RECORD
 from ._tasks import ID_FIELD, UNFINISHED, TaskRow, cost_of, new_task, record
+from ._uploads import wav_seconds
 
 _NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"
 
@@ -31,7 +32,8 @@ async def start_dubbing(call: Call) -> Any:
     state = call.state
     now = state.clock.now()
     created_ms = int(now * 1000)
-    row = new_task(new_id(now), created_ms, body, state.lifecycle.first_step(created_ms))
+    next_ms = state.lifecycle.first_step(created_ms)
+    row = new_task(new_id(now), created_ms, body, next_ms, duration=_uploaded_duration(call))
     row = await state.store.insert(call.tenant.key, row, cost_of(row))
     state.lifecycle.scheduled(row.next_ms)
     return record(row, call.tenant.user_id, call.base_url)
@@ -81,6 +83,33 @@ async def transfer_to_storage(call: Call) -> Any:
     if name in ("", ".", ".."):  # no dot segments: a client would resolve them away
         name = "file"
     return {"url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(name)}"}
+
+
+async def get_upload_presigned_url(call: Call) -> Any:
+    """A URL for one PUT into the caller's storage, and where the file is then served (the
+    field names are the spec's x-a2e-presign; other fields echo the request)."""
+    assert PRESIGN is not None  # this handler exists for the operation that has it
+    body = call.body
+    presigned = call.state.uploads.presign(
+        call.tenant.user_id, str(body[PRESIGN.name]), call.base_url
+    )
+    answer: dict[str, Any] = {name: body[name] for name in PRESIGN.echo if name in body}
+    answer[PRESIGN.put] = presigned.put_url
+    answer[PRESIGN.url] = presigned.url
+    if PRESIGN.expires is not None:
+        answer[PRESIGN.expires] = presigned.expires_in
+    return answer
+
+
+def _uploaded_duration(call: Call) -> float | None:
+    """The length of a source uploaded to this mock, when it is a WAV (else None: the
+    duration is made up from the URL)."""
+    for name in RECORD.url_fields:
+        url = call.body.get(name)
+        found = call.state.uploads.local_file(url, call.base_url) if isinstance(url, str) else None
+        if found is not None:
+            return wav_seconds(found[0])
+    return None
 
 
 def _record(call: Call, row: TaskRow) -> dict[str, Any]:

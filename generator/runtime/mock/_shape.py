@@ -47,3 +47,15 @@ class LifecycleSpec:
     unfinished: tuple[str, ...]  # listed by processingRecord
     result: str  # terminal, with the result
     failure: str  # terminal, with the failure
+
+
+@dataclass(frozen=True)
+class PresignSpec:
+    """The operation that answers a presigned upload (`x-a2e-presign` in the spec)."""
+
+    operation: str  # its operationId
+    name: str  # the request property that names the file
+    put: str  # the answer property: the URL that takes one PUT of the file
+    url: str  # the answer property: where the file is served afterwards
+    expires: str | None  # the answer property: seconds the PUT URL stays valid
+    echo: tuple[str, ...]  # the other answer properties: the request's namesakes

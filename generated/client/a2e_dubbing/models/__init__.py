@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .error_envelope import ErrorEnvelope
     from .language import Language
     from .language_list_envelope import LanguageListEnvelope
+    from .presigned_upload import PresignedUpload
+    from .presigned_upload_envelope import PresignedUploadEnvelope
+    from .presigned_upload_request import PresignedUploadRequest
     from .remaining_coins import RemainingCoins
     from .remaining_coins_envelope import RemainingCoinsEnvelope
     from .start_dubbing_request import StartDubbingRequest
@@ -37,6 +40,9 @@ _MODULES = {
     "ErrorEnvelope": ".error_envelope",
     "Language": ".language",
     "LanguageListEnvelope": ".language_list_envelope",
+    "PresignedUpload": ".presigned_upload",
+    "PresignedUploadEnvelope": ".presigned_upload_envelope",
+    "PresignedUploadRequest": ".presigned_upload_request",
     "RemainingCoins": ".remaining_coins",
     "RemainingCoinsEnvelope": ".remaining_coins_envelope",
     "StartDubbingRequest": ".start_dubbing_request",
@@ -57,6 +63,9 @@ __all__ = (
     "ErrorEnvelope",
     "Language",
     "LanguageListEnvelope",
+    "PresignedUpload",
+    "PresignedUploadEnvelope",
+    "PresignedUploadRequest",
     "RemainingCoins",
     "RemainingCoinsEnvelope",
     "StartDubbingRequest",
