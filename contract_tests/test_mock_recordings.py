@@ -367,7 +367,7 @@ def synthetic(
 async def test_a_recorded_read_is_replayed_on_a_task_of_the_mock(
     http: httpx.AsyncClient, spec: Spec, tmp_path: Path
 ) -> None:
-    answer = seed_answer()
+    answer = api.answer_example("dubbing.start")  # a new task's record, as the spec shows it
     detail = synthetic(
         tmp_path,
         "get_dubbing_task.synthetic.json",

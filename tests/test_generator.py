@@ -14,6 +14,7 @@ from contract_tests import _api as api
 from contract_tests._api import Op
 from generator import GenerationError, build, check
 from generator._build import OUTPUT_DIR, REPO_ROOT, SPEC_PATH
+from generator._release import package_version
 from generator._render import TEMPLATES_DIR, reject_unfiltered
 
 
@@ -124,7 +125,8 @@ def _retry_rules(spec_text: str, tmp_path: Path) -> dict[str, str]:
 
     path = tmp_path / "spec.yaml"
     path.write_text(spec_text)
-    view = client_view(parse(path), version="0")
+    parsed = parse(path)
+    view = client_view(parsed, version=package_version(parsed.document))
     return {m.operation_id: m.retry_rule for r in view.resources for m in r.methods}
 
 

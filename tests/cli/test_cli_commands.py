@@ -20,6 +20,7 @@ from generator._build import REPO_ROOT, SPEC_PATH
 from generator._client import client_view
 from generator._commands import cli_view
 from generator._parse import parse
+from generator._release import package_version
 from generator._render import RUNTIME_DIR
 
 # A new path beside start dubbing's (a made-up operation: "cancel").
@@ -218,7 +219,7 @@ def _cli_of(tmp_path: Path, edit: Callable[[dict[str, object]], None]) -> object
     spec.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     _edit_spec(spec, edit)
     parsed = parse(spec)
-    return cli_view(parsed, client_view(parsed, version="0").resources)
+    return cli_view(parsed, client_view(parsed, version=package_version(parsed.document)).resources)
 
 
 def _operation(document: dict[str, object], name: str) -> dict[str, object]:
