@@ -17,6 +17,7 @@ from typing import Any
 
 from benchmarks import (
     _autocannon,
+    _batch,
     _chart,
     _client_overhead,
     _generation,
@@ -40,6 +41,7 @@ MEASURES: dict[str, Callable[[Settings], Section]] = {
     "mock": _throughput.measure,
     "generation": _generation.measure,
     "scale": _scale.measure,
+    "batch": _batch.measure,
 }
 
 

@@ -30,6 +30,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
+from generator._batch import batch_view
 from generator._commands import cli_view
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
@@ -434,6 +435,14 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     # The CLI's command table (generator/_commands.py).
     cli = cli_view(parsed, view.resources)
     _render_strictly(strict, "_commands.py.jinja", package_dir / "_commands.py", cli=cli)
+    # What the batch reads of the spec (generator/_batch.py).
+    batch = batch_view(parsed, view.resources)
+    if batch is None:
+        raise GenerationError(
+            "the client's batch needs a resource with x-a2e-behaviour: tasks whose start has "
+            "x-a2e-recover"
+        )
+    _render_strictly(strict, "_batch_spec.py.jinja", package_dir / "_batch_spec.py", batch=batch)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 

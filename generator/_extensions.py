@@ -62,6 +62,8 @@ EXTENSIONS: dict[str, tuple[frozenset[str], dict[str, Any]]] = {
             },
         },
     ),
+    "x-a2e-balance": (frozenset({"schema"}), {"const": True}),
+    "x-a2e-expires-after": (frozenset({"schema"}), {"type": "integer", "minimum": 1}),
     "x-a2e-presign": (
         frozenset({"operation"}),
         {

@@ -60,7 +60,7 @@ def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> N
     }
     assert {c.client_method: c.name for c in COMMANDS} == in_spec
     commands = _subparsers(_cli.build_parser())
-    assert set(commands) == {c.name for c in COMMANDS} | {"wait"}
+    assert set(commands) == {c.name for c in COMMANDS} | {"wait", "batch"}
     for spec in COMMANDS:
         dests = {a.dest for a in commands[spec.name]._actions}
         assert {p.name for p in spec.params} <= dests, spec.name
@@ -70,7 +70,7 @@ def test_the_current_command_names_and_options_are_kept() -> None:
     commands = _subparsers(_cli.build_parser())
     assert set(commands) == {
         "start", "get", "list", "processing", "delete", "wait", "credits", "languages", "transfer",
-        "upload-url", "upload",
+        "upload-url", "upload", "batch",
     }  # fmt: skip
     flags = {
         name: {flag for a in parser._actions for flag in a.option_strings}
@@ -81,6 +81,9 @@ def test_the_current_command_names_and_options_are_kept() -> None:
     assert {"--page", "--size", "--all"} <= flags["list"]
     assert {"--download", "--overwrite", "--timeout"} <= flags["wait"]
     assert "--lang" in flags["languages"]
+    assert {"--to", "--from", "--speakers", "--drop-background", "--out", "--journal", "--resume",
+            "--retry-failed", "--max-coins", "--dry-run", "--overwrite", "--max-starts",
+            "--max-downloads", "--poll"} <= flags["batch"]  # fmt: skip
 
 
 def test_every_option_and_argument_has_help() -> None:

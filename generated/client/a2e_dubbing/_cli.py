@@ -7,7 +7,7 @@
 Every high-level client method is a command, built from the generated table in
 `_commands.py` (the spec's operations, their parameters and descriptions); the behaviours
 below only add to some of them (`start --wait --download`, `list --all`, the `wait`
-command). The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url`
+command); `batch` is a command of its own (`_batch_cli`), with the options of `start`. The key comes from `--api-key` or `$A2E_API_KEY`, the server from `--base-url`
 or `$A2E_BASE_URL`; the global options go before or after the command.
 
 Exit codes: 0 done, 1 error, 2 usage error (nothing was sent), 3 the task failed,
@@ -178,7 +178,7 @@ def _main(argv: list[str], out: Output) -> int:
         return _usage(out, error)
     key = resolve_api_key(args.api_key)
     out.secrets.add(key)
-    if not key:
+    if not key and getattr(args, "run_batch", None) is None:
         return out.error(
             f"no A2E API key: pass --api-key KEY or set {API_KEY_ENV}. {KEY_HELP}",
             kind="MissingKey",
@@ -186,6 +186,18 @@ def _main(argv: list[str], out: Output) -> int:
         )
     spec: CommandSpec = args.spec
     behaviour: Behaviour = args.behaviour
+    run_batch = getattr(args, "run_batch", None)
+    if run_batch is not None:  # the batch command (_batch_cli): a dry run needs no key
+        try:
+            code: int = run_batch(args, out, base_url, key, argv)
+        except UsageError as error:
+            return _usage(out, error)
+        except A2EError as error:
+            return _fail(out, error, explained=_explain(error, spec.params, args, base_url))
+        except KeyboardInterrupt:  # while planning: nothing was sent
+            out.event("interrupted", "interrupted; nothing was sent")
+            return EXIT_INTERRUPTED
+        return code
     try:
         from ._client import A2E
 
@@ -263,7 +275,9 @@ def _fail(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of every command: the generated ones, with their behaviours, and `wait`."""
+    """The parser of every command: the generated ones, with their behaviours, `wait` and
+    `batch` (`_batch_cli`)."""
+    from ._batch_spec import START
     from ._commands import COMMANDS
     from ._meta import API_TITLE, API_VERSION, VERSION
 
@@ -296,6 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
         if behaviour.options is not None:
             behaviour.options(command)
         command.set_defaults(spec=spec, behaviour=behaviour, parser=command)
+    from ._batch_cli import add_parser as add_batch  # a hand-written command of its own
+
+    start_aliases = BEHAVIOURS.get(f"{START[0]}.{START[1]}", Behaviour()).aliases
+    add_batch(subparsers, shared, commands, start_aliases)
     for name, (summary, of, behaviour) in EXTRA_COMMANDS.items():
         if name in subparsers.choices:
             raise RuntimeError(f"the spec's command {name!r} clashes with a hand-written one")

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
@@ -81,11 +83,30 @@ def ignore_data(data: Any) -> None:
     del data
 
 
+# A unique name chosen by the caller for the starts of this context (the batch's names).
+_CHOSEN_NAME: ContextVar[str | None] = ContextVar("a2e_dubbing_chosen_name", default=None)
+
+
 def unique_name(prefix: str = "a2e-dubbing") -> str:
-    """A name no other task has, so that a task whose answer was lost can be found again."""
+    """A name no other task has, so that a task whose answer was lost can be found again:
+    the one of `chosen_name` when a caller chose it, else a random one."""
+    chosen = _CHOSEN_NAME.get()
+    if chosen is not None:
+        return chosen
     import secrets  # only starts without a name pay for it
 
     return f"{prefix}-{secrets.token_hex(6)}"
+
+
+@contextlib.contextmanager
+def chosen_name(name: str) -> Iterator[None]:
+    """Within: a start given no name sends `name`, which the caller guarantees no other
+    task has (the batch's per-job names), so its look-up needs no read before sending."""
+    token = _CHOSEN_NAME.set(name)
+    try:
+        yield
+    finally:
+        _CHOSEN_NAME.reset(token)
 
 
 def warn_renamed(old: str, new: str, removed_in: str) -> None:

@@ -6,11 +6,13 @@ the task of a start whose answer was lost. The decisions live in small I/O-free 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Iterable,
     Iterator,
     Mapping,
     Sequence,
@@ -28,6 +30,9 @@ from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_respon
 
 if TYPE_CHECKING:
     import httpx
+
+    from ._batch import AsyncBatch, SyncBatch
+    from ._batch_spec import Job
 
 
 class Task(Protocol):
@@ -273,6 +278,88 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
             cursor.record(page)
             yield from page.rows
 
+    def batch(
+        self,
+        jobs: Iterable[Job],
+        *,
+        out: str | os.PathLike[str],
+        journal: str | os.PathLike[str] | None = None,
+        resume: bool = False,
+        retry_failed: bool = False,
+        max_coins: float | None = None,
+        overwrite: bool = False,
+        max_starts: int = 8,
+        max_downloads: int = 4,
+        max_uploads: int = 2,
+        poll_interval: float = 2.0,
+        max_poll_interval: float = 30.0,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> SyncBatch:
+        """Many tasks at once, resumable after any crash: `for event in client.dubbing.batch(
+        jobs, out="dubbed/")` starts each job, follows every task with one poll, saves each
+        result as soon as it is done, and yields what happens (`BatchEvent`s, the last a
+        `BatchFinished` with the summary).
+
+        A journal (SQLite, `out/.a2e-batch.sqlite3` by default) records each step: a job's
+        intent is committed before its start is sent, its task's id after. Running the same
+        jobs into the same folder again goes on where a run stopped, even after `kill -9`:
+        finished jobs are skipped, started ones followed, and a start whose answer was lost
+        is looked up by its task's unique name (`<stem>.<split>.<hash>`), never sent again
+        blindly. The plan is checked when the batch is made (`BatchPlanError`); the events
+        come while iterating (this runs the async batch on a thread of its own, with an
+        `AsyncA2E` made with this client's key, base URL and settings; its `on_retry` is
+        called on that thread). Leaving the loop stops the batch where it is.
+
+        Args:
+            jobs: The jobs (`Job`: the keywords of `start`; a local file as a `Path`, uploaded
+                once). The same job twice is done once.
+            out: The folder of the results, `<stem>.<split>.<ext>` (made if missing).
+            journal: The journal file (default: `out/.a2e-batch.sqlite3`).
+            resume: Also take up the journal's jobs that `jobs` does not list.
+            retry_failed: Start failed jobs again (a new task name: `-2`, `-3`, ...).
+            max_coins: Start no more jobs once the balance dropped by this much (starts
+                then go one at a time, each after a read of the balance).
+            overwrite: Replace a file that is in the way (by default the job is not saved).
+            max_starts: Starts sent at once.
+            max_downloads: Results saved at once.
+            max_uploads: Local files uploaded at once.
+            poll_interval: Seconds between polls while tasks move; quiet polls grow by half.
+            max_poll_interval: The longest interval between two polls.
+            timeout: Timeout of each request to A2E (the client's by default).
+            max_retries: Retries of each request to A2E (the client's by default).
+            extra_headers: Headers to add to each request to A2E.
+            extra_query: Query parameters to add to each request to A2E.
+            extra_body: JSON properties to send with each request to A2E.
+        """
+        from ._batch import SyncBatch, settings
+
+        return SyncBatch(
+            self._client,
+            jobs,
+            settings(
+                out=out,
+                journal=journal,
+                resume=resume,
+                retry_failed=retry_failed,
+                max_coins=max_coins,
+                overwrite=overwrite,
+                max_starts=max_starts,
+                max_downloads=max_downloads,
+                max_uploads=max_uploads,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
+        )
+
     def _start_lookup(
         self, match: Mapping[str, Any], *, unique: bool, options: RequestOptions | None
     ) -> Callable[[], Found | None]:
@@ -423,6 +510,52 @@ class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]
             for task in page.rows:
                 yield task
 
+    def batch(
+        self,
+        jobs: Iterable[Job],
+        *,
+        out: str | os.PathLike[str],
+        journal: str | os.PathLike[str] | None = None,
+        resume: bool = False,
+        retry_failed: bool = False,
+        max_coins: float | None = None,
+        overwrite: bool = False,
+        max_starts: int = 8,
+        max_downloads: int = 4,
+        max_uploads: int = 2,
+        poll_interval: float = 2.0,
+        max_poll_interval: float = 30.0,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> AsyncBatch:
+        from ._batch import AsyncBatch, settings
+
+        return AsyncBatch(
+            self._client,
+            jobs,
+            settings(
+                out=out,
+                journal=journal,
+                resume=resume,
+                retry_failed=retry_failed,
+                max_coins=max_coins,
+                overwrite=overwrite,
+                max_starts=max_starts,
+                max_downloads=max_downloads,
+                max_uploads=max_uploads,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
+        )
+
     async def _start_lookup(
         self, match: Mapping[str, Any], *, unique: bool, options: RequestOptions | None
     ) -> Callable[[], Awaitable[Found | None]]:
@@ -472,4 +605,12 @@ AsyncTaskResource.wait.__doc__ = (SyncTaskResource.wait.__doc__ or "").replace(
 )
 AsyncTaskResource.iter.__doc__ = (SyncTaskResource.iter.__doc__ or "").replace(
     "page after page (one request per page)", "page after page (one request per page; `async for`)"
+)
+AsyncTaskResource.batch.__doc__ = (
+    (SyncTaskResource.batch.__doc__ or "")
+    .replace("`for event in client.dubbing.batch(", "`async for event in client.dubbing.batch(")
+    .replace(
+        "the events\n        come while iterating (this runs the async batch on a thread of its own, with an\n        `AsyncA2E` made with this client's key, base URL and settings; its `on_retry` is\n        called on that thread). Leaving the loop stops the batch where it is.",
+        "the events\n        come while iterating; leaving the loop stops the batch where it is.",
+    )
 )

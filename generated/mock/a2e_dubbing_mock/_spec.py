@@ -358,8 +358,14 @@ SCHEMAS: Final[dict[str, Any]] = {
             "result_url": {
                 "type": "string",
                 "pattern": "^(https?://.*)?$",
-                "description": "URL of the dubbed audio once `completed`; the empty string before.",
+                "description": "URL of the dubbed audio once "
+                "`completed`; the empty string "
+                "before. Signed, and\n"
+                "said to expire after about 3 days "
+                "(third-party; "
+                "`x-a2e-expires-after`).\n",
                 "x-a2e-mock": "result",
+                "x-a2e-expires-after": 259200,
             },
             "faild_message": {
                 "type": ["string", "null"],
@@ -395,7 +401,11 @@ SCHEMAS: Final[dict[str, Any]] = {
         "type": "object",
         "required": ["coins", "diamonds"],
         "properties": {
-            "coins": {"type": "number", "description": "Credits left for tasks."},
+            "coins": {
+                "type": "number",
+                "description": "Credits left for tasks.",
+                "x-a2e-balance": True,
+            },
             "diamonds": {"type": "number", "description": "A2E's second balance."},
         },
     },

@@ -60,6 +60,7 @@ class Lookup:
         clock: ServerClock,
         monotonic: float | None = None,
         wall: float | None = None,
+        bound: float | None = None,
     ) -> None:
         self.match = dict(match)
         self._id_field = id_field
@@ -67,7 +68,7 @@ class Lookup:
         self._clock = clock
         self._began = time.monotonic() if monotonic is None else monotonic
         self._wall = time.time() if wall is None else wall
-        self._bound: float | None = None
+        self._bound: float | None = bound  # given: a call that began in an earlier process
         self.existing: set[str] = set()
 
     @property
@@ -78,6 +79,13 @@ class Lookup:
             began = self._clock.lower_bound(self._began)
             self._bound = began - CLOCK_SLACK if began is not None else self._wall - LOCAL_SLACK
         return self._bound
+
+    @staticmethod
+    def bound_since(began: float, *, by_server: bool) -> float:
+        """The bound of a call that began at `began` (epoch seconds): by A2E's clock (its
+        `Date`, `by_server`) less `CLOCK_SLACK`, or by ours less `LOCAL_SLACK`. For a call made
+        by an earlier process, whose monotonic clock is gone (the batch's journal)."""
+        return began - (CLOCK_SLACK if by_server else LOCAL_SLACK)
 
     def created(self, task: Any) -> float | None:
         return epoch_seconds(getattr(task, self._created_field, None))

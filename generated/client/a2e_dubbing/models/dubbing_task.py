@@ -40,7 +40,8 @@ class DubbingTask:
             num_speakers (int):
             drop_background_audio (bool):
             duration (float): Length of the source in seconds.
-            result_url (str): URL of the dubbed audio once `completed`; the empty string before.
+            result_url (str): URL of the dubbed audio once `completed`; the empty string before. Signed, and
+                said to expire after about 3 days (third-party; `x-a2e-expires-after`).
             faild_message (None | str): Why the task failed (sic, A2E's spelling); empty or null otherwise.
             created_at (datetime.datetime):
             updated_at (datetime.datetime):
