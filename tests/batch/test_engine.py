@@ -28,6 +28,8 @@ from a2e_dubbing import (
 from a2e_dubbing._batch_spec import RESULT_LIFETIME
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests import _api as api
+
 from ._harness import (
     API,
     START,
@@ -105,11 +107,15 @@ async def test_max_coins_stops_new_starts_once_the_balance_dropped_that_much(
     chosen = jobs(12, ("es",))
     try:
         async with harness.direct() as direct:
-            before = (await direct.get("/api/v1/user/remainingCoins")).json()["data"]["coins"]
+            before = (await direct.request(**api.call("account.remaining_coins"))).json()["data"][
+                "coins"
+            ]
         events = await harness.run(chosen, tmp_path, max_coins=limit)
         tasks = sorted(await harness.tasks(), key=lambda t: t["createdAt"])
         async with harness.direct() as direct:
-            after = (await direct.get("/api/v1/user/remainingCoins")).json()["data"]["coins"]
+            after = (await direct.request(**api.call("account.remaining_coins"))).json()["data"][
+                "coins"
+            ]
         spent = before - after
         last = math.ceil(tasks[-1]["duration"] / 60)  # the mock's price: a coin a minute
         assert 0 < len(tasks) < len(chosen)

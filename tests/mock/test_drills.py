@@ -26,7 +26,7 @@ import yaml
 
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
-from generator._build import SPEC_PATH, build
+from generator._build import REPO_ROOT, SPEC_PATH, build
 from tests.mock.conftest import ID, RECORD, STATUS
 
 DRILL = Path(__file__).with_name("_drill.py")
@@ -82,8 +82,10 @@ class Generation:
 def run(stage: str, db: Path, clock_start: float, generation: Generation | None) -> Any:
     """One stage of the drill in a subprocess, on `generation`'s packages (None: installed)."""
     env = dict(os.environ)
-    if generation is not None:
-        env["PYTHONPATH"] = os.pathsep.join(map(str, generation.packages))
+    # the generation's packages first (None: the installed ones); the tests' helpers from
+    # this checkout
+    packages = [] if generation is None else generation.packages
+    env["PYTHONPATH"] = os.pathsep.join(map(str, [*packages, REPO_ROOT]))
     spec = SPEC_PATH if generation is None else generation.spec_path
     done = subprocess.run(
         [sys.executable, str(DRILL), stage, str(db), str(clock_start), str(spec)],
