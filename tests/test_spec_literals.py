@@ -46,13 +46,17 @@ class Found:
 
 
 def signatures() -> dict[str, re.Pattern[str]]:
-    """Each path of the spec -> a pattern of its last two segments (its values any)."""
+    """Each path of the spec -> a pattern of its last two segments (its values any), or of a
+    string that is its last segment alone (`"/detail"`, as in `path.endswith("/detail")`)."""
     found = {}
     for operation in api.operations():
-        tail = "/".join(operation.path.rstrip("/").split("/")[-2:])
-        pieces = re.split(r"(\{[^{}]+\})", tail)
+        segments = operation.path.rstrip("/").split("/")
+        pieces = re.split(r"(\{[^{}]+\})", "/".join(segments[-2:]))
         regex = "".join(_VALUE if _PARAM.fullmatch(p) else re.escape(p) for p in pieces)
-        found[operation.path] = re.compile(rf"(?<![\w-]){regex}(?![\w-])")
+        regex = rf"(?<![\w-]){regex}(?![\w-])"
+        if not _PARAM.search(segments[-1]):
+            regex += rf"|^/{re.escape(segments[-1])}$"
+        found[operation.path] = re.compile(regex)
     return found
 
 
@@ -144,6 +148,8 @@ def test_the_guard_finds_every_form_of_a_path(operation: api.Op) -> None:
         f"X = {('GET ' + concrete + ' HTTP/1.1').encode()!r}\n",
         f"X = {'?' + tail!r}.endswith('x')\n",
     ]
+    if not _PARAM.search(path.rsplit("/", 1)[1]):  # its last segment alone
+        sources.append(f"X = s.endswith({'/' + path.rsplit('/', 1)[1]!r})\n")
     patterns = signatures()
     for source in sources:
         assert [f.path for f in literals("t.py", source, patterns)] != [], source
