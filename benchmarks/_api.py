@@ -7,22 +7,25 @@ from typing import Any
 import httpx
 
 from benchmarks._procs import BenchError
+from contract_tests import _api as spec
 
 TOKEN = "sk_bench"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-START_PATH = "/api/v1/userDubbing/startDubbing"
-DETAIL_PATH = "/api/v1/userDubbing/detail"
-LIST_PATH = "/api/v1/userDubbing/allRecords"
-PROCESSING_PATH = "/api/v1/userDubbing/processingRecord"
-START_BODY = {"source_url": "https://example.com/a.mp3", "target_lang": "en"}
+# Paths and parameters from the spec (contract_tests._api): a path that moves moves here too.
+START_PATH = spec.op("dubbing.start").path
+PROCESSING_PATH = spec.op("dubbing.list_processing").path
+START_BODY = spec.call(
+    "dubbing.start", source_url="https://example.com/a.mp3", target_lang="en"
+).get("json")  # also in wrk/*.lua
 
 
 def detail_path(task_id: str) -> str:
-    return f"{DETAIL_PATH}?_id={task_id}"
+    """Get details of `task_id`: the path, with the query string when there is one."""
+    return spec.op("dubbing.get").url(task_id=task_id)
 
 
 def page_path(page: int, size: int = 10) -> str:
-    return f"{LIST_PATH}?pageNum={page}&pageSize={size}"
+    return spec.op("dubbing.list").url(page_num=page, page_size=size)
 
 
 def data(base_url: str, method: str, path: str, json: Any = None) -> Any:
@@ -40,8 +43,13 @@ def data(base_url: str, method: str, path: str, json: Any = None) -> Any:
 
 
 def start_task(base_url: str) -> str:
-    """Start one dubbing task; its `_id`."""
-    return str(data(base_url, "POST", START_PATH, START_BODY)["_id"])
+    """Start one dubbing task; its id."""
+    return str(data(base_url, "POST", START_PATH, START_BODY)[task_id_field()])
+
+
+def task_id_field() -> str:
+    """The task record's id field (the spec's `x-a2e-mock: id`)."""
+    return spec.record().id.wire
 
 
 def task_count(base_url: str) -> int:

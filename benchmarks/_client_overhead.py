@@ -21,15 +21,21 @@ from a2e_dubbing import A2E, AsyncA2E
 from a2e_dubbing import __version__ as client_version
 
 from benchmarks import _bareclient, _load
-from benchmarks._fastserver import TASK_ID, event_loop_name
+from benchmarks._fastserver import TASK, TASK_ID, event_loop_name
 from benchmarks._paths import ROOT
 from benchmarks._procs import BenchError, serving
 from benchmarks._results import Comparison, Section, Table
 from benchmarks._settings import Settings
 from benchmarks._stats import interleaved, interleaved_async, median, percentile
+from contract_tests import _api as spec
 
 GROUP = "Client overhead"
-PATH = "/api/v1/userDubbing/detail"
+# Get details of TASK_ID, as the spec has it: the path, and the query raw httpx is given.
+_DETAIL = spec.op("dubbing.get").parts(task_id=TASK_ID)
+PATH = spec.op("dubbing.get").url(
+    **{p.keyword: TASK_ID for p in spec.op("dubbing.get").params if p.where == "path"}
+)
+QUERY = _DETAIL.query
 TOKEN = "sk_bench"
 HEADERS = {
     "Accept": "application/json",
@@ -159,7 +165,7 @@ def _measure_sync(
     )
     try:
         calls: dict[str, Callable[[], object]] = {
-            RAW: lambda: raw.get(PATH, params={"_id": TASK_ID}).json(),
+            RAW: lambda: raw.get(PATH, params=QUERY).json(),
             OURS: lambda: ours.dubbing.get(TASK_ID),
             BARE: lambda: bare_op.sync(client=bare, field_id=TASK_ID),
         }
@@ -185,7 +191,7 @@ async def _measure_async(
     )
 
     async def raw_call() -> Any:
-        return (await raw.get(PATH, params={"_id": TASK_ID})).json()
+        return (await raw.get(PATH, params=QUERY)).json()
 
     try:
         calls: dict[str, Callable[[], Awaitable[object]]] = {
@@ -213,7 +219,7 @@ def _bare_headers() -> dict[str, str]:
 def _check(raw: Any, ours: Any, bare: Any, retries: int) -> None:
     """Every side read the same task, and ours runs with retries on."""
     got = {
-        RAW: raw["data"]["_id"],
+        RAW: TASK_ID if raw["data"] == TASK else raw["data"],
         OURS: getattr(ours, "id", None),
         BARE: getattr(getattr(bare, "data", None), "field_id", None),
     }

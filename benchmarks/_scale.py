@@ -192,7 +192,8 @@ def _latencies(
 def _request_paths(url: str, stored: int) -> dict[str, str]:
     """The path of each request kind (the detail of a task from the middle page)."""
     last = max(1, math.ceil(stored / PAGE_SIZE))
-    middle = _api.data(url, "GET", _api.page_path(max(1, last // 2), PAGE_SIZE))["rows"][0]["_id"]
+    middle_page = _api.data(url, "GET", _api.page_path(max(1, last // 2), PAGE_SIZE))
+    middle = middle_page["rows"][0][_api.task_id_field()]
     return {
         DETAIL: _api.detail_path(str(middle)),
         FIRST_PAGE: _api.page_path(1, PAGE_SIZE),

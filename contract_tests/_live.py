@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from contract_tests import _api as api
 from contract_tests._drift import DriftReport, Subject
 from contract_tests._recorder import record
 from contract_tests._recordings import Finding
@@ -36,16 +37,15 @@ UNKNOWN_ID = "ffffffffffffffffffffffff"
 
 @dataclass(frozen=True)
 class Step:
-    """One request of the live run."""
+    """One request of the live run: an operation and its values by the client method's
+    keywords (the spec says where each goes: path, query or body)."""
 
     name: str
     operation: str
     write: bool = False
     expect_error: bool = False
     authenticated: bool = True
-    query: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
-    path_params: Callable[[dict[str, Any]], dict[str, str] | None] = lambda state: {}
-    body: Callable[[dict[str, Any]], Any] = lambda state: None
+    values: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda state: {}  # None: skip
     keep: Callable[[dict[str, Any], Any], None] = lambda state, data: None
     # Instead of a request to the API: a check of its own (the upload to a presigned URL),
     # None when there is nothing to check with yet, else what differs from the spec's word.
@@ -55,26 +55,26 @@ class Step:
 def _first_row_id(state: dict[str, Any], data: Any) -> None:
     rows = data.get("rows") if isinstance(data, dict) else None
     if rows and isinstance(rows[0], dict):
-        state.setdefault("read_id", rows[0].get("_id"))
+        state.setdefault("read_id", rows[0].get(state["id_field"]))
 
 
 def _created_id(state: dict[str, Any], data: Any) -> None:
-    if isinstance(data, dict) and isinstance(data.get("_id"), str):
-        state["created_id"] = data["_id"]
-        state["read_id"] = data["_id"]
+    if isinstance(data, dict) and isinstance(data.get(state["id_field"]), str):
+        state["created_id"] = data[state["id_field"]]
+        state["read_id"] = data[state["id_field"]]
 
 
-def _id_query(key: str) -> Callable[[dict[str, Any]], dict[str, str] | None]:
-    return lambda state: {"_id": state[key]} if state.get(key) else None
+def _task(key: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    return lambda state: {"task_id": state[key]} if state.get(key) else None
 
 
 STEPS = (
     Step("remaining credits", "getRemainingCoins"),
-    Step("languages", "listLanguages", query=lambda s: {"lang": "en"}),
+    Step("languages", "listLanguages", values=lambda s: {"lang": "en"}),
     Step(
         "first page of tasks",
         "listDubbingTasks",
-        query=lambda s: {"pageNum": "1", "pageSize": "10"},
+        values=lambda s: {"page_num": "1", "page_size": "10"},
         keep=_first_row_id,
     ),
     Step("processing tasks", "listProcessingDubbingTasks"),
@@ -82,32 +82,32 @@ STEPS = (
         "start dubbing (spends credits)",
         "startDubbing",
         write=True,
-        body=lambda s: {
+        values=lambda s: {
             "source_url": s["source_url"],
             "target_lang": "en",
             "name": f"a2e-conformance-{secrets.token_hex(4)}",
         },
         keep=_created_id,
     ),
-    Step("details of a task", "getDubbingTask", query=_id_query("read_id")),
+    Step("details of a task", "getDubbingTask", values=_task("read_id")),
     Step(
         "details of an unknown id",
         "getDubbingTask",
         expect_error=True,
-        query=lambda s: {"_id": UNKNOWN_ID},
+        values=lambda s: {"task_id": UNKNOWN_ID},
     ),
     Step("a request without a key", "getRemainingCoins", expect_error=True, authenticated=False),
     Step(
         "save a URL to storage",
         "transferToStorage",
         write=True,
-        body=lambda s: {"url": s["source_url"]},
+        values=lambda s: {"url": s["source_url"]},
     ),
     Step(
         "delete the task started here",
         "deleteDubbingTask",
         write=True,
-        path_params=lambda s: {"_id": s["created_id"]} if s.get("created_id") else None,
+        values=_task("created_id"),
     ),
 )
 
@@ -120,6 +120,9 @@ def _upload_steps(spec: Spec) -> tuple[Step, ...]:
         return ()
     op = found[0]
     names = op.definition["x-a2e-presign"]
+    [file_name] = [
+        p.keyword for p in api.op(op.operation_id, spec).params if p.wire == names["name"]
+    ]
 
     def keep(state: dict[str, Any], data: Any) -> None:
         if isinstance(data, dict):
@@ -129,7 +132,7 @@ def _upload_steps(spec: Spec) -> tuple[Step, ...]:
         Step(
             "presigned upload URL",
             op.operation_id,
-            body=lambda s: {names["name"]: f"a2e-conformance-{secrets.token_hex(4)}/probe.wav"},
+            values=lambda s: {file_name: f"a2e-conformance-{secrets.token_hex(4)}/probe.wav"},
             keep=keep,
         ),
         Step(
@@ -184,7 +187,7 @@ def run_live(
 ) -> DriftReport:
     """Run every step against `base_url` and report what differs from the spec."""
     validator = StrictValidator(spec)
-    state: dict[str, Any] = {"source_url": source_url}
+    state: dict[str, Any] = {"source_url": source_url, "id_field": api.record(spec).id.wire}
     subjects: list[Subject] = []
     steps = list(STEPS)
     steps[-1:-1] = _upload_steps(spec)  # before the delete of the task started here
@@ -207,20 +210,15 @@ def run_live(
                     subject.skipped = "no presigned upload to use"
                 subject.findings += [_finding(step, "upload", p) for p in problems or ()]
                 continue
-            query, params = step.query(state), step.path_params(state)
-            if query is None or params is None:
+            values = step.values(state)
+            if values is None:
                 subject.skipped = "no task id to use"
                 continue
             op = spec.operation(step.operation)
             headers = {"Authorization": f"Bearer {api_key}"} if step.authenticated else {}
             try:
-                response = client.request(
-                    op.method.upper(),
-                    op.path.format(**params),
-                    params=query,
-                    json=step.body(state),
-                    headers=headers,
-                )
+                request = api.op(step.operation, spec).call(**values)
+                response = client.request(**request, headers=headers)
             except httpx.HTTPError as error:
                 subject.findings.append(_finding(step, "unreachable", f"no answer: {error}"))
                 continue

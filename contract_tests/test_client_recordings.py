@@ -11,6 +11,7 @@ import pytest
 import respx
 from a2e_dubbing import A2E, APIError, AsyncA2E
 
+from contract_tests import _api as api
 from contract_tests._recordings import Recording, load_recordings
 from contract_tests._replay import client_call, differences
 from contract_tests._spec import Spec
@@ -132,11 +133,7 @@ async def test_the_async_client_replays_the_recording(recording: Recording, spec
 
 def _detail(response: dict[str, Any]) -> Recording:
     """A made-up recording of Get details, for answers no real recording has yet."""
-    request = {
-        "method": "GET",
-        "path": "/api/v1/userDubbing/detail",
-        "query": {"_id": "66ea4dd87db10c73fa29b570"},
-    }
+    request = api.recorded_request("dubbing.get", task_id="66ea4dd87db10c73fa29b570")
     return Recording(path=Path("made-up.json"), data={"request": request, "response": response})
 
 

@@ -29,8 +29,8 @@ def test_a_drifted_recording_fails_with_a_readable_report(
     folder = tmp_path / "recordings"
     shutil.copytree(RECORDINGS_DIR, folder)
     seed = json.loads((folder / "start_dubbing.seed.json").read_text())
-    seed["response"]["body"]["data"]["current_status"] = "queued"
-    seed["response"]["body"]["data"]["lipsync"] = True
+    seed["response"]["body"]["data"]["current_status"] = "zz-not-a-status"  # words no A2E
+    seed["response"]["body"]["data"]["zz_not_a_field"] = True  # version will use
     (folder / "start_dubbing.drifted.json").write_text(json.dumps(seed))
     junit = tmp_path / "reports" / "junit.xml"
 
@@ -39,13 +39,13 @@ def test_a_drifted_recording_fails_with_a_readable_report(
     out = capsys.readouterr().out
     assert "2 checked, 1 with drift" in out
     assert "DRIFT start_dubbing.drifted.json (startDubbing)" in out
-    assert "response.body $.data.current_status: enum: 'queued' is not one of" in out
-    assert "response.body $.data.lipsync: undocumented-field" in out
+    assert "response.body $.data.current_status: enum: 'zz-not-a-status' is not one of" in out
+    assert "response.body $.data.zz_not_a_field: undocumented-field" in out
     assert "startDubbing: 2 checked, enum x1, undocumented-field x1" in out
     assert "listDubbingTasks: not covered" in out
     failure = ET.parse(junit).getroot().find("testcase[@name='start_dubbing.drifted.json']/failure")
     assert failure is not None
-    assert "$.data.lipsync" in (failure.text or "")
+    assert "$.data.zz_not_a_field" in (failure.text or "")
 
 
 def test_a_malformed_recording_is_a_usage_error(

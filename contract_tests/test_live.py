@@ -18,11 +18,14 @@ import uvicorn
 from a2e_dubbing_mock import create_app
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests import _api as api
 from contract_tests._cli import main
 from contract_tests._live import run_live
 from contract_tests._recordings import Recording, check_recording
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
+
+RECORD = api.record()
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_read_only_by_default(
     assert "ok    a request without a key (getRemainingCoins)" in out
     assert "start dubbing (spends credits) (startDubbing): skipped, writes not allowed" in out
     with httpx_client(a2e_mock_server) as http:
-        assert http.get("/api/v1/userDubbing/allRecords").json()["data"]["count"] == 0
+        assert http.get(api.op("dubbing.list").path).json()["data"]["count"] == 0
     # The presigned upload's answer is checked (it stores nothing); nothing is PUT.
     assert "ok    presigned upload URL (getUploadPresignedUrl)" in out
     assert (
@@ -69,7 +72,7 @@ def test_with_writes_every_operation_conforms_and_the_task_is_cleaned_up(
     )
     out = capsys.readouterr().out
     assert code == 0, out
-    for operation in ("startDubbing", "getDubbingTask", "transferToStorage", "deleteDubbingTask"):
+    for operation in (o.operation_id for o in api.operations()):
         assert f"  {operation}: " in out
         assert f"{operation}: not covered" not in out
     assert "skipped" not in out
@@ -79,7 +82,7 @@ def test_with_writes_every_operation_conforms_and_the_task_is_cleaned_up(
     suite = ET.parse(junit).getroot()
     assert (suite.get("failures"), suite.get("skipped")) == ("0", "0")
     with httpx_client(a2e_mock_server) as http:
-        assert http.get("/api/v1/userDubbing/allRecords").json()["data"]["count"] == 0
+        assert http.get(api.op("dubbing.list").path).json()["data"]["count"] == 0
 
 
 def test_live_exchanges_can_be_recorded_and_pass_the_strict_checks(
@@ -110,9 +113,9 @@ class _Drifted:
             if message["type"] == "http.response.body" and message.get("body"):
                 body = json.loads(message["body"])
                 data = body.get("data")
-                if isinstance(data, dict) and "_id" in data:
-                    data["voice_clone_id"] = "v1"
-                    data["current_status"] = "queued"
+                if isinstance(data, dict) and RECORD.id.wire in data:
+                    data["zz_not_a_field"] = "v1"  # words no A2E version will use
+                    data[RECORD.status.wire] = "zz-not-a-status"
                 message = {**message, "body": json.dumps(body).encode()}
             elif message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message["headers"] if k.lower() != b"content-length"]
@@ -152,8 +155,9 @@ def test_a_drifted_server_fails_with_a_readable_report(
     out = capsys.readouterr().out
     assert code == 1
     assert "DRIFT start dubbing (spends credits) (startDubbing)" in out
-    assert "response.body $.data.voice_clone_id: undocumented-field" in out
-    assert "response.body $.data.current_status: enum: 'queued' is not one of" in out
+    assert "response.body $.data.zz_not_a_field: undocumented-field" in out
+    status = RECORD.status.wire
+    assert f"response.body $.data.{status}: enum: 'zz-not-a-status' is not one of" in out
     assert out.rstrip().endswith("DRIFT: the API and the spec disagree")
 
 

@@ -29,6 +29,7 @@ import httpx
 import pytest
 from a2e_dubbing_mock import FAULT_HEADER, ManualClock, MockApp, create_app
 
+from contract_tests import _api as api
 from contract_tests._recordings import RECORDINGS_DIR, Recording, load_recordings
 from contract_tests._spec import Spec
 
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.anyio
 RECORDINGS = load_recordings()
 TOKEN = "sk_test_conformance_recordings"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-START = "/api/v1/userDubbing/startDubbing"
+START = api.op("dubbing.start").path
+ID = api.record().id.wire  # the task's id: the parameter of this name names a task
 SEED = RECORDINGS_DIR / "start_dubbing.seed.json"
 
 # JSON path -> why the mock may differ there from every recording that lacks it.
@@ -193,8 +195,8 @@ def _as_recorded(response: dict[str, Any]) -> dict[str, str]:
 
 
 def _names_a_task(spec: Spec, request: dict[str, Any]) -> bool:
-    op = spec.match(request["method"], request["path"])
-    return op is not None and any(p["name"] == "_id" for p in spec.parameters(op))
+    op = api.which(request["method"], request["path"])
+    return op is not None and any(p.wire == ID for p in op.params)
 
 
 def _lists_tasks(body: Any) -> bool:
@@ -204,26 +206,28 @@ def _lists_tasks(body: Any) -> bool:
 
 
 def _with_task(spec: Spec, request: dict[str, Any], task_id: str) -> tuple[str, dict[str, str]]:
-    """The recorded path and query, with the task's `_id` put in place of the recorded one."""
+    """The recorded path and query, with the task's id put in place of the recorded one."""
     path, query = request["path"], dict(request.get("query") or {})
-    op = spec.match(request["method"], path)
+    op = api.which(request["method"], path)
     if op is None:
         return path, query
-    for param in spec.parameters(op):
-        if param["name"] != "_id":
+    recorded = op.values(httpx.Request(op.method, f"http://recorded{path}"))
+    in_path = {k: v for k, v in recorded.items() if op.param(k).where == "path"}
+    for param in op.params:
+        if param.wire != ID:
             continue
-        if param["in"] == "query":
-            query["_id"] = task_id
-        elif param["in"] == "path":
-            path = op.path.replace("{_id}", task_id)
-    return path, query
+        if param.where == "query":
+            query[param.wire] = task_id
+        elif param.where == "path":
+            in_path[param.keyword] = task_id
+    return op.url(**in_path), query
 
 
 async def _start_a_task(http: httpx.AsyncClient) -> str:
     seed = Recording.load(SEED).request["body"]
     answer = await http.post(START, json=seed, headers=AUTH)
     assert answer.status_code == 200, answer.text
-    task_id = answer.json()["data"]["_id"]
+    task_id = answer.json()["data"][ID]
     assert isinstance(task_id, str)
     return task_id
 
@@ -271,8 +275,8 @@ def changed(change: Any) -> dict[str, Any]:
     [
         (lambda a: a["data"].pop("faild_message"), "$.data.faild_message: recorded, missing"),
         (
-            lambda a: a["data"].update(voice_id="v1"),
-            "$.data.voice_id: in the mock's answer, not in the recording",
+            lambda a: a["data"].update(zz_not_a_field="v1"),
+            "$.data.zz_not_a_field: in the mock's answer, not in the recording",
         ),
         (
             lambda a: a["data"].update(duration="51"),
@@ -363,32 +367,33 @@ def synthetic(
 async def test_a_recorded_read_is_replayed_on_a_task_of_the_mock(
     http: httpx.AsyncClient, spec: Spec, tmp_path: Path
 ) -> None:
-    answer = seed_answer()
+    answer = api.answer_example("dubbing.start")  # a new task's record, as the spec shows it
     detail = synthetic(
         tmp_path,
         "get_dubbing_task.synthetic.json",
-        {"method": "GET", "path": "/api/v1/userDubbing/detail", "query": {"_id": "6" * 24}},
+        api.recorded_request("dubbing.get", task_id="6" * 24),
         answer,
     )
     status, body, sent = await replay(http, spec, detail)
-    assert sent.url.params["_id"] != "6" * 24
-    assert (status, body["data"]["_id"]) == (200, sent.url.params["_id"])
+    asked = api.op("dubbing.get").values(sent)["task_id"]
+    assert asked != "6" * 24
+    assert (status, body["data"][ID]) == (200, asked)
     assert unexplained(answer_differences(detail.response, status, body)) == []
 
     deleted = synthetic(
         tmp_path,
         "delete_dubbing_task.synthetic.json",
-        {"method": "DELETE", "path": f"/api/v1/userDubbing/{'6' * 24}"},
+        api.recorded_request("dubbing.delete", task_id="6" * 24),
         {"code": 0, "data": None},
     )
     status, body, sent = await replay(http, spec, deleted)
-    assert "6" * 24 not in sent.url.path
+    assert api.op("dubbing.delete").values(sent)["task_id"] != "6" * 24
     assert (status, body["code"]) == (200, 0)
 
     listed = synthetic(
         tmp_path,
         "list_dubbing_tasks.synthetic.json",
-        {"method": "GET", "path": "/api/v1/userDubbing/allRecords", "query": {"pageSize": "1"}},
+        api.recorded_request("dubbing.list", page_size="1"),
         {"code": 0, "data": {"rows": [answer["data"]], "count": 1}},
     )
     status, body, _ = await replay(http, spec, listed)
@@ -411,7 +416,7 @@ TRACE = "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b17"  # the spec's example
 async def test_a_recorded_error_is_asked_of_the_mock_and_compared(
     status: int, body: dict[str, Any], http: httpx.AsyncClient, spec: Spec, tmp_path: Path
 ) -> None:
-    request = {"method": "GET", "path": "/api/v1/user/remainingCoins"}
+    request = api.recorded_request("account.remaining_coins")
     recording = synthetic(tmp_path, "get_remaining_coins.error.json", request, body, status=status)
     answered, answer, sent = await replay(http, spec, recording)
     assert (answered, answer["code"]) == (status, body["code"])

@@ -41,6 +41,7 @@ from schemathesis.core.result import Ok
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import IgnoredAuth, JsonSchemaError, UndefinedStatusCode
 
+from contract_tests import _api as api
 from contract_tests._checks import (
     OUR_CHECKS,
     AppSlot,
@@ -123,8 +124,9 @@ def test_every_operation_of_the_spec_is_tested(spec: Spec) -> None:
 
 BROKEN_TOKEN = "sk_test_conformance_broken"
 AUTH = {"Authorization": f"Bearer {BROKEN_TOKEN}"}
-START = "/api/v1/userDubbing/startDubbing"
-DETAIL = "/api/v1/userDubbing/detail"
+START = api.op("dubbing.start")
+DETAIL = api.op("dubbing.get")
+RECORD = api.record()
 VALID_START = {"source_url": "https://example.com/media/interview.mp3", "target_lang": "en"}
 UNKNOWN_ID = "66ea4dd87db10c73fa29b570"
 
@@ -222,15 +224,22 @@ def failures_of(case: Case[Any], **validate: Any) -> list[Failure]:
 
 def start_case(body: dict[str, Any] | None = None) -> Case[Any]:
     sent: dict[str, Any] = VALID_START if body is None else body
-    return BROKEN[START]["POST"].Case(body=sent, headers=AUTH, media_type="application/json")
+    operation = BROKEN[START.path][START.method]
+    return operation.Case(body=sent, headers=AUTH, media_type="application/json")
 
 
 def detail_case(task_id: str = UNKNOWN_ID) -> Case[Any]:
-    return BROKEN[DETAIL]["GET"].Case(query={"_id": task_id}, headers=AUTH)
+    operation = BROKEN[DETAIL.path][DETAIL.method]
+    return operation.Case(**DETAIL.case_kwargs(task_id=task_id), headers=AUTH)
 
 
 def messages(found: list[Failure]) -> list[str]:
     return [f"{f.title}: {f.message}" for f in found]
+
+
+def named(operation: api.Op) -> str:
+    """How our checks name an operation: `startDubbing (POST /api/v1/...)`."""
+    return f"{operation.operation_id} ({operation.method} {operation.path})"
 
 
 def test_the_real_mock_passes_the_probes_used_below(broken: Any) -> None:
@@ -239,24 +248,23 @@ def test_the_real_mock_passes_the_probes_used_below(broken: Any) -> None:
     assert failures_of(detail_case()) == []
     assert failures_of(detail_case(start_task_id())) == []
     assert failures_of(start_case({"source_url": "ftp://x", "target_lang": "en"})) == []
-    schemathesis_run(START, "POST", GenerationMode.NEGATIVE)
-    schemathesis_run(START, "POST", GenerationMode.POSITIVE)
-    schemathesis_run(DETAIL, "GET", GenerationMode.POSITIVE)
+    schemathesis_run(START, GenerationMode.NEGATIVE)
+    schemathesis_run(START, GenerationMode.POSITIVE)
+    schemathesis_run(DETAIL, GenerationMode.POSITIVE)
 
 
-def with_voice(path: str, status: int, body: Any) -> tuple[int, Any]:
+def with_an_undocumented_field(path: str, status: int, body: Any) -> tuple[int, Any]:
     if isinstance(body.get("data"), dict):
-        body["data"]["voice_id"] = "alloy"
+        body["data"]["zz_not_a_field"] = "alloy"  # a word no A2E version will use
     return status, body
 
 
 def test_an_undocumented_field_is_caught(broken: Any) -> None:
-    broken(spoiling(with_voice))
+    broken(spoiling(with_an_undocumented_field))
     case = start_case()
     assert messages(failures_of(case, checks=[undocumented_fields])) == [
-        "Custom check failed: `undocumented_fields`: startDubbing (POST "
-        "/api/v1/userDubbing/startDubbing): response.body $.data.voice_id: undocumented-field: "
-        "field 'voice_id' is not in the spec"
+        f"Custom check failed: `undocumented_fields`: {named(START)}: response.body "
+        "$.data.zz_not_a_field: undocumented-field: field 'zz_not_a_field' is not in the spec"
     ]
     # The trap this check closes: schemathesis's own checks let the extra field through.
     builtin_only = [c for c in failures_of(start_case()) if "undocumented_fields" not in c.title]
@@ -264,20 +272,20 @@ def test_an_undocumented_field_is_caught(broken: Any) -> None:
     assert_generated_run_fails(START, GenerationMode.POSITIVE, undocumented_fields)
 
 
-def queued(path: str, status: int, body: Any) -> tuple[int, Any]:
-    if isinstance(body.get("data"), dict) and "current_status" in body["data"]:
-        body["data"]["current_status"] = "queued"
+def unknown_status(path: str, status: int, body: Any) -> tuple[int, Any]:
+    if isinstance(body.get("data"), dict) and RECORD.status.wire in body["data"]:
+        body["data"][RECORD.status.wire] = "zz-not-a-status"  # a word no A2E version will use
     return status, body
 
 
 def test_an_unknown_status_word_is_caught(broken: Any) -> None:
-    broken(spoiling(queued))
+    broken(spoiling(unknown_status))
     found = messages(failures_of(start_case()))
     ours = [m for m in found if "`undocumented_fields`" in m]
     assert len(ours) == 1, found
     assert ours[0].startswith(
-        "Custom check failed: `undocumented_fields`: startDubbing (POST "
-        "/api/v1/userDubbing/startDubbing): response.body $.data.current_status: enum: 'queued'"
+        f"Custom check failed: `undocumented_fields`: {named(START)}: response.body "
+        f"$.data.{RECORD.status.wire}: enum: 'zz-not-a-status'"
     )
     builtin = [f for f in failures_of(start_case()) if isinstance(f, JsonSchemaError)]
     assert len(builtin) == 1, found  # schemathesis's response_schema_conformance too
@@ -290,9 +298,9 @@ def gone_is_410(path: str, status: int, body: Any) -> tuple[int, Any]:
 def test_an_undocumented_status_code_is_caught(broken: Any) -> None:
     broken(spoiling(gone_is_410))
     assert messages(failures_of(detail_case(), checks=[undocumented_status_code])) == [
-        "Custom check failed: `undocumented_status_code`: getDubbingTask (GET "
-        "/api/v1/userDubbing/detail): status $: undocumented-status: HTTP 410 is not documented "
-        "for this operation (documented: 200, 400, 401, 404, 429, 5XX)"
+        f"Custom check failed: `undocumented_status_code`: {named(DETAIL)}: status $: "
+        "undocumented-status: HTTP 410 is not documented for this operation "
+        "(documented: 200, 400, 401, 404, 429, 5XX)"
     ]
     found = failures_of(detail_case())
     assert any(isinstance(f, UndefinedStatusCode) for f in found), messages(found)  # built-in
@@ -308,9 +316,8 @@ def test_a_rejection_that_says_code_0_is_caught(broken: Any) -> None:
     broken(spoiling(rejection_says_success))
     invalid = start_case({"source_url": "https://example.com/a.mp3", "num_speakers": 0})
     assert messages(failures_of(invalid, checks=[envelope_code_matches_status])) == [
-        "Custom check failed: `envelope_code_matches_status`: startDubbing (POST "
-        "/api/v1/userDubbing/startDubbing): response.body $.code: HTTP 422 rejects the request "
-        "but `code` is 0 (success)"
+        f"Custom check failed: `envelope_code_matches_status`: {named(START)}: response.body "
+        "$.code: HTTP 422 rejects the request but `code` is 0 (success)"
     ]
     assert_generated_run_fails(START, GenerationMode.NEGATIVE, envelope_code_matches_status)
 
@@ -324,9 +331,8 @@ def success_says_error(path: str, status: int, body: Any) -> tuple[int, Any]:
 def test_a_success_that_says_code_not_0_is_caught(broken: Any) -> None:
     broken(spoiling(success_says_error))
     assert messages(failures_of(start_case(), checks=[envelope_code_matches_status])) == [
-        "Custom check failed: `envelope_code_matches_status`: startDubbing (POST "
-        "/api/v1/userDubbing/startDubbing): response.body $.code: HTTP 200 carries a payload "
-        "($.data) but `code` is 1001 (not success)"
+        f"Custom check failed: `envelope_code_matches_status`: {named(START)}: response.body "
+        "$.code: HTTP 200 carries a payload ($.data) but `code` is 1001 (not success)"
     ]
 
 
@@ -340,30 +346,20 @@ def test_an_error_envelope_at_http_200_passes_every_check(broken: Any) -> None:
 
 
 def accepts_anything(path: str, status: int, body: Any) -> tuple[int, Any]:
-    if path == START and 400 <= status < 500 and status != 401:
+    if START.matches(START.method, path) and 400 <= status < 500 and status != 401:
         return 200, {"code": 0, "data": SEED_TASK, "trace_id": body["trace_id"]}
     return status, body
 
 
+# The seed's answer (the spec's example), for the request of VALID_START.
 SEED_TASK = {
-    "name": "test",
-    "source_url": "https://example.com/media/interview.mp3",
-    "current_status": "sent",
-    "source_lang": "auto",
-    "target_lang": "en",
-    "num_speakers": 1,
-    "drop_background_audio": False,
-    "duration": 51,
-    "result_url": "",
-    "faild_message": "",
-    "_id": UNKNOWN_ID,
-    "user_id": "665da3d7bcf6ab778bad0f6a",
-    "createdAt": "2024-09-18T03:49:44.704Z",
-    "updatedAt": "2024-09-18T03:49:44.704Z",
+    **api.answer_example("dubbing.start")["data"],
+    "source_url": VALID_START["source_url"],
+    RECORD.id.wire: UNKNOWN_ID,
 }
 
 
-def schemathesis_run(path: str, method: str, mode: GenerationMode, examples: int = 25) -> None:
+def schemathesis_run(operation: api.Op, mode: GenerationMode, examples: int = 25) -> None:
     """Generated cases (derandomized) for one operation of BROKEN, every check applied."""
 
     @hypothesis.settings(
@@ -374,7 +370,9 @@ def schemathesis_run(path: str, method: str, mode: GenerationMode, examples: int
         phases=[hypothesis.Phase.generate],
         suppress_health_check=list(hypothesis.HealthCheck),
     )
-    @hypothesis.given(case=BROKEN[path][method].as_strategy(generation_mode=mode))
+    @hypothesis.given(
+        case=BROKEN[operation.path][operation.method].as_strategy(generation_mode=mode)
+    )
     def run(case: Case[Any]) -> None:
         offer_languages(case)
         case.call_and_validate()
@@ -382,10 +380,10 @@ def schemathesis_run(path: str, method: str, mode: GenerationMode, examples: int
     run()
 
 
-def assert_generated_run_fails(path: str, mode: GenerationMode, check: Any) -> None:
+def assert_generated_run_fails(operation: api.Op, mode: GenerationMode, check: Any) -> None:
     """A generated run on the broken mock fails with `check`'s message (ours, by name)."""
     with pytest.raises(FailureGroup) as caught:
-        schemathesis_run(path, "POST" if path == START else "GET", mode, examples=10)
+        schemathesis_run(operation, mode, examples=10)
     found = messages(list(caught.value.exceptions))
     assert any(m.startswith(f"Custom check failed: `{check.__name__}`: ") for m in found), found
 
@@ -393,7 +391,7 @@ def assert_generated_run_fails(path: str, mode: GenerationMode, check: Any) -> N
 def test_invalid_data_accepted_is_caught_by_negative_data_rejection(broken: Any) -> None:
     broken(spoiling(accepts_anything))
     with pytest.raises(FailureGroup) as caught:
-        schemathesis_run(START, "POST", GenerationMode.NEGATIVE)
+        schemathesis_run(START, GenerationMode.NEGATIVE)
     found = list(caught.value.exceptions)
     assert any(isinstance(f, AcceptedNegativeData) for f in found), messages(found)
 
@@ -403,19 +401,19 @@ def test_ignored_auth_is_caught(broken: Any) -> None:
     found = failures_of(detail_case(start_task_id()))
     assert [type(f) for f in found] == [IgnoredAuth], messages(found)
     assert found[0].title == "API accepts requests without authentication"
-    assert "GET /api/v1/userDubbing/detail" in found[0].message
+    assert f"{DETAIL.method} {DETAIL.path}" in found[0].message
 
 
 def start_task_id() -> str:
     response = start_case().call()
     assert response.status_code == 200, response.text
-    task_id = response.json()["data"]["_id"]
+    task_id = response.json()["data"][RECORD.id.wire]
     assert isinstance(task_id, str)
     return task_id
 
 
 def server_error(path: str, status: int, body: Any) -> tuple[int, Any]:
-    if path == DETAIL:
+    if DETAIL.matches(DETAIL.method, path):
         return 500, {"code": 500, "msg": "boom", "trace_id": body["trace_id"]}
     return status, body
 
@@ -423,7 +421,7 @@ def server_error(path: str, status: int, body: Any) -> tuple[int, Any]:
 def test_a_server_error_is_caught_by_schemathesis(broken: Any) -> None:
     broken(spoiling(server_error))
     with pytest.raises(FailureGroup) as caught:
-        schemathesis_run(DETAIL, "GET", GenerationMode.POSITIVE, examples=5)
+        schemathesis_run(DETAIL, GenerationMode.POSITIVE, examples=5)
     found = list(caught.value.exceptions)
     assert any(isinstance(f, ServerError) for f in found), messages(found)
 
@@ -462,7 +460,7 @@ def test_guard(request):
 def test_the_mode_guard_fails_when_a_mode_is_turned_off(
     pytester: pytest.Pytester, mode: str
 ) -> None:
-    pytester.makepyfile(GUARDED_RUN.format(mode=mode, examples=5, op="getDubbingTask"))
+    pytester.makepyfile(GUARDED_RUN.format(mode=mode, examples=5, op=DETAIL.operation_id))
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
     if mode == "all":
         result.assert_outcomes(passed=2)
@@ -470,5 +468,5 @@ def test_the_mode_guard_fails_when_a_mode_is_turned_off(
     result.assert_outcomes(passed=1, failed=1)
     other = "negative" if mode == "positive" else "positive"
     result.stdout.fnmatch_lines(
-        [f"*test_generated[[]GET /api/v1/userDubbing/detail[]]: no {other} cases*"]
+        [f"*test_generated[[]{DETAIL.method} {DETAIL.path}[]]: no {other} cases*"]
     )

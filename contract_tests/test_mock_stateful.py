@@ -49,6 +49,7 @@ from schemathesis.generation.case import Case
 from schemathesis.generation.stateful.state_machine import APIStateMachine, StepInput
 from schemathesis.schemas import BaseSchema
 
+from contract_tests import _api as api
 from contract_tests._checks import (
     BUDGET,
     DEFAULT_BUDGET,
@@ -62,11 +63,11 @@ from contract_tests._spec import SPEC_PATH
 TOKEN = "sk_test_conformance_stateful_a"
 OTHER_TOKEN = "sk_test_conformance_stateful_b"
 SOCKET_TOKEN = "sk_test_conformance_stateful_socket"
-START = "/api/v1/userDubbing/startDubbing"
-DETAIL = "/api/v1/userDubbing/detail"
-LIST = "/api/v1/userDubbing/allRecords"
-PROCESSING = "/api/v1/userDubbing/processingRecord"
-DELETE = "/api/v1/userDubbing/{_id}"
+DETAIL = api.op("dubbing.get")
+LIST = api.op("dubbing.list")
+DELETE = api.op("dubbing.delete")
+RECORD = api.record()
+ID, STATUS = RECORD.id.wire, RECORD.status.wire
 SOURCE = {"source_url": "https://example.com/media/interview.mp3", "target_lang": "en"}
 
 MOCK = AppSlot()
@@ -88,6 +89,21 @@ def mock(clock: ManualClock) -> Iterator[MockApp]:
     yield app
     MOCK.app = None
     app.close()
+
+
+def _value(case: Case[Any], keyword: str) -> Any:
+    """The value of the client keyword `keyword` in `case`, wherever the spec puts it."""
+    operation = api.op(case.operation.definition.raw["operationId"])
+    return operation.value(keyword, path=case.path_parameters, query=case.query, body=case.body)
+
+
+def _case(schema: BaseSchema, name: str, headers: dict[str, str], **values: Any) -> Case[Any]:
+    """A case of the operation backing client method `name`, each value where the spec says."""
+    operation = api.op(name)
+    kwargs = operation.case_kwargs(**values)
+    if "body" in kwargs:
+        kwargs["media_type"] = "application/json"
+    return schema[operation.path][operation.method].Case(headers=headers, **kwargs)
 
 
 class TaskBook:
@@ -119,7 +135,7 @@ class TaskBook:
         if valid and self.stranger is not None and authorization == self.stranger:
             self._stranger(case, operation_id, status, body)
         elif operation_id == "startDubbing" and status == 200 and body.get("code") == 0:
-            self.live.add(body["data"]["_id"])
+            self.live.add(body["data"][ID])
             self.seen["started"] += 1
         elif operation_id == "getDubbingTask" and judged:
             self._read(case, status, body)
@@ -134,34 +150,34 @@ class TaskBook:
     ) -> None:
         """The other token: none of this scenario's tasks is found, listed or deleted."""
         mine = self.live | self.deleted
-        if operation_id == "getDubbingTask" and case.query.get("_id") in mine:
+        task_id = _value(case, "task_id") if operation_id in _BY_ID else None
+        if operation_id == "getDubbingTask" and task_id in mine:
             self.seen["another token read"] += 1
-            _expect(case, status, 404, f"task {case.query['_id']} belongs to another token")
-        elif operation_id == "deleteDubbingTask" and case.path_parameters.get("_id") in mine:
+            _expect(case, status, 404, f"task {task_id} belongs to another token")
+        elif operation_id == "deleteDubbingTask" and task_id in mine:
             self.seen["another token deleted"] += 1
-            task_id = case.path_parameters["_id"]
             _expect(case, status, 404, f"task {task_id} belongs to another token")
         elif operation_id in _LISTS and status == 200:
             self.seen["another token listed"] += 1
             rows = _LISTS[operation_id](body)
-            seen = sorted(mine & {row["_id"] for row in rows})
+            seen = sorted(mine & {row[ID] for row in rows})
             if seen:
                 _fail(case, _LIST_PATHS[operation_id], f"lists another token's tasks {seen}")
 
     def _read(self, case: Case[Any], status: int, body: Mapping[str, Any]) -> None:
-        task_id = case.query.get("_id")
+        task_id = _value(case, "task_id")
         if task_id in self.deleted:
             self.seen["read after delete"] += 1
             _expect(case, status, 404, f"task {task_id} was deleted in this scenario")
         elif task_id in self.live:
             self.seen["read live"] += 1
             _expect(case, status, 200, f"task {task_id} was started in this scenario")
-            if body["data"]["_id"] != task_id:
-                _fail(case, "response.body $.data._id", f"is not the task asked for ({task_id})")
-            self.seen[f"read {body['data']['current_status']}"] += 1
+            if body["data"][ID] != task_id:
+                _fail(case, f"response.body $.data.{ID}", f"is not the task asked for ({task_id})")
+            self.seen[f"read {body['data'][STATUS]}"] += 1
 
     def _delete(self, case: Case[Any], status: int, *, judged: bool) -> None:
-        task_id = case.path_parameters.get("_id")
+        task_id = _value(case, "task_id")
         if judged and task_id in self.deleted:
             self.seen["deleted again"] += 1
             _expect(case, status, 404, f"task {task_id} was deleted already")
@@ -174,13 +190,13 @@ class TaskBook:
 
     def _listed(self, case: Case[Any], rows: list[dict[str, Any]]) -> None:
         self.seen["listed"] += 1
-        ids = [row["_id"] for row in rows]
+        ids = [row[ID] for row in rows]
         for row in rows:
-            if row["_id"] in self.live:
-                self.seen[f"listed {row['current_status']}"] += 1
+            if row[ID] in self.live:
+                self.seen[f"listed {row[STATUS]}"] += 1
         # Newest first, and nobody else uses this token: this scenario's tasks come first.
         missing = sorted(self.live - set(ids))
-        if missing and case.query.get("pageSize") == 100 and case.query.get("pageNum") == 1:
+        if missing and (_value(case, "page_size"), _value(case, "page_num")) == (100, 1):
             _fail(case, "response.body $.data.rows", f"leaves out live tasks {missing}")
         gone = sorted(self.deleted & set(ids))
         if gone:
@@ -193,6 +209,7 @@ _LISTS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
     "listDubbingTasks": lambda body: body["data"]["rows"],
     "listProcessingDubbingTasks": lambda body: body["data"],
 }
+_BY_ID = {DETAIL.operation_id, DELETE.operation_id}  # the operations given one task's id
 _LIST_PATHS = {
     "listDubbingTasks": "response.body $.data.rows",
     "listProcessingDubbingTasks": "response.body $.data",
@@ -263,36 +280,33 @@ def state_machine(
         @precondition(lambda self: bool(self.book.live or self.book.deleted))
         @rule()
         def list_the_tasks(self) -> None:
-            query = {"pageNum": 1, "pageSize": 100}
-            self._own_step(schema[LIST]["GET"].Case(query=query, headers=auth))
+            self._own_step(_case(schema, "dubbing.list", auth, page_num=1, page_size=100))
 
         @precondition(lambda self: bool(self.book.deleted))
         @rule(data=st.data())
         def read_a_deleted_task(self, data: st.DataObject) -> None:
             task_id = data.draw(st.sampled_from(sorted(self.book.deleted)))
-            self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=auth))
+            self._own_step(_case(schema, "dubbing.get", auth, task_id=task_id))
 
         @precondition(lambda self: bool(self.book.live))
         @rule(data=st.data())
         def another_token_reads_a_task(self, data: st.DataObject) -> None:
             task_id = data.draw(st.sampled_from(sorted(self.book.live)))
-            self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=other))
+            self._own_step(_case(schema, "dubbing.get", other, task_id=task_id))
 
         @precondition(lambda self: bool(self.book.live))
         @rule()
         def another_token_lists_the_tasks(self) -> None:
-            query = {"pageNum": 1, "pageSize": 100}
-            self._own_step(schema[LIST]["GET"].Case(query=query, headers=other))
-            self._own_step(schema[PROCESSING]["GET"].Case(headers=other))
+            self._own_step(_case(schema, "dubbing.list", other, page_num=1, page_size=100))
+            self._own_step(_case(schema, "dubbing.list_processing", other))
 
         @precondition(lambda self: bool(self.book.live))
         @rule(data=st.data())
         def another_token_deletes_a_task(self, data: st.DataObject) -> None:
             """The other token's delete is refused, and the owner still reads the task."""
             task_id = data.draw(st.sampled_from(sorted(self.book.live)))
-            path = {"_id": task_id}
-            self._own_step(schema[DELETE]["DELETE"].Case(path_parameters=path, headers=other))
-            self._own_step(schema[DETAIL]["GET"].Case(query={"_id": task_id}, headers=auth))
+            self._own_step(_case(schema, "dubbing.delete", other, task_id=task_id))
+            self._own_step(_case(schema, "dubbing.get", auth, task_id=task_id))
 
         @precondition(lambda self: clock is not None and bool(self.book.live))
         @rule(seconds=st.sampled_from([0.5, 1.0, 2.5, 5.0]))
@@ -320,10 +334,9 @@ def run(machine: type[APIStateMachine], budget: Budget = BUDGET) -> None:
 
 def test_the_machine_follows_the_spec_links_with_every_check_on() -> None:
     transitions = [name for name in dir(SCHEMA.as_state_machine()) if "_200_" in name]
-    assert sorted(name.split("_200_")[1].split("__")[0] for name in transitions) == [
-        "DeleteDubbingTask",
-        "GetDubbingTask",
-    ]
+    links = api.op("dubbing.start").definition["responses"]["200"]["links"]
+    assert sorted(name.split("_200_")[1].split("__")[0] for name in transitions) == sorted(links)
+    assert {link["operationId"] for link in links.values()} == _BY_ID
     checks = SCHEMA.config.checks_config_for(phase="stateful")
     assert checks.use_after_free.enabled
     assert checks.ensure_resource_availability.enabled
@@ -368,12 +381,11 @@ class Walk:
         self.seen: Counter[str] = Counter()
         self.books: dict[str, TaskBook] = {}
 
-    def send(self, token: str, method: str, path: str, **parts: Any) -> tuple[int, dict[str, Any]]:
-        """Send as `token`; the HTTP status and the JSON body, after every check passed."""
+    def send(self, token: str, name: str, /, **values: Any) -> tuple[int, dict[str, Any]]:
+        """Send client method `name`'s request with `values` as `token`; the HTTP status and
+        the JSON body, after every check passed."""
         book = self.books.setdefault(token, TaskBook(token, self.seen))
-        if "body" in parts:
-            parts["media_type"] = "application/json"
-        case = self.schema[path][method].Case(headers={"Authorization": f"Bearer {token}"}, **parts)
+        case = _case(self.schema, name, {"Authorization": f"Bearer {token}"}, **values)
         response = case.call_and_validate(
             additional_checks=[book.tasks_stay_until_deleted], **self.call_kwargs
         )
@@ -393,32 +405,32 @@ def walk(request: pytest.FixtureRequest) -> Walk:
 
 def ids_listed(walk: Walk, token: str) -> tuple[list[str], list[str]]:
     """The ids `token` sees in the task list (first page of 100) and the processing list."""
-    status, page = walk.send(token, "GET", LIST, query={"pageNum": 1, "pageSize": 100})
+    status, page = walk.send(token, "dubbing.list", page_num=1, page_size=100)
     assert status == 200, page
-    status, processing = walk.send(token, "GET", PROCESSING)
+    status, processing = walk.send(token, "dubbing.list_processing")
     assert status == 200, processing
-    return [r["_id"] for r in page["data"]["rows"]], [r["_id"] for r in processing["data"]]
+    return [r[ID] for r in page["data"]["rows"]], [r[ID] for r in processing["data"]]
 
 
 def delete_flow(walk: Walk) -> None:
     """start -> details -> list -> delete -> details is 404, unlisted, a second delete 404."""
-    status, started = walk.send(TOKEN, "POST", START, body=SOURCE)
+    status, started = walk.send(TOKEN, "dubbing.start", **SOURCE)
     assert status == 200, started
-    task_id = started["data"]["_id"]
+    task_id = started["data"][ID]
 
-    status, details = walk.send(TOKEN, "GET", DETAIL, query={"_id": task_id})
-    assert (status, details["data"]["_id"]) == (200, task_id)
+    status, details = walk.send(TOKEN, "dubbing.get", task_id=task_id)
+    assert (status, details["data"][ID]) == (200, task_id)
     assert task_id in ids_listed(walk, TOKEN)[0]
 
-    status, deleted = walk.send(TOKEN, "DELETE", DELETE, path_parameters={"_id": task_id})
+    status, deleted = walk.send(TOKEN, "dubbing.delete", task_id=task_id)
     assert (status, deleted["code"]) == (200, 0)
 
-    status, gone = walk.send(TOKEN, "GET", DETAIL, query={"_id": task_id})
+    status, gone = walk.send(TOKEN, "dubbing.get", task_id=task_id)
     assert (status, gone["code"]) == (404, 404)
     listed, processing = ids_listed(walk, TOKEN)
     assert task_id not in listed
     assert task_id not in processing
-    status, again = walk.send(TOKEN, "DELETE", DELETE, path_parameters={"_id": task_id})
+    status, again = walk.send(TOKEN, "dubbing.delete", task_id=task_id)
     assert (status, again["code"]) == (404, 404)
     assert walk.seen["read after delete"] == 1
     assert walk.seen["deleted again"] == 1
@@ -426,25 +438,26 @@ def delete_flow(walk: Walk) -> None:
 
 def tenant_flow(walk: Walk) -> None:
     """A task of TOKEN: OTHER_TOKEN can neither read, list nor delete it; TOKEN still can."""
-    status, started = walk.send(TOKEN, "POST", START, body=SOURCE)
+    status, started = walk.send(TOKEN, "dubbing.start", **SOURCE)
     assert status == 200, started
-    task_id = started["data"]["_id"]
+    task_id = started["data"][ID]
 
-    status, details = walk.send(OTHER_TOKEN, "GET", DETAIL, query={"_id": task_id})
+    status, details = walk.send(OTHER_TOKEN, "dubbing.get", task_id=task_id)
     assert status == 404, f"getDubbingTask: status $: another token read {task_id}: HTTP {status}"
     listed, processing = ids_listed(walk, OTHER_TOKEN)
     assert task_id not in listed, f"listDubbingTasks: $.data.rows: another token sees {task_id}"
     assert task_id not in processing, f"listProcessingDubbingTasks: $.data: {task_id} is seen"
-    status, _ = walk.send(OTHER_TOKEN, "DELETE", DELETE, path_parameters={"_id": task_id})
+    status, _ = walk.send(OTHER_TOKEN, "dubbing.delete", task_id=task_id)
     assert status == 404, f"deleteDubbingTask: status $: another token deleted: HTTP {status}"
 
-    status, details = walk.send(TOKEN, "GET", DETAIL, query={"_id": task_id})
-    assert (status, details["data"]["_id"]) == (200, task_id)  # still there, still the owner's
-    assert details["data"]["user_id"] == started["data"]["user_id"]
+    status, details = walk.send(TOKEN, "dubbing.get", task_id=task_id)
+    assert (status, details["data"][ID]) == (200, task_id)  # still there, still the owner's
+    tenant = RECORD.tenant.wire
+    assert details["data"][tenant] == started["data"][tenant]
     listed, processing = ids_listed(walk, TOKEN)
     assert task_id in listed
     assert task_id in processing or not walk.time_stands_still  # a live server's task may be done
-    status, deleted = walk.send(TOKEN, "DELETE", DELETE, path_parameters={"_id": task_id})
+    status, deleted = walk.send(TOKEN, "dubbing.delete", task_id=task_id)
     assert (status, deleted["code"]) == (200, 0)
 
 
@@ -473,7 +486,7 @@ class DeleteKeepsTheTask:
         authorization = dict(scope.get("headers", [])).get(b"authorization", b"")
         if (
             scope["type"] == "http"
-            and scope["method"] == "DELETE"
+            and scope["method"] == DELETE.method
             and authorization.startswith(b"Bearer sk_")
         ):
             content = json.dumps({"code": 0, "data": None, "trace_id": str(uuid.uuid4())})
@@ -520,8 +533,8 @@ def test_a_delete_that_keeps_the_task_is_caught(broken: Any) -> None:
         delete_flow(Walk(SCHEMA, time_stands_still=True))
     [found] = custom_failures(caught.value)
     assert found.startswith(
-        "Custom check failed: `tasks_stay_until_deleted`: getDubbingTask (GET "
-        "/api/v1/userDubbing/detail): status $: HTTP 200, expected 404: task "
+        f"Custom check failed: `tasks_stay_until_deleted`: {DETAIL.operation_id} "
+        f"({DETAIL.method} {DETAIL.path}): status $: HTTP 200, expected 404: task "
     ), found
     assert found.endswith("was deleted in this scenario"), found
 

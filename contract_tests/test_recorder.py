@@ -19,11 +19,26 @@ import pytest
 from a2e_dubbing import A2E
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests import _api as api
 from contract_tests._cli import main
 from contract_tests._recorder import Scrubber, save, to_recording
 from contract_tests._recordings import Recording, check_recording
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
+
+A2E_URL = "https://video.a2e.ai"
+RECORD = api.record()
+
+
+def _record_args(name: str, /, **values: object) -> list[str]:
+    """`a2e-conformance record`'s arguments for client method `name`'s request: the query
+    as `--query k=v` options, then the method and the path."""
+    call = api.call(name, **values)
+    url = httpx.URL(call["url"])
+    options = [
+        arg for key, value in url.params.multi_items() for arg in ("--query", f"{key}={value}")
+    ]
+    return [*options, call["method"], url.path]
 
 
 def _checked(paths: list[Path], spec: Spec, token: str) -> list[dict[str, object]]:
@@ -49,13 +64,14 @@ def test_record_one_call(
     monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
     body = json.dumps({"source_url": "https://example.com/a.mp3", "target_lang": "en"})
     argv = ["record", "--base-url", a2e_mock_server.url, "--out", str(tmp_path), "--name", "demo"]
-    assert main([*argv, "--json", body, "POST", "/api/v1/userDubbing/startDubbing"]) == 0
-    assert main([*argv, "--query", "pageNum=1", "--query", "pageSize=5", "GET", "/api/v1/userDubbing/allRecords"]) == 0  # fmt: skip
+    assert main([*argv, "--json", body, *_record_args("dubbing.start")]) == 0
+    assert main([*argv, *_record_args("dubbing.list", page_num=1, page_size=5)]) == 0
     saved = sorted(tmp_path.glob("*.json"))
     assert [p.name for p in saved] == ["list_dubbing_tasks.demo.json", "start_dubbing.demo.json"]
     listing, started = _checked(saved, spec, a2e_mock_server.token)
     assert started["request"]["body"] == json.loads(body)  # type: ignore[index]
-    assert listing["request"]["query"] == {"pageNum": "1", "pageSize": "5"}  # type: ignore[index]
+    listed = api.op("dubbing.list").parts(page_num="1", page_size="5").query
+    assert listing["request"]["query"] == listed  # type: ignore[index]
     data = started["response"]["body"]["data"]  # type: ignore[index]
     assert data["user_id"] == "000000000000000000000001"
     assert started["source"]["kind"] == "recorder"  # type: ignore[index]
@@ -68,7 +84,9 @@ def test_record_needs_a_key(
 ) -> None:
     monkeypatch.delenv("A2E_API_KEY", raising=False)
     assert (
-        main(["record", "--base-url", "http://127.0.0.1:9", "GET", "/api/v1/user/remainingCoins"])
+        main(
+            ["record", "--base-url", "http://127.0.0.1:9", *_record_args("account.remaining_coins")]
+        )
         == 2
     )
     assert "A2E_API_KEY is not set" in capsys.readouterr().err
@@ -123,7 +141,7 @@ def test_the_scrubber_removes_tokens_account_ids_and_signatures() -> None:
     }
     request = httpx.Request(
         "POST",
-        "https://video.a2e.ai/api/v1/userDubbing/startDubbing",
+        A2E_URL + api.op("dubbing.start").path,
         json={"source_url": "https://s3.example.com/a.mp3?X-Amz-Signature=zzz"},
         headers={"Authorization": "Bearer sk_live_secret123", "Cookie": "session=1"},
     )
@@ -159,26 +177,27 @@ SECRETS = (
 )  # fmt: skip
 
 
-def task(**fields: object) -> dict[str, object]:
-    seed = Recording.load(Path(__file__).parent / "recordings" / "start_dubbing.seed.json")
-    data = dict(seed.response["body"]["data"])
-    data.update(fields)
+def task(*, status: str, result: str, failure: str) -> dict[str, object]:
+    """The seed's task record as the spec's example shows it, with these fields changed."""
+    data: dict[str, object] = dict(api.answer_example("dubbing.start")["data"])
+    data.update({RECORD.status.wire: status, RECORD.result.wire: result})
+    data[RECORD.failure.wire] = failure
     return data
 
 
 def test_the_scrubber_removes_secrets_by_name_jwts_and_bearer_credentials(
     spec: Spec, validator: StrictValidator, tmp_path: Path
 ) -> None:
+    detail = httpx.URL(A2E_URL + api.op("dubbing.get").url(task_id="66ea4dd87db10c73fa29b570"))
     request = httpx.Request(
         "GET",
-        "https://video.a2e.ai/api/v1/userDubbing/detail",
-        params={"_id": "66ea4dd87db10c73fa29b570", "token": "abcdef", "api_key": "zzz"},
+        detail.copy_merge_params({"token": "abcdef", "api_key": "zzz"}),
         headers={"Cookie": "session=s3cr3t", "X-Api-Key": "xk-777"},
     )
     data = task(
-        current_status="failed",
-        result_url="https://cdn.example.com/r.wav?v=2&access_token=abcdef",
-        faild_message=f"upstream said 401 to Bearer {JWT} (Bearer bearer-ab12cd34, password=pw-555)",
+        status="failed",
+        result="https://cdn.example.com/r.wav?v=2&access_token=abcdef",
+        failure=f"upstream said 401 to Bearer {JWT} (Bearer bearer-ab12cd34, password=pw-555)",
     )
     body = {
         "code": 0,
@@ -202,7 +221,7 @@ def test_the_scrubber_removes_secrets_by_name_jwts_and_bearer_credentials(
     assert [s for s in SECRETS if s in text] == []
     saved = Recording.load(path)
     assert saved.request["query"] == {
-        "_id": "66ea4dd87db10c73fa29b570",
+        **api.op("dubbing.get").parts(task_id="66ea4dd87db10c73fa29b570").query,
         "token": "REDACTED",
         "api_key": "REDACTED",
     }
@@ -212,8 +231,9 @@ def test_the_scrubber_removes_secrets_by_name_jwts_and_bearer_credentials(
         "clients": [{"client_secret": "REDACTED", "name": "tool"}],
         "Session": {"id": "REDACTED", "ttl": "REDACTED"},  # all of a secret field
     }
-    assert answer["data"]["result_url"] == "https://cdn.example.com/r.wav?v=2&access_token=REDACTED"
-    assert answer["data"]["faild_message"] == (
+    result = answer["data"][RECORD.result.wire]
+    assert result == "https://cdn.example.com/r.wav?v=2&access_token=REDACTED"
+    assert answer["data"][RECORD.failure.wire] == (
         "upstream said 401 to Bearer REDACTED (Bearer REDACTED, password=REDACTED)"
     )
     assert set(saved.data["source"]["scrubbed"]) >= {
@@ -240,14 +260,12 @@ def test_documented_fields_with_secrets_in_them_still_pass_the_strict_checks(
     spec: Spec, validator: StrictValidator, tmp_path: Path
 ) -> None:
     request = httpx.Request(
-        "GET",
-        "https://video.a2e.ai/api/v1/userDubbing/detail",
-        params={"_id": "66ea4dd87db10c73fa29b570"},
+        "GET", A2E_URL + api.op("dubbing.get").url(task_id="66ea4dd87db10c73fa29b570")
     )
     data = task(
-        current_status="completed",
-        result_url=f"https://cdn.example.com/r.wav?token=abcdef&jwt={JWT}",
-        faild_message=f"Authorization: Bearer {JWT}; api_key=ak-999",
+        status="completed",
+        result=f"https://cdn.example.com/r.wav?token=abcdef&jwt={JWT}",
+        failure=f"Authorization: Bearer {JWT}; api_key=ak-999",
     )
     response = httpx.Response(200, json={"code": 0, "data": data})
     recording = to_recording(
@@ -259,7 +277,7 @@ def test_documented_fields_with_secrets_in_them_still_pass_the_strict_checks(
 
 
 def test_a_recording_that_still_holds_a_jwt_is_not_saved(spec: Spec, tmp_path: Path) -> None:
-    request = httpx.Request("GET", "https://video.a2e.ai/api/v1/user/remainingCoins")
+    request = httpx.Request("GET", A2E_URL + api.op("account.remaining_coins").path)
     response = httpx.Response(200, json={"code": 0, "data": {"coins": 1}})
     recording = to_recording(
         request, response, origin="https://video.a2e.ai", scrubber=Scrubber(), description="x"

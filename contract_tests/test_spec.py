@@ -9,6 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
+from contract_tests import _api as api
 from contract_tests._recordings import RECORDINGS_DIR
 from contract_tests._spec import SPEC_PATH, Operation, Spec, load_spec
 from contract_tests._strict import StrictValidator
@@ -43,6 +44,8 @@ def test_the_spec_is_openapi_3_1_with_both_servers_and_bearer(spec: Spec) -> Non
 
 
 def test_the_spec_has_its_nine_operations(spec: Spec) -> None:
+    # About the paths themselves: the API's surface as the evidence has it, spelled out so
+    # that moving a path is a decision this test records (tests/test_spec_literals.py).
     found = {(op.method.upper(), op.path) for op in spec.operations}
     assert found == {
         ("POST", "/api/v1/userDubbing/startDubbing"),
@@ -141,20 +144,20 @@ def test_the_envelope_base_leaves_data_untyped(spec: Spec) -> None:
     assert set(envelope["properties"]["data"]) == {"description"}
 
 
-@pytest.mark.parametrize(
-    ("link", "operation_id", "parameter"),
-    [
-        ("GetDubbingTask", "getDubbingTask", "query._id"),
-        ("DeleteDubbingTask", "deleteDubbingTask", "path._id"),
-    ],
-)
-def test_start_dubbing_links_its_id_to_details_and_delete(
-    spec: Spec, link: str, operation_id: str, parameter: str
-) -> None:
-    links = spec.operation("startDubbing").definition["responses"]["200"]["links"]
-    assert links[link]["operationId"] == operation_id
-    assert links[link]["parameters"] == {parameter: "$response.body#/data/_id"}
-    spec.operation(operation_id)
+LINKS = api.op("dubbing.start").definition["responses"]["200"]["links"]
+
+
+def test_start_dubbing_links_its_id_to_details_and_delete() -> None:
+    linked = {link["operationId"] for link in LINKS.values()}
+    assert linked == {api.op("dubbing.get").operation_id, api.op("dubbing.delete").operation_id}
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_a_link_puts_the_id_where_its_operation_takes_it(link: str) -> None:
+    target = api.op(LINKS[link]["operationId"])
+    field = api.record().id.wire
+    [param] = [p for p in target.params if p.wire == field]
+    assert LINKS[link]["parameters"] == {f"{param.where}.{field}": f"$response.body#/data/{field}"}
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import yaml
 import generator._client
 import generator._mock
 import generator._render
+from contract_tests import _api as api
 from generator import GenerationError, build
 from generator._build import OUTPUT_DIR, REPO_ROOT, SPEC_PATH
 from generator._render import RUNTIME_DIR, TEMPLATES_DIR, UNSTAMPED
@@ -104,7 +105,8 @@ def test_two_operations_cannot_be_the_same_client_method(tmp_path: Path) -> None
 def _add_cancel(document: dict[str, Any]) -> None:
     """A new operation whose body carries the record id (`_id`), as the issue's drill."""
     detail = _operation(document, "getDubbingTask")
-    document["paths"]["/api/v1/userDubbing/cancel"] = {
+    beside_start = api.op("dubbing.start").path.rsplit("/", 1)[0]
+    document["paths"][f"{beside_start}/cancel"] = {
         "post": {
             "operationId": "cancelDubbingTask",
             "tags": detail["tags"],
@@ -191,7 +193,18 @@ def test_a_keyword_that_would_shadow_a_builtin_fails_with_the_fix(tmp_path: Path
 
 def test_one_wire_name_cannot_have_two_python_names(tmp_path: Path) -> None:
     def edit(document: dict[str, Any]) -> None:
-        document["components"]["parameters"]["TaskIdPath"]["x-a2e-python-name"] = "record_id"
+        """Get details names its task id parameter differently from every other operation."""
+        get = _operation(document, "getDubbingTask")
+        parameters = []
+        for param in get["parameters"]:
+            resolved = param
+            if "$ref" in param:
+                resolved = document["components"]["parameters"][param["$ref"].rsplit("/", 1)[1]]
+            if "x-a2e-python-name" in resolved:
+                resolved = {**resolved, "x-a2e-python-name": "record_id"}
+            parameters.append(resolved)
+        assert parameters != get["parameters"], "Get details declares no Python name"
+        get["parameters"] = parameters
 
     with pytest.raises(GenerationError, match="one wire name has one Python name"):
         build(_spec(tmp_path, edit), tmp_path / "out")

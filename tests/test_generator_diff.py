@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import generator._release as release
+from contract_tests import _api as api
 from generator import GenerationError, build
 from generator._build import REPO_ROOT, SPEC_PATH
 from generator._release import bumped, diff, format_report, mark_released, write_changelog
@@ -33,7 +34,13 @@ def scratch_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _document() -> dict[str, Any]:
+    """The working spec, without the renames it declares: those are dated by its own
+    version, which the scratch releases here replace (a test of a rename declares its own)."""
     document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    for schema in document["components"]["schemas"].values():
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict):
+                prop.pop("x-a2e-renamed-from", None)
     return document
 
 
@@ -90,26 +97,27 @@ def add_status_word(document: dict[str, Any]) -> None:
 
 def move_detail_path(document: dict[str, Any]) -> None:
     paths = document["paths"]
-    for path in list(paths):
-        if "get" in paths[path] and paths[path]["get"].get("x-a2e-client") == "dubbing.get":
-            paths["/api/v1/userDubbing/moved/detail"] = paths.pop(path)
-            return
-    raise AssertionError("no dubbing.get")
+    path = api.op("dubbing.get").path
+    paths[f"{path}/moved"] = {"get": paths[path].pop("get")}
+    if not paths[path]:
+        del paths[path]
+
+
+# The field renamed by `rename_failure_field`: the record's first failure message field (in
+# the issue's drill `faild_message`, which became `failed_message`), and its new name.
+FAILURE = api.record().failure
+RENAMED = f"zz_{FAILURE.wire}"
 
 
 def rename_failure_field(document: dict[str, Any]) -> None:
-    """`faild_message` -> `failed_message`, declared as a rename (the drill of the issue)."""
+    """The first failure message field gets a new name, declared as a rename."""
     record = _record_schema(document)
     props = record["properties"]
-    old = props.pop("faild_message")
-    props.pop("failed_message")
-    props["failed_message"] = {
-        **old,
-        "x-a2e-renamed-from": {"name": "faild_message", "since": "1.0.0"},
+    props[RENAMED] = {
+        **props.pop(FAILURE.wire),
+        "x-a2e-renamed-from": {"name": FAILURE.wire, "since": "1.0.0"},
     }
-    record["required"] = [
-        "failed_message" if name == "faild_message" else name for name in record["required"]
-    ]
+    record["required"] = [RENAMED if name == FAILURE.wire else name for name in record["required"]]
 
 
 def edit_description(document: dict[str, Any]) -> None:
@@ -130,7 +138,7 @@ def _kinds(report: release.Report) -> set[str]:
         (
             rename_failure_field,
             "breaking",
-            ("API", "field faild_message renamed to failed_message"),
+            ("API", f"field {FAILURE.wire} renamed to {RENAMED}"),
         ),
         (edit_description, "docs", ("API", "description changed")),
     ],
@@ -218,13 +226,27 @@ def test_a_breaking_change_without_a_major_bump_fails_the_command(tmp_path: Path
 
 
 def test_the_base_can_be_a_git_ref(tmp_path: Path) -> None:
-    head = yaml.safe_load(
-        subprocess.check_output(["git", "show", "HEAD:openapi/a2e-dubbing.yaml"], cwd=REPO_ROOT)
-    )
-    patch = bumped(head["info"]["x-a2e-package-version"], "docs")
-    report = diff(_spec(tmp_path, edit_description, version=patch), "HEAD")
+    """HEAD's spec read from git is compared as that spec in a file is (whatever the working
+    spec has changed since the last commit)."""
+    shown = subprocess.run(
+        ["git", "show", f"HEAD:{release.SPEC_IN_GIT}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    committed = tmp_path / "committed.yaml"
+    committed.write_text(shown, encoding="utf-8")
+    patch = bumped(yaml.safe_load(shown)["info"]["x-a2e-package-version"], "docs")
+    spec = _spec(tmp_path, edit_description, version=patch)
+    report = diff(spec, "HEAD")
+    from_file = diff(spec, str(committed))
     assert report.base.label == "git HEAD"
-    assert report.needed == "docs"
+    assert [c for c in report.changes if c.level != "python"] == [
+        c for c in from_file.changes if c.level != "python"
+    ]
+    assert ("wire", "description changed") in {(c.level, c.what) for c in report.changes}
+    assert report.needed == from_file.needed
 
 
 def test_an_unknown_base_is_a_clear_error(tmp_path: Path) -> None:
@@ -270,28 +292,27 @@ def _client_script(
 def test_a_declared_rename_keeps_the_old_attribute_as_a_deprecated_alias(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(_spec(tmp_path, rename_failure_field, version="1.0.0"), out)
-    record = yaml.safe_load(SPEC_PATH.read_text())["components"]["examples"]["CompletedTaskAnswer"]
-    data = dict(record["value"]["data"])
-    data["failed_message"] = data.pop("faild_message")
-    data["failed_message"] = "no voice found"
+    data = dict(api.answer_example("dubbing.start")["data"])
+    data.pop(FAILURE.wire)
+    data[RENAMED] = "no voice found"
     script = f"""
 import json, warnings
 from a2e_dubbing import DubbingTask
 task = DubbingTask.from_dict(json.loads({json.dumps(json.dumps(data))}))
-assert task.failed_message == "no voice found"
+assert task.{RENAMED} == "no voice found"
 try:
-    task.faild_message
+    task.{FAILURE.attr}
 except DeprecationWarning as warning:
     print(warning)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    print(task.faild_message)
+    print(task.{FAILURE.attr})
 """
     result = _client_script(out / "client", script)
     assert result.returncode == 0, result.stderr
     warning, value = result.stdout.splitlines()
-    assert "DubbingTask.faild_message is deprecated" in warning
-    assert "use `failed_message`" in warning
+    assert f"DubbingTask.{FAILURE.attr} is deprecated" in warning
+    assert f"use `{RENAMED}`" in warning
     assert "goes in 2.0.0" in warning
     assert value == "no voice found"
 
@@ -300,8 +321,8 @@ def test_the_next_major_version_drops_the_alias(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(_spec(tmp_path, rename_failure_field, version="2.0.0"), out)
     model = (out / "client" / "a2e_dubbing" / "models" / "dubbing_task.py").read_text()
-    assert "def faild_message" not in model
-    assert "failed_message" in model
+    assert f"def {FAILURE.attr}" not in model
+    assert RENAMED in model
 
 
 def test_a_rename_dated_after_the_version_fails_generation(tmp_path: Path) -> None:

@@ -20,10 +20,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contract_tests import _api as api
 from generator._build import OUTPUT_DIR
 
-SEED = Path(__file__).parent.parent / "contract_tests" / "recordings" / "start_dubbing.seed.json"
-START = "/api/v1/userDubbing/startDubbing"
+START = api.op("dubbing.start").path
+COINS = api.op("account.remaining_coins").path
+RECORD = api.record()
 TASK_ID = re.compile(r"[0-9a-f]{24}")
 EXTRA_ADVICE = "pip install './generated/mock[pytest]' in a checkout of a2e-dubbing"
 
@@ -36,7 +38,7 @@ CLIENT_SCRIPT = textwrap.dedent(
     seed = json.loads(sys.argv[1])
 
     def answer(request):
-        if request.url.path.endswith("/startDubbing"):
+        if request.url.path == "@START@":
             return httpx.Response(200, json=seed)
         return httpx.Response(404, json={"code": 404, "msg": "no such task"})
 
@@ -48,7 +50,7 @@ CLIENT_SCRIPT = textwrap.dedent(
         except NotFoundError as error:
             print(task.id, task.current_status, error.status_code)
     """
-)
+).replace("@START@", START)
 
 # A downstream project's tests, without the extra: only what needs no client, httpx or respx.
 PLAIN_USER_TESTS = textwrap.dedent(
@@ -59,7 +61,7 @@ PLAIN_USER_TESTS = textwrap.dedent(
 
     def test_the_live_server_answers(a2e_mock_server):
         request = urllib.request.Request(
-            a2e_mock_server.url + "/api/v1/user/remainingCoins", headers=a2e_mock_server.headers
+            a2e_mock_server.url + "@COINS@", headers=a2e_mock_server.headers
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert json.load(answer)["code"] == 0
@@ -68,7 +70,7 @@ PLAIN_USER_TESTS = textwrap.dedent(
     def test_the_client_fixture(a2e_client):
         pass
     """
-)
+).replace("@COINS@", COINS)
 
 # The same project with the extra installed: the client on a live mock, as the README shows.
 USER_TESTS = textwrap.dedent(
@@ -86,7 +88,7 @@ USER_TESTS = textwrap.dedent(
 
     def test_raw_http(a2e_mock_server) -> None:
         with a2e_mock_server.client(headers=a2e_mock_server.headers) as http:
-            assert http.get("/api/v1/user/remainingCoins").json()["code"] == 0
+            assert http.get("@COINS@").json()["code"] == 0
 
 
     def test_the_recordings(a2e_recordings_router) -> None:
@@ -95,7 +97,7 @@ USER_TESTS = textwrap.dedent(
             task = client.dubbing.start(source_url="https://example.com/x.wav", target_lang="en")
         assert task.id == "66ea4dd87db10c73fa29b570"
     """
-)
+).replace("@COINS@", COINS)
 
 
 class Venv:
@@ -210,8 +212,8 @@ def test_the_mock_console_script_serves_from_a_fresh_venv(
     assert status == 200
     assert body["code"] == 0
     assert isinstance(body["trace_id"], str)
-    assert TASK_ID.fullmatch(body["data"]["_id"])
-    assert body["data"]["current_status"] == "sent"
+    assert TASK_ID.fullmatch(body["data"][RECORD.id.wire])
+    assert body["data"][RECORD.status.wire] == api.lifecycle().initial
     assert body["data"]["target_lang"] == "en"
     assert list(tmp_path.iterdir()) == []  # --db :memory: wrote no file
 
@@ -226,7 +228,7 @@ def test_the_plugin_loads_without_the_extra_and_says_what_is_missing(venv: Venv)
 def test_the_client_installs_into_a_fresh_venv_and_works(
     venv_with_client: Venv, tmp_path: Path
 ) -> None:
-    body = json.dumps(json.loads(SEED.read_text())["response"]["body"])
+    body = json.dumps(api.answer_example("dubbing.start"))  # the seed's answer, as the spec has it
     result = venv_with_client.run(
         str(venv_with_client.bin / "python"), "-c", CLIENT_SCRIPT, body, cwd=tmp_path
     )

@@ -25,11 +25,13 @@ import httpx
 from a2e_dubbing import AsyncA2E, BatchEvent, Job, _batch_journal
 from a2e_dubbing_mock import ManualClock, create_app
 
+from contract_tests import _api as api
+
 TOKEN = "sk_test_batch"
 BASE_URL = "http://mock"
 API = "/api/"
-START = "/api/v1/userDubbing/startDubbing"
-LIST = "/api/v1/userDubbing/allRecords"
+START = api.op("dubbing.start").path
+LIST = api.op("dubbing.list")
 RESULTS = "/__mock/results/"
 # What happens to one request: nothing; refused before it reached A2E; or carried out by
 # A2E, then answered badly.
@@ -138,9 +140,9 @@ class Harness(httpx.AsyncBaseTransport):
         found: list[dict[str, Any]] = []
         async with self.direct() as client:
             page = 1
-            while rows := (
-                await client.get(LIST, params={"pageNum": page, "pageSize": 100})
-            ).json()["data"]["rows"]:
+            while rows := (await client.request(**LIST.call(page_num=page, page_size=100))).json()[
+                "data"
+            ]["rows"]:
                 found += rows
                 page += 1
         return found

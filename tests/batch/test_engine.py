@@ -28,6 +28,8 @@ from a2e_dubbing import (
 from a2e_dubbing._batch_spec import RESULT_LIFETIME
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests import _api as api
+
 from ._harness import (
     API,
     START,
@@ -59,7 +61,7 @@ async def test_each_poll_reads_the_unfinished_list_once_and_only_finished_tasks_
         assert poll.requests <= 1 + poll.finished, poll
     assert sum(p.finished for p in polls) == 18
     reads = [s for s in harness.sent if s.path.startswith(API) and s.method == "GET"]
-    details = [s for s in reads if s.path.endswith("/detail")]
+    details = [s for s in reads if api.op("dubbing.get").matches(s.method, s.path)]
     assert len(details) < 18  # the finished tasks were mostly read a page at a time
 
 
@@ -105,11 +107,15 @@ async def test_max_coins_stops_new_starts_once_the_balance_dropped_that_much(
     chosen = jobs(12, ("es",))
     try:
         async with harness.direct() as direct:
-            before = (await direct.get("/api/v1/user/remainingCoins")).json()["data"]["coins"]
+            before = (await direct.request(**api.call("account.remaining_coins"))).json()["data"][
+                "coins"
+            ]
         events = await harness.run(chosen, tmp_path, max_coins=limit)
         tasks = sorted(await harness.tasks(), key=lambda t: t["createdAt"])
         async with harness.direct() as direct:
-            after = (await direct.get("/api/v1/user/remainingCoins")).json()["data"]["coins"]
+            after = (await direct.request(**api.call("account.remaining_coins"))).json()["data"][
+                "coins"
+            ]
         spent = before - after
         last = math.ceil(tasks[-1]["duration"] / 60)  # the mock's price: a coin a minute
         assert 0 < len(tasks) < len(chosen)
@@ -216,7 +222,8 @@ async def test_a_result_url_near_its_expiry_is_read_again_before_the_download(
         again = await harness.run(chosen, tmp_path)
         assert isinstance(again[-1], BatchFinished)
         assert again[-1].summary.done
-        assert [s.path for s in harness.sent if s.path.endswith("/detail")]  # read again
+        reads = [s for s in harness.sent if api.op("dubbing.get").matches(s.method, s.path)]
+        assert reads  # read again
         assert valid_wav(tmp_path / "episode-0.es.wav")
     finally:
         harness.close()
@@ -375,7 +382,8 @@ async def test_lost_starts_looked_up_together_share_their_reads(tmp_path: Path) 
     dropped = [s for s in harness.sent if s.outcome == "dropped-after"]
     assert len(dropped) == 3
     soon = dropped[-1].at + 0.3  # before the first poll (0.4 s at the earliest)
-    lookups = [s for s in harness.sent if s.path.endswith("/processingRecord") and s.at < soon]
+    processing = api.op("dubbing.list_processing")
+    lookups = [s for s in harness.sent if processing.matches(s.method, s.path) and s.at < soon]
     assert 1 <= len(lookups) < 3, lookups  # one look-up alone would read it three times
 
 

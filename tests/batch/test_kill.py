@@ -59,7 +59,7 @@ def _run(
 
 def _tasks(server: MockServer) -> list[dict[str, Any]]:
     with httpx.Client(base_url=server.url, headers=server.headers) as client:
-        rows = client.get(LIST, params={"pageNum": 1, "pageSize": 100}).json()["data"]["rows"]
+        rows = client.request(**LIST.call(page_num=1, page_size=100)).json()["data"]["rows"]
     return list(rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,14 +14,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from contract_tests import _api as api
 from generator import GenerationError
 from generator._build import REPO_ROOT, SPEC_PATH
 from generator._client import client_view
 from generator._commands import cli_view
 from generator._parse import parse
+from generator._release import package_version
 from generator._render import RUNTIME_DIR
 
-CANCEL_PATH = "/api/v1/userDubbing/cancel"
+# A new path beside start dubbing's (a made-up operation: "cancel").
+CANCEL_PATH = api.op("dubbing.start").path.rsplit("/", 1)[0] + "/cancel"
+ID = api.record().id.wire
 CANCEL = {
     "post": {
         "operationId": "cancelDubbingTask",
@@ -173,12 +178,12 @@ def test_a_new_operation_is_a_command_with_no_hand_edit(scratch: Path, tmp_path:
 
         started = cli("--json", "start", "https://example.com/a.mp3", "--to", "fr")
         assert started.returncode == 0, started.stderr
-        task_id = json.loads(started.stdout)["_id"]
+        task_id = json.loads(started.stdout)[ID]
         cancelled = cli("dubbing-cancel", task_id)
         assert cancelled.returncode == 0, cancelled.stderr
-        assert f"_id                    {task_id}\n" in cancelled.stdout
+        assert re.search(rf"^{re.escape(ID)} +{task_id}$", cancelled.stdout, re.MULTILINE)
         as_json = cli("--json", "dubbing-cancel", task_id)
-        assert json.loads(as_json.stdout)["_id"] == task_id
+        assert json.loads(as_json.stdout)[ID] == task_id
         unknown = cli("dubbing-cancel", "0" * 24)
         assert unknown.returncode == 1
         assert unknown.stderr.startswith(
@@ -214,26 +219,24 @@ def _cli_of(tmp_path: Path, edit: Callable[[dict[str, object]], None]) -> object
     spec.write_text(SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
     _edit_spec(spec, edit)
     parsed = parse(spec)
-    return cli_view(parsed, client_view(parsed, version="0").resources)
+    return cli_view(parsed, client_view(parsed, version=package_version(parsed.document)).resources)
 
 
-def _operation(document: dict[str, object], path: str, method: str) -> dict[str, object]:
-    return document["paths"][path][method]  # type: ignore[index,no-any-return]
+def _operation(document: dict[str, object], name: str) -> dict[str, object]:
+    """The definition of the operation backing client method `name` in `document`."""
+    found = api.op(name)
+    return document["paths"][found.path][found.method.lower()]  # type: ignore[index,no-any-return]
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
         (
-            lambda d: _operation(d, "/api/v1/userDubbing/detail", "get").update(
-                {"x-a2e-cli": "list"}
-            ),
+            lambda d: _operation(d, "dubbing.get").update({"x-a2e-cli": "list"}),
             "both the command 'list'",
         ),
         (
-            lambda d: _operation(d, "/api/v1/userDubbing/detail", "get").update(
-                {"x-a2e-cli": "Get Task"}
-            ),
+            lambda d: _operation(d, "dubbing.get").update({"x-a2e-cli": "Get Task"}),
             "kebab case",
         ),
         (
@@ -260,7 +263,7 @@ def test_a_spec_that_cannot_make_a_command_line_fails_generation(
 
 def test_without_x_a2e_cli_a_command_is_named_resource_method(tmp_path: Path) -> None:
     def unnamed(document: dict[str, object]) -> None:
-        del _operation(document, "/api/v1/user/remainingCoins", "get")["x-a2e-cli"]
+        del _operation(document, "account.remaining_coins")["x-a2e-cli"]
 
     view = _cli_of(tmp_path, unnamed)
     names = {c.name for c in view.commands}  # type: ignore[attr-defined]

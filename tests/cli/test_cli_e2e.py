@@ -14,8 +14,10 @@ from typing import Any, cast
 
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
-from tests.client._records import error, ok, task
+from contract_tests import _api as api
+from tests.client._records import LIFE, RECORD, error, ok, task
 
+ID = RECORD.id.wire
 SOURCE = "https://example.com/shows/pilot.mp4"
 
 
@@ -41,12 +43,12 @@ def test_start_wait_download(a2e_mock_server: MockServer, tmp_path: Path) -> Non
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
-    assert (record["current_status"], record["target_lang"], record["num_speakers"]) == (
-        "completed",
+    assert (record[RECORD.status.wire], record["target_lang"], record["num_speakers"]) == (
+        LIFE.result,
         "fr",
         2,
     )
-    assert record["result_url"].startswith(a2e_mock_server.url)
+    assert record[RECORD.result.wire].startswith(a2e_mock_server.url)
     with wave.open(str(target)) as sound:
         assert sound.getnframes() > 0
     assert [p.name for p in tmp_path.iterdir()] == ["pilot.fr.wav"]
@@ -62,11 +64,11 @@ def test_list_processing_get_delete(a2e_mock_server: MockServer) -> None:
     assert table.returncode == 0
     assert "Page 1 (2 of 3 task(s))" in table.stdout
     every = json.loads(cli(a2e_mock_server, "list", "--all", "--json").stdout)
-    assert sorted(t["_id"] for t in every) == sorted(t["_id"] for t in started)
+    assert sorted(t[ID] for t in every) == sorted(t[ID] for t in started)
     processing = json.loads(cli(a2e_mock_server, "--json", "processing").stdout)
-    assert {t["_id"] for t in processing} <= {t["_id"] for t in started}
-    one = started[0]["_id"]
-    assert json.loads(cli(a2e_mock_server, "get", one, "--json").stdout)["_id"] == one
+    assert {t[ID] for t in processing} <= {t[ID] for t in started}
+    one = started[0][ID]
+    assert json.loads(cli(a2e_mock_server, "get", one, "--json").stdout)[ID] == one
     assert cli(a2e_mock_server, "delete", one).returncode == 0
     missing = cli(a2e_mock_server, "get", one)
     assert missing.returncode == 1
@@ -128,7 +130,7 @@ def test_a_closed_output_ends_quietly_with_141(a2e_mock_server: MockServer) -> N
     """`| head` ended in a BrokenPipeError traceback; here the reader is gone before the
     first write, so every command meets the closed pipe."""
     started = cli(a2e_mock_server, "--json", "start", SOURCE, "--to", "fr")
-    task_id = json.loads(started.stdout)["_id"]
+    task_id = json.loads(started.stdout)[ID]
     env = {**os.environ, "A2E_API_KEY": a2e_mock_server.token, "A2E_BASE_URL": a2e_mock_server.url}
     for args in (["get", task_id], ["list"], ["--json", "list", "--all"], ["credits"],
                  ["languages"], ["transfer", SOURCE], ["--version"], ["--help"]):  # fmt: skip
@@ -189,23 +191,28 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         host = f"http://127.0.0.1:{cast(http.server.HTTPServer, self.server).server_port}"
         return task(
             name=f"echo {echo}",
-            faild_message=echo,
-            current_status="completed",
-            result_url=f"{host}/result.wav?{echo.replace(' ', '=')}",
+            failure=echo,
+            status=LIFE.result,
+            result=f"{host}/result.wav?{echo.replace(' ', '=')}",
         )
+
+    def _operation(self) -> str | None:
+        """The client method of the operation this request is for (None: not the API's)."""
+        found = api.which(self.command, self.path.split("?")[0])
+        return found.name if found else None
 
     def do_GET(self) -> None:
         echo = self.headers.get("Authorization", "")
-        path = self.path.split("?")[0]
-        if path == "/result.wav":
+        operation = self._operation()
+        if self.path.split("?")[0] == "/result.wav":
             self._send(200, b"RIFF" + echo.encode(), "audio/wav")
-        elif path.endswith("/detail"):
+        elif operation == "dubbing.get":
             self._send(200, ok(self._record(echo)))
-        elif path.endswith("/allRecords"):
+        elif operation == "dubbing.list":
             self._send(200, ok({"rows": [self._record(echo)], "count": 1}))
-        elif path.endswith("/processingRecord"):
+        elif operation == "dubbing.list_processing":
             self._send(200, ok([self._record(echo)]))
-        elif path.endswith("/language_list"):
+        elif operation == "languages.list":
             self._send(200, ok([{"value": "fr", "label": echo}]))
         else:
             self._send(401, error(401, f"bad credentials: {echo}"))
@@ -213,13 +220,13 @@ class _Echo(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         echo = self.headers.get("Authorization", "")
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.path.endswith("/transferToStorage"):
+        if self._operation() == "storage.transfer":
             self._send(200, ok({"url": f"https://cdn.example.com/{echo.replace(' ', '/')}"}))
         else:
             self._send(422, error(422, f"name: you sent {echo}"))
 
     def do_DELETE(self) -> None:
-        self._send(400, error(400, f"_id: not with {self.headers.get('Authorization')}"))
+        self._send(400, error(400, f"{ID}: not with {self.headers.get('Authorization')}"))
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -4,6 +4,7 @@ exit code 2 for a bad command line (nothing sent)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -11,10 +12,10 @@ import pytest
 import respx
 from a2e_dubbing import _cli
 
+from contract_tests import _api as api
 from tests.client._records import BASE_URL, KEY, error, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
-START = "/api/v1/userDubbing/startDubbing"
 SOURCE = "https://example.com/a.mp3"
 
 
@@ -46,13 +47,13 @@ def test_an_unsupported_language_points_to_the_languages_command(
     code: str, option: str, field: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     message = (
-        f"{field}: unsupported language (see /api/v1/anchor/language_list)"
+        f"{field}: unsupported language (see {api.op('languages.list').path})"
         if code == "xx"
         else f"{field}: must match ^[a-z]{{2,3}}(-[A-Za-z]{{2,4}})?$"
     )
     argv = ["start", SOURCE, "--to", "fr", option, code]
     with respx.mock(base_url=BASE_URL) as router:
-        router.post(START).respond(422, json=error(422, message))
+        api.route(router, "dubbing.start").respond(422, json=error(422, message))
         assert _cli.main(argv) == 1
     line = _error_line(capsys)
     assert line.startswith(
@@ -78,7 +79,9 @@ def test_a_refused_default_names_the_option_without_a_value(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.post(START).respond(422, json=error(422, "source_lang: unsupported language"))
+        api.route(router, "dubbing.start").respond(
+            422, json=error(422, "source_lang: unsupported language")
+        )
         assert _cli.main(["start", SOURCE, "--to", "fr"]) == 1  # --from not given: "auto"
     assert _error_line(capsys).startswith(
         "a2e-dubbing: error: --from: unsupported language — see: a2e-dubbing languages (HTTP 422"
@@ -89,7 +92,9 @@ def test_the_server_refusing_the_source_url_says_it_with_the_argument_name(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.post(START).respond(422, json=error(422, "source_url: could not be fetched"))
+        api.route(router, "dubbing.start").respond(
+            422, json=error(422, "source_url: could not be fetched")
+        )
         assert _cli.main(["start", SOURCE, "--to", "fr"]) == 1
     assert _error_line(capsys).startswith(
         "a2e-dubbing: error: SOURCE_URL must be a public http(s) URL that A2E can fetch: "
@@ -114,18 +119,25 @@ def test_errors_name_options_not_api_fields(
 ) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.get(path__regex=r".*").respond(400, json=error(400, message))
-        router.post(START).respond(422, json=error(422, message))
+        api.route(router, "dubbing.start").respond(422, json=error(422, message))
         assert _cli.main(argv) == 1
     line = _error_line(capsys)
     assert f"a2e-dubbing: error: {shown}" in line
     said = line.split(" (HTTP ")[0]
-    for wire in ("pageSize", "pageNum", "num_speakers", "_id", "target_lang"):
+    named = {
+        p.wire
+        for o in api.operations()
+        for p in o.params
+        if re.search(rf"\b{re.escape(p.wire)}\b", message)
+    }
+    assert named, message
+    for wire in named:
         assert wire not in said
 
 
 def test_not_found_names_the_id_and_where_to_look(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.delete(f"/api/v1/userDubbing/{TASK_ID}").respond(
+        api.route(router, "dubbing.delete", task_id=TASK_ID).respond(
             404, json=error(404, "_id: no dubbing task with this _id")
         )
         assert _cli.main(["delete", TASK_ID]) == 1
@@ -138,7 +150,7 @@ def test_a_404_without_a2es_envelope_points_at_the_base_url(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(404, text="<html>Not Found</html>")
+        api.route(router, "dubbing.get").respond(404, text="<html>Not Found</html>")
         assert _cli.main(["get", TASK_ID]) == 1
     line = _error_line(capsys)
     assert f"{BASE_URL} answered without A2E's envelope — check --base-url / $A2E_BASE_URL" in line
@@ -152,7 +164,7 @@ def test_nothing_answering_points_at_the_base_url(
     failure: Exception, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/user/remainingCoins").mock(side_effect=failure)
+        api.route(router, "account.remaining_coins").mock(side_effect=failure)
         assert _cli.main(["credits"]) == 1
     assert _error_line(capsys).startswith(
         f"a2e-dubbing: error: nothing answers at {BASE_URL} — check --base-url / $A2E_BASE_URL ("
@@ -161,7 +173,7 @@ def test_nothing_answering_points_at_the_base_url(
 
 def test_a_refused_key_says_how_to_pass_one(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/user/remainingCoins").respond(401, json=error(401, "invalid token"))
+        api.route(router, "account.remaining_coins").respond(401, json=error(401, "invalid token"))
         assert _cli.main(["credits"]) == 1
     line = _error_line(capsys)
     assert line.startswith("a2e-dubbing: error: A2E refused the API key: invalid token — pass")
@@ -234,7 +246,7 @@ def test_usage_errors_exit_2_before_anything_is_sent(
 
 def test_with_json_an_api_error_is_json_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "gone"))
+        api.route(router, "dubbing.get").respond(404, json=error(404, "gone"))
         assert _cli.main(["--json", "get", TASK_ID]) == 1
     problem = _json_error(capsys)
     assert problem == {
@@ -252,11 +264,11 @@ def test_with_json_waiting_reports_json_lines_and_a_failed_task_exits_3(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     answers = [
-        httpx.Response(200, json=ok(task(current_status="processing"))),
-        httpx.Response(200, json=ok(task(current_status="failed", faild_message="no speech"))),
+        httpx.Response(200, json=ok(task(status="processing"))),
+        httpx.Response(200, json=ok(task(status="failed", failure="no speech"))),
     ]
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=answers)
+        api.route(router, "dubbing.get").mock(side_effect=answers)
         assert _cli.main(["wait", TASK_ID, "--poll", "0.001", "--json"]) == 3
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.err.splitlines()]
@@ -284,7 +296,9 @@ def test_ctrl_c_during_a_start_says_to_look_before_starting_again(
         raise KeyboardInterrupt
 
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.post(START).mock(side_effect=interrupted)  # respx counts no call that raised
+        api.route(router, "dubbing.start").mock(
+            side_effect=interrupted
+        )  # respx counts no call that raised
         assert _cli.main(["start", SOURCE, "--to", "fr"]) == 130
     assert capsys.readouterr().err == (
         "interrupted; the request may have reached A2E: check with `a2e-dubbing list` "

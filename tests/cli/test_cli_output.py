@@ -17,12 +17,10 @@ from a2e_dubbing._cli_output import cell, number, visible
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_tests import _api as api
 from tests.client._records import BASE_URL, KEY, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
-RECORDS = "/api/v1/userDubbing/allRecords"
-DETAIL = "/api/v1/userDubbing/detail"
-COINS = "/api/v1/user/remainingCoins"
 RESULT = "https://cdn.example.com/results/x/.bashrc"
 WAV = b"RIFF" + b"\0" * 2000
 HOSTILE_NAMES = [
@@ -60,7 +58,7 @@ def _run_on_terminal(monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int, 
 
 
 def _page(names: list[str]) -> dict[str, Any]:
-    rows = [task(_id=f"{i:024x}", name=name) for i, name in enumerate(names)]
+    rows = [task(id=f"{i:024x}", name=name) for i, name in enumerate(names)]
     return ok({"rows": rows, "count": len(rows)})
 
 
@@ -70,11 +68,11 @@ def test_task_names_are_shown_literally_never_as_markup(
 ) -> None:
     """A task named `[/]` crashed `list`; `[link=...]` made a hyperlink."""
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get(RECORDS).respond(json=_page(HOSTILE_NAMES))
-        router.get("/api/v1/userDubbing/processingRecord").respond(
+        api.route(router, "dubbing.list").respond(json=_page(HOSTILE_NAMES))
+        api.route(router, "dubbing.list_processing").respond(
             json=ok(_page(HOSTILE_NAMES)["data"]["rows"])
         )
-        router.get(DETAIL).respond(json=ok(task(name=HOSTILE_NAMES[1])))
+        api.route(router, "dubbing.get").respond(json=ok(task(name=HOSTILE_NAMES[1])))
         code, out, err = _run_on_terminal(monkeypatch, *argv)
     assert code == 0, err
     shown = HOSTILE_NAMES[1:2] if argv[0] == "get" else HOSTILE_NAMES
@@ -111,7 +109,7 @@ def test_credits_prints_any_number(
     """A 400-digit number crashed `credits` (it was formatted as a float)."""
     body = json.dumps(ok({"coins": coins, "diamonds": 0})).replace("Infinity", "1e400")
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(COINS).respond(
+        api.route(router, "account.remaining_coins").respond(
             content=body.encode(), headers={"content-type": "application/json"}
         )
         assert _cli.main(["credits"]) == 0
@@ -145,16 +143,14 @@ def test_cells_of_every_json_type() -> None:
 
 
 def _completed(result_url: str) -> httpx.Response:
-    return httpx.Response(
-        200, json=ok(task(current_status="completed", result_url=result_url, name="pilot"))
-    )
+    return httpx.Response(200, json=ok(task(status="completed", result=result_url, name="pilot")))
 
 
 def test_download_into_a_folder_never_takes_the_name_from_the_url(tmp_path: Path) -> None:
     """A result URL ending in /.bashrc overwrote DIR/.bashrc."""
     (tmp_path / ".bashrc").write_text("alias ls='ls --color'\n")
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(return_value=_completed(RESULT))
+        api.route(router, "dubbing.get").mock(return_value=_completed(RESULT))
         router.get(RESULT).respond(content=WAV, headers={"content-type": "audio/wav"})
         assert _cli.main(["wait", TASK_ID, "--download", str(tmp_path)]) == 0
     assert (tmp_path / ".bashrc").read_text() == "alias ls='ls --color'\n"
@@ -164,7 +160,7 @@ def test_download_into_a_folder_never_takes_the_name_from_the_url(tmp_path: Path
 def test_download_to_a_folder_with_a_trailing_slash_makes_it(tmp_path: Path) -> None:
     """`--download newdir/` wrote a file named `newdir`."""
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(return_value=_completed(RESULT))
+        api.route(router, "dubbing.get").mock(return_value=_completed(RESULT))
         router.get(RESULT).respond(content=WAV, headers={"content-type": "audio/wav"})
         assert _cli.main(["wait", TASK_ID, "--download", f"{tmp_path}/newdir/"]) == 0
     assert (tmp_path / "newdir").is_dir()
@@ -177,7 +173,7 @@ def test_an_existing_file_is_kept_unless_overwrite_and_checked_before_starting(
     target = tmp_path / "out.wav"
     target.write_bytes(b"mine")
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        start = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
+        start = api.route(router, "dubbing.start").respond(json=ok(task()))
         argv = ["start", "https://example.com/a.mp3", "--to", "fr", "--download", str(target)]
         assert _cli.main(argv) == 1
         assert not start.called  # no credits spent on a download that could not be saved
@@ -187,7 +183,7 @@ def test_an_existing_file_is_kept_unless_overwrite_and_checked_before_starting(
         "add --overwrite to replace it\n"
     )
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(return_value=_completed(RESULT))
+        api.route(router, "dubbing.get").mock(return_value=_completed(RESULT))
         router.get(RESULT).respond(content=WAV, headers={"content-type": "audio/wav"})
         assert _cli.main(["wait", TASK_ID, "--download", str(target), "--overwrite"]) == 0
     assert target.read_bytes() == WAV
@@ -196,14 +192,14 @@ def test_an_existing_file_is_kept_unless_overwrite_and_checked_before_starting(
 def test_a_one_field_record_prints_its_value_alone(capsys: pytest.CaptureFixture[str]) -> None:
     stored = "https://cdn.example.com/stored/a.mp3"
     with respx.mock(base_url=BASE_URL) as router:
-        router.post("/api/v1/tos/transferToStorage").respond(json=ok({"url": stored}))
+        api.route(router, "storage.transfer").respond(json=ok({"url": stored}))
         assert _cli.main(["transfer", "https://example.com/a.mp3"]) == 0
     assert capsys.readouterr().out == f"{stored}\n"
 
 
 def test_languages_print_as_the_specs_table(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/anchor/language_list").respond(
+        api.route(router, "languages.list").respond(
             json=ok([{"value": "fr", "label": "French"}, {"value": "pt-BR", "label": "[b]PT[/b]"}])
         )
         assert _cli.main(["languages", "--lang", "en"]) == 0

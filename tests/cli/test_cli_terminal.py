@@ -4,12 +4,15 @@ shown literally, and `| head` ends quietly."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 
 import pytest
 from a2e_dubbing import A2E
 from a2e_dubbing_mock.pytest_plugin import Factory, MockServer
+
+from tests.client._records import LIFE, RECORD
 
 from ._terminal import SPINNER_FRAMES, cli, cli_env, on_terminal
 
@@ -33,7 +36,7 @@ def test_the_spinner_turns_while_waiting(a2e_mock_server_factory: Factory) -> No
     frames = {ch for ch in session.screen if ch in SPINNER_FRAMES}
     assert len(frames) >= 5, frames
     assert "elapsed" in session.screen
-    assert "current_status         completed" in session.screen
+    assert re.search(rf"{re.escape(RECORD.status.wire)} +{LIFE.result}", session.screen)
 
 
 @pytest.mark.parametrize("command", ["list", "get"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterator
@@ -21,8 +23,9 @@ from a2e_dubbing._commands import COMMANDS, TABLES
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_tests import _api as api
 from contract_tests._spec import load_spec
-from tests.client._records import BASE_URL, KEY, error, ok, task
+from tests.client._records import BASE_URL, KEY, LIFE, RECORD, error, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
 RESULT = "https://cdn.example.com/results/66ea4dd87db10c73fa29b570.wav"
@@ -103,59 +106,61 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_get_prints_the_record(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        api.route(router, "dubbing.get").respond(json=ok(task()))
         assert run("get", TASK_ID) == 0
     out = capsys.readouterr().out
-    assert f"_id                    {TASK_ID}" in out
-    assert "faild_message" in out
+    assert re.search(rf"^{re.escape(RECORD.id.wire)} +{TASK_ID}$", out, re.MULTILINE), out
+    assert all(f.wire in out for f in RECORD.fields if f.wire in task())
 
 
 def test_json_output_is_the_wire_record(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        api.route(router, "dubbing.get").respond(json=ok(task()))
         assert run("--json", "get", TASK_ID) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["_id"] == TASK_ID
-    assert printed["current_status"] == "sent"
+    assert printed[RECORD.id.wire] == TASK_ID
+    assert printed[RECORD.status.wire] == task()[RECORD.status.wire]
 
 
 def test_list_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [task(_id=f"{i:024x}", name=f"talk {i}") for i in range(3)]
+    rows = [task(id=f"{i:024x}", name=f"talk {i}") for i in range(3)]
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get("/api/v1/userDubbing/allRecords").respond(
-            json=ok({"rows": rows, "count": 13})
-        )
+        route = api.route(router, "dubbing.list").respond(json=ok({"rows": rows, "count": 13}))
         assert run("list", "--page", "2", "--size", "3") == 0
     out = capsys.readouterr().out
     assert "Page 2 (3 of 13 task(s))" in out
     assert "talk 2" in out
-    assert dict(route.calls.last.request.url.params) == {"pageNum": "2", "pageSize": "3"}
+    assert api.op("dubbing.list").values(route.calls.last.request) == {
+        "page_num": "2",
+        "page_size": "3",
+    }
 
 
 def test_start_sends_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
         # With a name of its own, the client reads the newest tasks before it starts.
-        router.get("/api/v1/userDubbing/allRecords").respond(json=ok({"rows": [], "count": 0}))
-        route = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
+        api.route(router, "dubbing.list").respond(json=ok({"rows": [], "count": 0}))
+        route = api.route(router, "dubbing.start").respond(json=ok(task()))
         code = run(
             "--json", "start", "https://example.com/a.mp3", "--to", "fr", "--from", "zh",
             "--speakers", "2", "--drop-background", "--name", "ep1",
         )  # fmt: skip
     assert code == 0
-    assert json.loads(route.calls.last.request.content) == {
-        "source_url": "https://example.com/a.mp3",
-        "target_lang": "fr",
-        "source_lang": "zh",
-        "num_speakers": 2,
-        "drop_background_audio": True,
-        "name": "ep1",
-    }
-    assert json.loads(capsys.readouterr().out)["_id"] == TASK_ID
+    assert json.loads(route.calls.last.request.content) == api.call(
+        "dubbing.start",
+        source_url="https://example.com/a.mp3",
+        target_lang="fr",
+        source_lang="zh",
+        num_speakers=2,
+        drop_background_audio=True,
+        name="ep1",
+    ).get("json")
+    assert json.loads(capsys.readouterr().out)[RECORD.id.wire] == TASK_ID
 
 
 def test_an_api_error_is_one_line_with_code_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "no such task"))
+        api.route(router, "dubbing.get").respond(404, json=error(404, "no such task"))
         assert run("get", TASK_ID) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
@@ -168,7 +173,7 @@ def test_an_api_error_is_one_line_with_code_and_trace(capsys: pytest.CaptureFixt
 
 def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "no such task"))
+        api.route(router, "dubbing.get").respond(404, json=error(404, "no such task"))
         assert run("--debug", "get", TASK_ID) == 1
     assert "Traceback" in capsys.readouterr().err
 
@@ -183,7 +188,7 @@ def test_a_missing_key_says_how_to_get_one(
 
 def test_the_key_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/user/remainingCoins").respond(401, json=error(401, "bad key"))
+        api.route(router, "account.remaining_coins").respond(401, json=error(401, "bad key"))
         assert run("--debug", "credits") == 1
     captured = capsys.readouterr()
     assert KEY not in captured.out + captured.err
@@ -191,14 +196,14 @@ def test_the_key_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _statuses(*statuses: str) -> list[httpx.Response]:
     last = statuses[-1]
-    extra = {"result_url": RESULT} if last == "completed" else {"faild_message": "no speech"}
-    answers = [httpx.Response(200, json=ok(task(current_status=s))) for s in statuses[:-1]]
-    return [*answers, httpx.Response(200, json=ok(task(current_status=last, **extra)))]
+    extra = {"result": RESULT} if last == LIFE.result else {"failure": "no speech"}
+    answers = [httpx.Response(200, json=ok(task(status=s))) for s in statuses[:-1]]
+    return [*answers, httpx.Response(200, json=ok(task(status=last, **extra)))]
 
 
 def test_wait_prints_plain_lines_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(
+        api.route(router, "dubbing.get").mock(
             side_effect=_statuses("sent", "processing", "completed")
         )
         assert run("wait", TASK_ID, "--poll", "0.001") == 0
@@ -212,7 +217,7 @@ def test_wait_prints_plain_lines_when_not_a_terminal(capsys: pytest.CaptureFixtu
 
 def test_a_failed_task_exits_3_with_a2es_reason(capsys: pytest.CaptureFixture[str]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("processing", "failed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("processing", "failed"))
         assert run("wait", TASK_ID, "--poll", "0.001") == 3
     assert "failed: no speech" in capsys.readouterr().err
 
@@ -224,8 +229,8 @@ def test_ctrl_c_stops_waiting_and_says_how_to_resume(
         raise KeyboardInterrupt
 
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task(current_status="processing")))
-        delete = router.delete(f"/api/v1/userDubbing/{TASK_ID}")
+        api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
+        delete = api.route(router, "dubbing.delete", task_id=TASK_ID)
         monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
         assert run("wait", TASK_ID) == 130
     assert f"Resume with: a2e-dubbing wait {TASK_ID}" in capsys.readouterr().err
@@ -235,7 +240,7 @@ def test_ctrl_c_stops_waiting_and_says_how_to_resume(
 def test_download_saves_the_result_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out.wav"
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
         result = router.get(RESULT).respond(content=WAV, headers={"content-length": str(len(WAV))})
         assert run("wait", TASK_ID, "--download", str(target)) == 0
         assert "authorization" not in result.calls.last.request.headers
@@ -245,7 +250,7 @@ def test_download_saves_the_result_atomically(tmp_path: Path) -> None:
 
 def test_download_into_a_folder_names_the_file_after_the_task(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
         router.get(RESULT).respond(content=WAV, headers={"content-type": "audio/mpeg"})
         assert run("wait", TASK_ID, "--download", str(tmp_path)) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["test.mp3"]  # the seed task's name
@@ -273,7 +278,7 @@ def test_a_failed_download_leaves_no_file(
     target_existing = tmp_path / "keep.wav"
     target_existing.write_bytes(b"old")
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
         router.get(RESULT).mock(return_value=answer)
         assert run("wait", TASK_ID, "--download", str(target)) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.wav"]
@@ -291,7 +296,7 @@ def test_wait_shows_a_live_display_on_a_terminal(
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(
+        api.route(router, "dubbing.get").mock(
             side_effect=_statuses("sent", "processing", "completed")
         )
         router.get(RESULT).respond(content=WAV, headers={"content-length": str(len(WAV))})
@@ -305,13 +310,18 @@ def test_a_special_file_is_written_in_place_never_replaced(tmp_path: Path) -> No
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
-        router.get(RESULT).respond(content=WAV)
-        assert run("wait", TASK_ID, "--download", str(fifo)) == 0
-    reader.join(timeout=10)
+    try:
+        with respx.mock(base_url=BASE_URL) as router:
+            api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
+            router.get(RESULT).respond(content=WAV)
+            assert run("wait", TASK_ID, "--download", str(fifo)) == 0
+    finally:
+        if reader.is_alive():  # nothing opened the pipe to write: end the reader's open
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=10)
     assert received == [WAV]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
@@ -327,7 +337,7 @@ def test_global_options_go_before_or_after_the_command(
     options = ["--json", "--api-key", KEY, "--base-url", other, "--debug"]
     argv = [*options, "get", TASK_ID] if before else ["get", TASK_ID, *options]
     with respx.mock(base_url=other) as router:
-        route = router.get("/api/v1/userDubbing/detail").respond(404, json=error(404, "gone"))
+        route = api.route(router, "dubbing.get").respond(404, json=error(404, "gone"))
         assert run(*argv) == 1
     assert route.calls.last.request.headers["authorization"] == f"Bearer {KEY}"
     assert "Traceback" in capsys.readouterr().err
@@ -341,11 +351,9 @@ def test_list_all_json_in_any_order(
     argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/allRecords").respond(
-            json=ok({"rows": [task()], "count": 1})
-        )
+        api.route(router, "dubbing.list").respond(json=ok({"rows": [task()], "count": 1}))
         assert run(*argv) == 0
-    assert [t["_id"] for t in json.loads(capsys.readouterr().out)] == [TASK_ID]
+    assert [t[RECORD.id.wire] for t in json.loads(capsys.readouterr().out)] == [TASK_ID]
 
 
 def test_an_option_before_the_command_is_not_reset_by_the_command() -> None:
@@ -371,11 +379,12 @@ def test_list_all_takes_no_page_or_size(
 
 def test_list_defaults_to_the_first_page_of_ten() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get("/api/v1/userDubbing/allRecords").respond(
-            json=ok({"rows": [], "count": 0})
-        )
+        route = api.route(router, "dubbing.list").respond(json=ok({"rows": [], "count": 0}))
         assert run("list") == 0
-    assert dict(route.calls.last.request.url.params) == {"pageNum": "1", "pageSize": "10"}
+    assert api.op("dubbing.list").values(route.calls.last.request) == {
+        "page_num": "1",
+        "page_size": "10",
+    }
 
 
 @pytest.mark.parametrize("key", [None, "", "   "], ids=["unset", "empty", "blank"])
@@ -412,7 +421,7 @@ def test_start_checks_the_download_folder_before_spending_credits(
         folder.write_bytes(b"")
     target = folder / "out.wav"
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        start = router.post("/api/v1/userDubbing/startDubbing").respond(json=ok(task()))
+        start = api.route(router, "dubbing.start").respond(json=ok(task()))
         code = run("start", "https://example.com/a.mp3", "--to", "fr", "--download", str(target))
     assert code == 1
     assert not start.called
@@ -435,7 +444,7 @@ def test_a_folder_gone_by_the_download_is_one_line_with_the_retry_command(
         return _statuses("completed")[0]
 
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=completed_after_the_folder_went)
+        api.route(router, "dubbing.get").mock(side_effect=completed_after_the_folder_went)
         result = router.get(RESULT).respond(content=WAV)
         assert run("wait", TASK_ID, "--download", str(target)) == 1
     assert not result.called  # the destination is checked again before the download
@@ -453,7 +462,7 @@ def test_a_write_error_is_one_line_with_the_retry_command(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
         router.get(RESULT).respond(content=WAV)
         assert run("wait", TASK_ID, "--download", "/dev/full") == 1
     assert _one_error_line(capsys) == (
@@ -465,9 +474,9 @@ def test_a_write_error_is_one_line_with_the_retry_command(
 def test_a_malformed_result_url_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    record = task(current_status="completed", result_url="http://[::1/result.wav")
+    record = task(status="completed", result="http://[::1/result.wav")
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(record))
+        api.route(router, "dubbing.get").respond(json=ok(record))
         assert run("wait", TASK_ID, "--download", str(tmp_path)) == 1
     line = _one_error_line(capsys)
     assert line.startswith("a2e-dubbing: error: will not download (an invalid URL): only http")
@@ -486,9 +495,9 @@ def test_ctrl_c_during_the_download_says_how_to_get_the_file(
 ) -> None:
     target = tmp_path / "out.wav"
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get("/api/v1/userDubbing/detail").mock(side_effect=_statuses("completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_statuses("completed"))
         router.get(RESULT).mock(return_value=httpx.Response(200, stream=_InterruptedStream()))
-        delete = router.delete(f"/api/v1/userDubbing/{TASK_ID}")
+        delete = api.route(router, "dubbing.delete", task_id=TASK_ID)
         assert run("wait", TASK_ID, "--download", str(target)) == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
@@ -510,7 +519,7 @@ def test_ctrl_c_on_a_terminal_shows_the_status_then_the_resume_command(
 
     monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task(current_status="processing")))
+        api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         assert run("wait", TASK_ID) == 130
     shown = terminal.getvalue()
     status = shown.index(f"task {TASK_ID}: processing after")
@@ -531,7 +540,7 @@ def test_the_key_never_reaches_any_output_form(
     """Whatever text surrounds the key in a record, and however narrow the table (cells
     wrap), neither the key nor a piece of it as long as its secret part is printed."""
     echoed = f"{before}Bearer {KEY}{after}"
-    record = DubbingTask.from_dict(task(name=echoed, faild_message=KEY))
+    record = DubbingTask.from_dict(task(name=echoed, failure=KEY))
     stdout, stderr = _Terminal(), _Terminal()
     out = Output(
         as_json=as_json,

@@ -32,18 +32,16 @@ from a2e_dubbing_mock.pytest_plugin import MockServer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests._spec import load_spec
-from generator._names import attribute_name
-from tests.client._records import BASE_URL, KEY, ok, task
+from contract_tests import _api as api
+from tests.client._records import BASE_URL, KEY, LIFE, RECORD, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
 RESULT = "https://cdn.example.com/results/66ea4dd87db10c73fa29b570.wav"
 WAV = b"RIFF" + bytes(range(256)) * 40
-DETAIL = "/api/v1/userDubbing/detail"
 
 
 def done(**changes: Any) -> DubbingTask:
-    record = {"current_status": "completed", "result_url": RESULT, "name": "pilot", **changes}
+    record = {"status": LIFE.result, "result": RESULT, "name": "pilot", **changes}
     return DubbingTask.from_dict(task(**record))
 
 
@@ -78,7 +76,7 @@ def test_the_servers_url_never_names_the_file(tmp_path: Path) -> None:
     url = "https://cdn.example.com/x/.bashrc"
     with respx.mock() as router:
         router.get(url).mock(return_value=wav_answer())
-        saved = A2E(api_key=KEY).dubbing.download(done(result_url=url), tmp_path)
+        saved = A2E(api_key=KEY).dubbing.download(done(result=url), tmp_path)
     assert files(tmp_path) == ["pilot.wav"]
     assert saved.parent == tmp_path
 
@@ -295,7 +293,7 @@ def test_a_special_file_is_written_in_place(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_only_http_urls_are_fetched(url: str, tmp_path: Path) -> None:
     with respx.mock() as router, pytest.raises(DownloadURLError, match="only http"):
-        A2E(api_key=KEY).dubbing.download(done(result_url=url), tmp_path)
+        A2E(api_key=KEY).dubbing.download(done(result=url), tmp_path)
     assert not router.calls
     assert files(tmp_path) == []
 
@@ -334,7 +332,7 @@ def test_a_redirect_loop_ends(tmp_path: Path) -> None:
 
 def test_by_id_the_task_is_read_first(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(done().to_dict()))
+        api.route(router, "dubbing.get").respond(json=ok(done().to_dict()))
         router.get(RESULT).mock(return_value=wav_answer())
         saved = A2E(api_key=KEY).dubbing.download(TASK_ID, tmp_path)
     assert saved == tmp_path / "pilot.wav"
@@ -342,7 +340,7 @@ def test_by_id_the_task_is_read_first(tmp_path: Path) -> None:
 
 def test_an_unfinished_task_has_no_result_yet(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(task(current_status="processing")))
+        api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         with pytest.raises(ResultNotReadyError, match="no result to download yet") as caught:
             A2E(api_key=KEY).dubbing.download(TASK_ID, tmp_path)
     assert caught.value.task.id == TASK_ID
@@ -393,7 +391,7 @@ async def test_async_download_with_a_coroutine_progress(tmp_path: Path) -> None:
         seen.append(received)
 
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(done().to_dict()))
+        api.route(router, "dubbing.get").respond(json=ok(done().to_dict()))
         router.get(RESULT).mock(
             return_value=httpx.Response(
                 200, stream=_AsyncBody(), headers={"content-type": "audio/wav"}
@@ -509,18 +507,12 @@ def test_a_download_completes_or_leaves_the_folder_as_it_was(
 
 
 def test_the_fields_a_download_reads_are_the_specs_hints() -> None:
-    record = load_spec().document["components"]["schemas"]["DubbingTask"]["properties"]
-    hinted = {
-        hint: attribute_name(name)
-        for name, p in record.items()
-        if isinstance(hint := p.get("x-a2e-mock"), str)
-    }
-    assert (
-        hinted["id"],
-        hinted["status"],
-        hinted["result"],
-    ) == (_meta.ID_FIELD, _meta.STATUS_FIELD, _meta.RESULT_FIELD)
-    assert _meta.NAME_FIELD == "name"  # the start's x-a2e-recover.unique, echoed in the record
+    assert (RECORD.id.attr, RECORD.status.attr, RECORD.result.attr) == (
+        _meta.ID_FIELD,
+        _meta.STATUS_FIELD,
+        _meta.RESULT_FIELD,
+    )
+    assert RECORD.name.attr == _meta.NAME_FIELD  # the echo of the start's x-a2e-recover.unique
 
 
 def test_a_record_is_read_by_the_field_names_the_spec_gives(

@@ -1,23 +1,36 @@
-"""Task records for client tests, shaped like the seed recording's answer."""
+"""Task records for client tests, shaped like the seed's answer as the spec shows it."""
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
-from contract_tests._recordings import RECORDINGS_DIR
+from contract_tests._api import Field, answer_example, lifecycle, record
 
-SEED = json.loads((RECORDINGS_DIR / "start_dubbing.seed.json").read_text(encoding="utf-8"))
-SEED_TASK: dict[str, Any] = SEED["response"]["body"]["data"]
+# The record's fields by role (x-a2e-mock hints) and the lifecycle's words (x-a2e-lifecycle).
+RECORD = record()
+LIFE = lifecycle()
+# The spec's first example answer of start dubbing: the seed's recorded answer.
+SEED_TASK: dict[str, Any] = answer_example("dubbing.start")["data"]
 BASE_URL = "https://video.a2e.ai"
 KEY = "sk_test_0123456789abcdef"
+ROLES: dict[str, Field] = {
+    "id": RECORD.id,
+    "status": RECORD.status,
+    "result": RECORD.result,
+    "failure": RECORD.failure,
+    "created": RECORD.created,
+    "updated": RECORD.updated,
+    "tenant": RECORD.tenant,
+    "name": RECORD.name,
+}
 
 
 def task(**changes: Any) -> dict[str, Any]:
-    """A copy of the seed's task record with `changes` applied."""
-    record = copy.deepcopy(SEED_TASK)
-    record.update(changes)
+    """A copy of the seed's task record with `changes` applied: each key a role of `ROLES`
+    (`status="failed"`, `failure="no speech"`) or else a wire name (`target_lang="fr"`)."""
+    record = dict(SEED_TASK)
+    for key, value in changes.items():
+        record[ROLES[key].wire if key in ROLES else key] = value
     return record
 
 

@@ -81,7 +81,7 @@ class DripServer:
             except OSError:
                 return
             self.answers_begun += 1
-            body = json.dumps(ok(task(_id=TASK_ID, current_status="processing"))).encode()
+            body = json.dumps(ok(task(id=TASK_ID, status="processing"))).encode()
             body += b" " * int(DRIP_SECONDS / DRIP_INTERVAL)  # JSON allows trailing spaces
             head = (
                 b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"

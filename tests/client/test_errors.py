@@ -24,15 +24,16 @@ from a2e_dubbing import (
     RateLimitError,
 )
 
-from ._records import BASE_URL, KEY, error, ok, task
+from contract_tests import _api as api
+
+from ._records import BASE_URL, KEY, RECORD, error, ok, task
 
 TASK_ID = "66ea4dd87db10c73fa29b570"
-DETAIL = "/api/v1/userDubbing/detail"
 
 
 def _get(response: httpx.Response | Exception) -> A2EError:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=[response])
+        api.route(router, "dubbing.get").mock(side_effect=[response])
         with pytest.raises(A2EError) as caught:
             A2E(api_key=KEY, max_retries=0).dubbing.get(TASK_ID)
     return caught.value
@@ -149,7 +150,7 @@ def test_a_data_payload_json_cannot_write_back_is_still_shown(
 async def test_async_a_body_nested_too_deep_shows_what_arrived() -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(200, content=deep)
+        api.route(router, "dubbing.get").respond(200, content=deep)
         async with AsyncA2E(api_key=KEY, max_retries=0) as client:
             with pytest.raises(APIResponseValidationError, match=r"\[\[\[\[") as caught:
                 await client.dubbing.get(TASK_ID)
@@ -188,10 +189,10 @@ def test_json_that_is_not_an_envelope_is_a_validation_error(body: Any) -> None:
     [
         (task(duration="51"), "'duration' should be integer or number, got string"),
         (task(drop_background_audio=1), "'drop_background_audio' should be boolean"),
-        (task(faild_message=3), "'faild_message' should be string or null"),
-        ({k: v for k, v in task().items() if k != "_id"}, "KeyError: '_id'"),
-        (task(createdAt="yesterday"), "yesterday"),
-        (task(current_status=7), "current_status"),
+        (task(failure=3), f"'{RECORD.failure.wire}' should be string or null"),
+        ({k: v for k, v in task().items() if k != RECORD.id.wire}, f"KeyError: '{RECORD.id.wire}'"),
+        (task(created="yesterday"), "yesterday"),
+        (task(status=7), RECORD.status.wire),
         ([task()], "expected a JSON object, got array"),
         ("oops", "expected a JSON object, got string"),
         (None, "expected a JSON object, got null"),
@@ -242,7 +243,9 @@ def test_timeouts_are_timeout_errors(exc: Exception, sent: bool) -> None:
 @pytest.mark.anyio
 async def test_async_errors_are_the_same_types() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(404, json=error(404, "no dubbing task with this _id"))
+        api.route(router, "dubbing.get").respond(
+            404, json=error(404, "no dubbing task with this _id")
+        )
         async with AsyncA2E(api_key=KEY) as client:
             with pytest.raises(NotFoundError, match="no dubbing task"):
                 await client.dubbing.get(TASK_ID)

@@ -22,9 +22,10 @@ from a2e_dubbing import (
     ResponseTooLargeError,
 )
 
+from contract_tests import _api as api
+
 from ._records import BASE_URL, KEY, ok, task
 
-DETAIL = "/api/v1/userDubbing/detail"
 TASK_ID = "66ea4dd87db10c73fa29b570"
 MiB = 1024 * 1024
 # 200 MiB of zeros, gzip-compressed to about 200 KiB: the answer that took 425 MiB before.
@@ -145,7 +146,7 @@ def test_a_corrupt_gzip_answer_is_a_typed_error() -> None:
 def test_the_limit_is_set_per_client_and_per_copy() -> None:
     content = json.dumps(ok(task())).encode()
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(content=content)
+        route = api.route(router, "dubbing.get").respond(content=content)
         client = A2E(api_key=KEY, max_retries=3)
         assert client.max_response_bytes == 16 * MiB
         small = client.with_options(max_response_bytes=100)

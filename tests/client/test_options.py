@@ -27,11 +27,12 @@ from a2e_dubbing import (
     _retry,
 )
 
-from ._records import BASE_URL, KEY, error, ok, task
+from contract_tests import _api as api
 
-DETAIL = "/api/v1/userDubbing/detail"
-START = "/api/v1/userDubbing/startDubbing"
+from ._records import BASE_URL, KEY, RECORD, error, ok, task
+
 TASK_ID = "66ea4dd87db10c73fa29b570"
+DETAIL = api.op("dubbing.get").url(task_id=TASK_ID).partition("?")[0]  # Get details' path
 TRACE = "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b10"
 OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
 
@@ -72,28 +73,28 @@ def test_every_method_takes_the_per_call_options_and_documents_every_keyword(cli
 
 def test_per_call_options_reach_the_request() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.post(START).respond(json=ok(task()))
+        route = api.route(router, "dubbing.start").respond(json=ok(task()))
         A2E(api_key=KEY).dubbing.start(
             source_url="https://e.com/a.mp3",
             target_lang="en",
             extra_headers={"X-Request-Tag": "run-7", "User-Agent": "mine/1"},
-            extra_query={"debug": "1"},
-            extra_body={"voice_id": "v-42"},
+            extra_query={"zz_not_a_param": "1"},  # words no A2E version will use
+            extra_body={"zz_not_a_field": "v-42"},
             timeout=httpx.Timeout(3.0, connect=1.0),
         )
     sent = route.calls.last.request
     assert sent.headers["x-request-tag"] == "run-7"
     assert sent.headers["user-agent"] == "mine/1"
-    assert sent.url.params["debug"] == "1"
+    assert sent.url.params["zz_not_a_param"] == "1"
     body = json.loads(sent.content)
-    assert body["voice_id"] == "v-42"
+    assert body["zz_not_a_field"] == "v-42"
     assert body["target_lang"] == "en"
     assert sent.extensions["timeout"] == {"connect": 1.0, "read": 3.0, "write": 3.0, "pool": 3.0}
 
 
 def test_timeout_none_means_no_timeout_and_not_given_the_clients() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(json=ok(task()))
+        route = api.route(router, "dubbing.get").respond(json=ok(task()))
         client = A2E(api_key=KEY, timeout=7.0)
         client.dubbing.get(TASK_ID, timeout=None)
         client.dubbing.get(TASK_ID, timeout=NOT_GIVEN)
@@ -104,7 +105,7 @@ def test_timeout_none_means_no_timeout_and_not_given_the_clients() -> None:
 
 def test_max_retries_per_call() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(503, json=error(503, "down"))
+        route = api.route(router, "dubbing.get").respond(503, json=error(503, "down"))
         client = A2E(api_key=KEY, max_retries=5)
         with pytest.raises(InternalServerError):
             client.dubbing.get(TASK_ID, max_retries=0)
@@ -118,10 +119,8 @@ def test_max_retries_per_call() -> None:
 
 def test_wait_and_iter_pass_their_options_to_each_request() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        detail = router.get(DETAIL).respond(json=ok(task(current_status="completed")))
-        pages = router.get("/api/v1/userDubbing/allRecords").respond(
-            json=ok({"rows": [task()], "count": 1})
-        )
+        detail = api.route(router, "dubbing.get").respond(json=ok(task(status="completed")))
+        pages = api.route(router, "dubbing.list").respond(json=ok({"rows": [task()], "count": 1}))
         client = A2E(api_key=KEY)
         client.dubbing.wait(TASK_ID, extra_headers={"X-Tag": "w"}, request_timeout=4.0)
         list(client.dubbing.iter(extra_query={"scope": "mine"}, timeout=3.0))
@@ -140,7 +139,7 @@ def test_with_options_copies_the_client_and_shares_its_connections() -> None:
     assert (client.timeout, client.max_retries) == (30.0, 2)
     assert quick.dubbing._client is quick
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(503, json=error(503, "down"))
+        route = api.route(router, "dubbing.get").respond(503, json=error(503, "down"))
         with pytest.raises(InternalServerError):
             quick.dubbing.get(TASK_ID)
     assert route.call_count == 1
@@ -156,7 +155,7 @@ def test_with_options_can_change_the_key_and_base_url() -> None:
     client = A2E(api_key=KEY)
     other = client.with_options(api_key="sk_other_key_123456", base_url="http://127.0.0.1:9/")
     with respx.mock(base_url="http://127.0.0.1:9") as router:
-        route = router.get(DETAIL).respond(json=ok(task()))
+        route = api.route(router, "dubbing.get").respond(json=ok(task()))
         other.dubbing.get(TASK_ID)
     assert route.calls.last.request.headers["authorization"] == "Bearer sk_other_key_123456"
     assert client._headers["Authorization"] == f"Bearer {KEY}"
@@ -164,13 +163,13 @@ def test_with_options_can_change_the_key_and_base_url() -> None:
 
 def test_raw_responses_carry_status_headers_trace_and_parse() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(task()), headers={"X-Served-By": "edge-3"})
+        api.route(router, "dubbing.get").respond(json=ok(task()), headers={"X-Served-By": "edge-3"})
         raw = A2E(api_key=KEY).dubbing.with_raw_response.get(TASK_ID)
     assert isinstance(raw, APIResponse)
     assert raw.status_code == 200
     assert raw.headers["x-served-by"] == "edge-3"
     assert raw.trace_id == TRACE
-    assert raw.http_request.url.params["_id"] == TASK_ID
+    assert api.op("dubbing.get").values(raw.http_request)["task_id"] == TASK_ID
     assert raw.json()["code"] == 0
     parsed = raw.parse()
     assert isinstance(parsed, DubbingTask)
@@ -180,24 +179,28 @@ def test_raw_responses_carry_status_headers_trace_and_parse() -> None:
 
 def test_raw_responses_still_raise_typed_errors() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(404, json=error(404, "no such task"))
+        api.route(router, "dubbing.get").respond(404, json=error(404, "no such task"))
         with pytest.raises(NotFoundError):
             A2E(api_key=KEY).dubbing.with_raw_response.get(TASK_ID)
 
 
 def test_raw_response_of_a_start_whose_answer_was_lost_is_the_look_ups() -> None:
-    created = task(name="n", source_url="https://e.com/a.mp3", target_lang="en")
-    created["createdAt"] = created["updatedAt"] = "2099-01-01T00:00:00.000Z"
+    later = "2099-01-01T00:00:00.000Z"
+    created = task(
+        name="n", source_url="https://e.com/a.mp3", target_lang="en", created=later, updated=later
+    )
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/allRecords").respond(json=ok({"rows": [], "count": 0}))
-        router.post(START).mock(side_effect=httpx.ReadTimeout("lost"))
-        router.get("/api/v1/userDubbing/processingRecord").respond(json=ok([created]))
+        api.route(router, "dubbing.list").respond(json=ok({"rows": [], "count": 0}))
+        api.route(router, "dubbing.start").mock(side_effect=httpx.ReadTimeout("lost"))
+        api.route(router, "dubbing.list_processing").respond(json=ok([created]))
         raw = A2E(api_key=KEY).dubbing.with_raw_response.start(
             source_url="https://e.com/a.mp3", target_lang="en", name="n"
         )
     assert raw.recovered is True
-    assert raw.http_request.url.path.endswith("processingRecord")
-    assert raw.parse().id == created["_id"]
+    found = api.which(raw.http_request.method, raw.http_request.url.path)
+    assert found is not None
+    assert found.name == "dubbing.list_processing"
+    assert raw.parse().id == created[RECORD.id.wire]
 
 
 def test_async_raw_responses() -> None:
@@ -209,7 +212,7 @@ def test_async_raw_responses() -> None:
             return raw
 
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/user/remainingCoins").respond(json=ok({"coins": 5, "diamonds": 0}))
+        api.route(router, "account.remaining_coins").respond(json=ok({"coins": 5, "diamonds": 0}))
         raw = asyncio.run(run())
     assert raw.parse().coins == 5
 
@@ -217,7 +220,7 @@ def test_async_raw_responses() -> None:
 def test_retry_events_tell_what_failed_and_how_long_until_the_next_attempt() -> None:
     events: list[RetryEvent] = []
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(
+        api.route(router, "dubbing.get").mock(
             side_effect=[
                 httpx.Response(429, headers={"Retry-After": "2"}, json=error(429, "slow")),
                 httpx.ConnectError("refused"),
@@ -242,7 +245,7 @@ def test_async_retry_events() -> None:
             await client.dubbing.get(TASK_ID)
 
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(
+        api.route(router, "dubbing.get").mock(
             side_effect=[httpx.Response(503), httpx.Response(200, json=ok(task()))]
         )
         asyncio.run(run())
@@ -255,8 +258,9 @@ def test_a2e_log_turns_on_the_packages_logger(level: str) -> None:
 import httpx, respx
 from a2e_dubbing import A2E, _retry
 _retry._sleep = lambda s: None
+from contract_tests import _api as api
 with respx.mock(base_url="{BASE_URL}") as router:
-    router.get("{DETAIL}").mock(side_effect=[httpx.Response(503), httpx.Response(200, json={ok(task())!r})])
+    api.route(router, "dubbing.get").mock(side_effect=[httpx.Response(503), httpx.Response(200, json={ok(task())!r})])
     A2E(api_key="{KEY}").dubbing.get("{TASK_ID}")
 """
     result = subprocess.run(
@@ -278,8 +282,9 @@ def test_without_a2e_log_nothing_is_printed() -> None:
     code = f"""
 import httpx, respx
 from a2e_dubbing import A2E
+from contract_tests import _api as api
 with respx.mock(base_url="{BASE_URL}") as router:
-    router.get("{DETAIL}").respond(json={ok(task())!r})
+    api.route(router, "dubbing.get").respond(json={ok(task())!r})
     A2E(api_key="{KEY}").dubbing.get("{TASK_ID}")
 """
     result = subprocess.run(
@@ -299,12 +304,14 @@ def test_the_packages_logger_redacts_whatever_is_logged_to_it(
 
 def test_absent_optional_fields_read_as_none_and_unset_never_shows() -> None:
     record = task()
+    absent = [f for f in RECORD.fields if f.wire not in record]  # the seed's answer lacks them
+    assert absent, "the record has no optional field: nothing to check"
     got = DubbingTask.from_dict(record)
-    assert (got.failed_message, got.failed_code) == (None, None)
+    assert [getattr(got, f.attr) for f in absent] == [None] * len(absent)
     assert "Unset" not in repr(got)
-    assert "failed_message" not in got.to_dict()
-    with_null = DubbingTask.from_dict({**record, "failed_message": None})
-    assert with_null.to_dict()["failed_message"] is None  # a null that came is kept
+    assert not {f.wire for f in absent} & set(got.to_dict())
+    with_null = DubbingTask.from_dict({**record, absent[0].wire: None})
+    assert with_null.to_dict()[absent[0].wire] is None  # a null that came is kept
     assert with_null == got
     request = StartDubbingRequest(source_url="https://e.com/a.mp3", target_lang="en")
     assert request.name is None

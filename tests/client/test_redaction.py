@@ -22,11 +22,11 @@ from a2e_dubbing import A2E, A2EError, AsyncA2E, RetryEvent, _retry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ._records import BASE_URL, error, ok, task
+from contract_tests import _api as api
+
+from ._records import BASE_URL, RECORD, error, ok, task
 
 KEY = "sk_live_5f2b9c0d1e7a4b3c8d6e"
-DETAIL = "/api/v1/userDubbing/detail"
-START = "/api/v1/userDubbing/startDubbing"
 TASK_ID = "66ea4dd87db10c73fa29b570"
 
 
@@ -46,7 +46,7 @@ def _echo_headers(request: httpx.Request) -> str:
 
 def _get(answer: Callable[[httpx.Request], httpx.Response], **options: Any) -> A2EError:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=answer)
+        api.route(router, "dubbing.get").mock(side_effect=answer)
         with pytest.raises(A2EError) as caught:
             A2E(api_key=KEY, max_retries=0).dubbing.get(TASK_ID, **options)
     return caught.value
@@ -135,7 +135,7 @@ def echoes(draw: st.DrawFn) -> tuple[str, bytes]:
     elif wrap == "msg":
         body = b'{"code":1,"msg":"' + ("." * pad + json.dumps(shown_key)[1:-1]).encode() + b'"}'
     else:
-        body = json.dumps(ok({"_id": "." * pad + shown_key})).encode()
+        body = json.dumps(ok({RECORD.id.wire: "." * pad + shown_key})).encode()
     return key, body
 
 
@@ -188,7 +188,7 @@ def test_log_lines_and_retry_events_never_show_the_key(
             return httpx.Response(200, json=ok(task()))
 
         answers: Iterator[Callable[[httpx.Request], httpx.Response]] = iter([echo, echo, done])
-        router.get(DETAIL).mock(side_effect=lambda request: next(answers)(request))
+        api.route(router, "dubbing.get").mock(side_effect=lambda request: next(answers)(request))
         client = A2E(api_key=KEY, on_retry=events.append, max_retries=2)
         client.dubbing.get(TASK_ID)
     assert len(events) == 2
@@ -204,16 +204,18 @@ def test_a_lost_start_logs_its_look_up_without_the_key(
 ) -> None:
     monkeypatch.setattr(_retry, "_sleep", lambda seconds: None)
     caplog.set_level(logging.INFO, logger="a2e_dubbing")
-    created = task(name="n", source_url="https://e.com/a.mp3", target_lang="en")
-    created["createdAt"] = created["updatedAt"] = "2099-01-01T00:00:00.000Z"
+    later = "2099-01-01T00:00:00.000Z"
+    created = task(
+        name="n", source_url="https://e.com/a.mp3", target_lang="en", created=later, updated=later
+    )
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/allRecords").respond(json=ok({"rows": [], "count": 0}))
-        router.post(START).respond(502, text=f"upstream echoed Bearer {KEY}")
-        router.get("/api/v1/userDubbing/processingRecord").respond(json=ok([created]))
+        api.route(router, "dubbing.list").respond(json=ok({"rows": [], "count": 0}))
+        api.route(router, "dubbing.start").respond(502, text=f"upstream echoed Bearer {KEY}")
+        api.route(router, "dubbing.list_processing").respond(json=ok([created]))
         got = A2E(api_key=KEY).dubbing.start(
             source_url="https://e.com/a.mp3", target_lang="en", name="n"
         )
-    assert got.id == created["_id"]
+    assert got.id == created[RECORD.id.wire]
     assert "looking for the record" in caplog.text
     assert "found the record" in caplog.text
     assert KEY not in caplog.text
@@ -221,7 +223,7 @@ def test_a_lost_start_logs_its_look_up_without_the_key(
 
 def test_a_raw_responses_repr_never_shows_the_key() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(task()))
+        api.route(router, "dubbing.get").respond(json=ok(task()))
         raw = A2E(api_key=KEY).dubbing.with_raw_response.get(TASK_ID)
     assert KEY not in repr(raw)
     assert KEY not in repr(raw.http_request)  # httpx masks the Authorization header
@@ -235,7 +237,7 @@ def test_the_cli_never_shows_the_key(capsys: pytest.CaptureFixture[str]) -> None
 
     for debug in ([], ["--debug"]):
         with respx.mock(base_url=BASE_URL) as router:
-            router.get(DETAIL).mock(side_effect=echo)
+            api.route(router, "dubbing.get").mock(side_effect=echo)
             code = main(["--api-key", KEY, "--base-url", BASE_URL, *debug, "get", TASK_ID])
         out = capsys.readouterr()
         assert code == 1

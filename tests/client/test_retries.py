@@ -20,9 +20,10 @@ from a2e_dubbing import (
     _retry,
 )
 
+from contract_tests import _api as api
+
 from ._records import BASE_URL, KEY, error, ok, task
 
-DETAIL = "/api/v1/userDubbing/detail"
 TASK_ID = "66ea4dd87db10c73fa29b570"
 
 
@@ -61,7 +62,9 @@ def test_a_read_is_retried_until_it_succeeds(
     failure: httpx.Response | Exception, waits: list[float]
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(side_effect=_failing_then_ok(failure, failure))
+        route = api.route(router, "dubbing.get").mock(
+            side_effect=_failing_then_ok(failure, failure)
+        )
         got = A2E(api_key=KEY, max_retries=2).dubbing.get(TASK_ID)
     assert got.id == TASK_ID
     assert route.call_count == 3
@@ -72,7 +75,7 @@ def test_a_read_is_retried_until_it_succeeds(
 def test_retry_after_is_honoured(waits: list[float]) -> None:
     limited = httpx.Response(429, headers={"Retry-After": "3"}, json=error(429, "slow down"))
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_failing_then_ok(limited))
+        api.route(router, "dubbing.get").mock(side_effect=_failing_then_ok(limited))
         A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert waits == [3.0]
 
@@ -80,7 +83,7 @@ def test_retry_after_is_honoured(waits: list[float]) -> None:
 def test_retry_after_is_capped(waits: list[float]) -> None:
     limited = httpx.Response(503, headers={"Retry-After": "86400"}, json=error(503, "later"))
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_failing_then_ok(limited))
+        api.route(router, "dubbing.get").mock(side_effect=_failing_then_ok(limited))
         A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert waits == [60.0]
 
@@ -93,7 +96,7 @@ def test_retry_after_as_an_http_date_is_honoured_and_capped(waits: list[float]) 
         httpx.Response(429, headers={"Retry-After": past}, json=error(429, "now")),
     ]
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_failing_then_ok(*answers))
+        api.route(router, "dubbing.get").mock(side_effect=_failing_then_ok(*answers))
         A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert waits == [60.0, 0.0]
 
@@ -101,7 +104,7 @@ def test_retry_after_as_an_http_date_is_honoured_and_capped(waits: list[float]) 
 def test_backoff_grows_and_is_jittered(waits: list[float]) -> None:
     failure = httpx.Response(503, json=error(503, "unavailable"))
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_failing_then_ok(*[failure] * 5))
+        api.route(router, "dubbing.get").mock(side_effect=_failing_then_ok(*[failure] * 5))
         A2E(api_key=KEY, max_retries=5).dubbing.get(TASK_ID)
     assert len(waits) == 5
     # Full jitter: each wait lies in [0, min(8, 0.5 * 2**n)].
@@ -111,7 +114,7 @@ def test_backoff_grows_and_is_jittered(waits: list[float]) -> None:
 
 def test_retries_stop_after_max_retries(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(503, json=error(503, "down"))
+        route = api.route(router, "dubbing.get").respond(503, json=error(503, "down"))
         with pytest.raises(InternalServerError):
             A2E(api_key=KEY, max_retries=3).dubbing.get(TASK_ID)
     assert route.call_count == 4
@@ -120,7 +123,7 @@ def test_retries_stop_after_max_retries(waits: list[float]) -> None:
 
 def test_max_retries_zero_sends_once(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(side_effect=httpx.ConnectError("refused"))
+        route = api.route(router, "dubbing.get").mock(side_effect=httpx.ConnectError("refused"))
         with pytest.raises(APIConnectionError):
             A2E(api_key=KEY, max_retries=0).dubbing.get(TASK_ID)
     assert route.call_count == 1
@@ -130,7 +133,7 @@ def test_max_retries_zero_sends_once(waits: list[float]) -> None:
 @pytest.mark.parametrize("status", [400, 401, 404, 422])
 def test_client_errors_are_not_retried(status: int, waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(status, json=error(status, "no"))
+        route = api.route(router, "dubbing.get").respond(status, json=error(status, "no"))
         with pytest.raises(Exception):  # noqa: B017, PT011 - the type is tested elsewhere
             A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert route.call_count == 1
@@ -139,7 +142,7 @@ def test_client_errors_are_not_retried(status: int, waits: list[float]) -> None:
 
 def test_an_error_envelope_at_200_is_not_retried(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(200, json={"code": 1001, "msg": "invalid"})
+        route = api.route(router, "dubbing.get").respond(200, json={"code": 1001, "msg": "invalid"})
         with pytest.raises(Exception, match="invalid"):
             A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert route.call_count == 1
@@ -147,7 +150,7 @@ def test_an_error_envelope_at_200_is_not_retried(waits: list[float]) -> None:
 
 def test_delete_is_retried(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+        route = api.route(router, "dubbing.delete", task_id=TASK_ID).mock(
             side_effect=[httpx.Response(503), httpx.Response(200, json=ok(None))]
         )
         A2E(api_key=KEY).dubbing.delete(TASK_ID)
@@ -156,7 +159,9 @@ def test_delete_is_retried(waits: list[float]) -> None:
 
 def test_a_bad_request_on_delete_is_final(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.delete("/api/v1/userDubbing/nothex").respond(400, json=error(400, "_id: bad"))
+        api.route(router, "dubbing.delete", task_id="nothex").respond(
+            400, json=error(400, "_id: bad")
+        )
         with pytest.raises(BadRequestError, match="_id: bad"):
             A2E(api_key=KEY).dubbing.delete("nothex")
 
@@ -166,7 +171,7 @@ def test_retries_are_logged_without_the_key(
 ) -> None:
     caplog.set_level(logging.INFO, logger="a2e_dubbing")
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_failing_then_ok(httpx.Response(503)))
+        api.route(router, "dubbing.get").mock(side_effect=_failing_then_ok(httpx.Response(503)))
         A2E(api_key=KEY).dubbing.get(TASK_ID)
     assert "retrying in" in caplog.text
     assert KEY not in caplog.text
@@ -175,7 +180,7 @@ def test_retries_are_logged_without_the_key(
 @pytest.mark.anyio
 async def test_async_reads_retry_too(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(
+        route = api.route(router, "dubbing.get").mock(
             side_effect=_failing_then_ok(httpx.ConnectError("refused"), httpx.Response(503))
         )
         async with AsyncA2E(api_key=KEY) as client:
@@ -197,7 +202,7 @@ def test_a_retried_delete_that_finds_the_task_gone_has_succeeded(
     lost: httpx.Response | Exception, waits: list[float]
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+        route = api.route(router, "dubbing.delete", task_id=TASK_ID).mock(
             side_effect=[lost, httpx.Response(404, json=error(404, "no such task"))]
         )
         A2E(api_key=KEY).dubbing.delete(TASK_ID)
@@ -213,7 +218,7 @@ def test_a_delete_of_a_missing_task_is_not_found(
     first: httpx.Response | Exception, waits: list[float]
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+        api.route(router, "dubbing.delete", task_id=TASK_ID).mock(
             side_effect=[first, httpx.Response(404, json=error(404, "no such task"))]
         )
         with pytest.raises(NotFoundError):
@@ -223,7 +228,7 @@ def test_a_delete_of_a_missing_task_is_not_found(
 @pytest.mark.anyio
 async def test_async_delete_after_a_lost_answer_succeeds(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+        api.route(router, "dubbing.delete", task_id=TASK_ID).mock(
             side_effect=[httpx.ReadTimeout("slow"), httpx.Response(404, json=error(404, "gone"))]
         )
         async with AsyncA2E(api_key=KEY) as client:
@@ -234,7 +239,7 @@ def test_a_delete_whose_answer_was_lost_succeeds_even_after_a_429_in_between(
     waits: list[float],
 ) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").mock(
+        route = api.route(router, "dubbing.delete", task_id=TASK_ID).mock(
             side_effect=[
                 httpx.RemoteProtocolError("Server disconnected without sending a response."),
                 httpx.Response(429, headers={"Retry-After": "0"}, json=error(429, "slow")),
@@ -243,9 +248,6 @@ def test_a_delete_whose_answer_was_lost_succeeds_even_after_a_429_in_between(
         )
         A2E(api_key=KEY, max_retries=3).dubbing.delete(TASK_ID)
     assert route.call_count == 3
-
-
-TRANSFER = "/api/v1/tos/transferToStorage"
 
 
 @pytest.mark.parametrize(
@@ -264,7 +266,7 @@ def test_a_write_without_a_look_up_is_not_sent_again(
     """transferToStorage is a POST (not idempotent) with no look-up: after a failure that
     may have reached A2E it is not sent again, so it cannot act twice."""
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.post(TRANSFER).mock(
+        route = api.route(router, "storage.transfer").mock(
             side_effect=[failure, httpx.Response(200, json=ok({"url": "https://tos/x.mp3"}))]
         )
         with pytest.raises(A2EError):
@@ -275,7 +277,7 @@ def test_a_write_without_a_look_up_is_not_sent_again(
 
 def test_a_write_that_never_left_is_sent_again(waits: list[float]) -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.post(TRANSFER).mock(
+        route = api.route(router, "storage.transfer").mock(
             side_effect=[
                 httpx.ConnectError("refused"),
                 httpx.Response(200, json=ok({"url": "https://tos/x.mp3"})),

@@ -38,8 +38,10 @@ from a2e_dubbing_mock.pytest_plugin import MockServer
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-START = "/api/v1/userDubbing/startDubbing"
-LIST = "/api/v1/userDubbing/allRecords"
+from contract_tests import _api as api
+
+START = api.op("dubbing.start")
+ID = api.record().id.wire
 SOURCES = ("https://example.com/a.mp3", "https://example.com/b.mp3")
 NAMES = ("ep1", "ep2", "ep3")
 # Per attempt of a start: whether A2E created the task, and what the client then got.
@@ -111,7 +113,7 @@ def _refusal(outcome: str, request: httpx.Request) -> httpx.Response:
 
 
 def _is_start(request: httpx.Request) -> bool:
-    return request.method == "POST" and request.url.path == START
+    return START.matches(request.method, request.url.path)
 
 
 def _other_body(call: Call, number: int) -> dict[str, Any]:
@@ -194,7 +196,7 @@ class InProcessA2E(httpx.AsyncBaseTransport):
         if outcome in NOT_CREATING:
             return _refusal(outcome, request)
         response = await self.forward(request)
-        task_id = json.loads(response.content)["data"]["_id"]
+        task_id = json.loads(response.content)["data"][ID]
         self.ledger.created.setdefault(call, []).append(task_id)
         if outcome == "ok":
             return response
@@ -205,7 +207,7 @@ class InProcessA2E(httpx.AsyncBaseTransport):
         for _ in range(call.activity.others):
             self.tick()
             body = _other_body(call, next(self.ledger.other_names))
-            (await self.direct.post(START, json=body)).raise_for_status()
+            (await self.direct.request(**START.call(**body))).raise_for_status()
         if call.activity.finish_ours:
             await self.direct.post(f"/__mock/tasks/{lost}/{call.activity.finish_ours}")
 
@@ -217,9 +219,9 @@ class InProcessA2E(httpx.AsyncBaseTransport):
         ids: list[str] = []
         page = 1
         while rows := (
-            await self.direct.get(LIST, params={"pageNum": page, "pageSize": 100})
+            await self.direct.request(**api.call("dubbing.list", page_num=page, page_size=100))
         ).json()["data"]["rows"]:
-            ids += [row["_id"] for row in rows]
+            ids += [row[ID] for row in rows]
             page += 1
         return ids
 
@@ -398,25 +400,27 @@ class SocketA2E(httpx.BaseTransport):
         if outcome in NOT_CREATING:
             return _refusal(outcome, request)
         response = self.forward(request)
-        task_id = json.loads(response.content)["data"]["_id"]
+        task_id = json.loads(response.content)["data"][ID]
         self.ledger.created.setdefault(call, []).append(task_id)
         if outcome == "ok":
             return response
         plan = self.ledger.plans[call]
         for _ in range(plan.activity.others):
             body = _other_body(plan, next(self.ledger.other_names))
-            self.direct.post(START, json=body).raise_for_status()
+            self.direct.request(**START.call(**body)).raise_for_status()
         if plan.activity.finish_ours:
             self.direct.post(f"/__mock/tasks/{task_id}/{plan.activity.finish_ours}")
         return _refusal(outcome, request)
 
     def finish_all(self, how: str) -> None:
         for page in itertools.count(1):
-            rows = self.direct.get(LIST, params={"pageNum": page, "pageSize": 100}).json()
+            rows = self.direct.request(
+                **api.call("dubbing.list", page_num=page, page_size=100)
+            ).json()
             if not rows["data"]["rows"]:
                 return
             for row in rows["data"]["rows"]:
-                self.direct.post(f"/__mock/tasks/{row['_id']}/{how}")
+                self.direct.post(f"/__mock/tasks/{row[ID]}/{how}")
 
 
 @settings(

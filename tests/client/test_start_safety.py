@@ -24,11 +24,13 @@ from a2e_dubbing import (
     _retry,
 )
 
-from ._records import BASE_URL, KEY, error, ok, task
+from contract_tests import _api as api
 
-START = "/api/v1/userDubbing/startDubbing"
-PROCESSING = "/api/v1/userDubbing/processingRecord"
-RECORDS = "/api/v1/userDubbing/allRecords"
+from ._records import BASE_URL, KEY, RECORD, error, ok, task
+
+# The body fields a record repeats, by which a lost start's task is found (x-a2e-recover).
+MATCH = api.op("dubbing.start").definition["x-a2e-recover"]["match"]
+ID = RECORD.id.wire
 SOURCE = "https://example.com/interview.mp3"
 RETRY_AFTER = {"Retry-After": "1"}
 
@@ -51,12 +53,10 @@ def _created(request: httpx.Request, **changes: Any) -> dict[str, Any]:
     """The record A2E would make for this start request."""
     sent = json.loads(request.content)
     return task(
-        _id="77aa4dd87db10c73fa29b571",
-        name=sent["name"],
-        source_url=sent["source_url"],
-        target_lang=sent["target_lang"],
-        createdAt=_now(),
-        updatedAt=_now(),
+        id="77aa4dd87db10c73fa29b571",
+        **{field: sent[field] for field in MATCH},
+        created=_now(),
+        updated=_now(),
         **changes,
     )
 
@@ -67,11 +67,11 @@ class FakeA2E:
     def __init__(self, router: respx.Router, *start_outcomes: str) -> None:
         self.created: list[dict[str, Any]] = []
         self.outcomes = list(start_outcomes)
-        self.start = router.post(START).mock(side_effect=self._start)
-        self.processing = router.get(PROCESSING).mock(
+        self.start = api.route(router, "dubbing.start").mock(side_effect=self._start)
+        self.processing = api.route(router, "dubbing.list_processing").mock(
             side_effect=lambda _: httpx.Response(200, json=ok(self.unfinished))
         )
-        self.records = router.get(RECORDS).mock(
+        self.records = api.route(router, "dubbing.list").mock(
             side_effect=lambda _: httpx.Response(
                 200, json=ok({"rows": self.listed[::-1], "count": len(self.listed)})
             )
@@ -124,7 +124,7 @@ def test_a_lost_answer_returns_the_task_it_created_without_sending_again(lost: s
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
     assert got.name == "my interview"
 
 
@@ -135,7 +135,7 @@ def test_a_task_that_finished_at_once_is_found_in_the_records() -> None:
         got = _start(A2E(api_key=KEY))
     assert a2e.start.call_count == 1
     assert a2e.records.called
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 def test_without_a_name_a_unique_one_is_sent_and_used_to_find_the_task() -> None:
@@ -165,7 +165,7 @@ def test_an_old_task_with_the_same_fields_is_not_taken_for_ours() -> None:
         a2e.created.append(old)
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 2
-    assert got.id != old["_id"]
+    assert got.id != old[ID]
 
 
 def test_a_request_that_never_reached_a2e_is_sent_again_without_looking() -> None:
@@ -186,7 +186,7 @@ def test_a_refusal_that_created_nothing_is_sent_again_after_looking(refusal: str
     assert a2e.processing.call_count == 1
     assert a2e.records.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 @pytest.mark.parametrize("lost", ["429-after", "408-after"])
@@ -196,7 +196,7 @@ def test_a_task_created_before_a_429_or_408_is_found_not_started_again(lost: str
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
@@ -206,7 +206,7 @@ def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
     assert a2e.start.call_count == 2
     assert a2e.processing.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 def test_when_every_attempt_fails_the_error_is_raised_and_nothing_was_created() -> None:
@@ -223,7 +223,7 @@ def test_a_lost_answer_on_the_last_attempt_is_still_found() -> None:
         a2e = FakeA2E(router, "503-before", "dropped")
         got = _start(A2E(api_key=KEY, max_retries=1))
     assert a2e.start.call_count == 2
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 def test_with_no_retries_a_lost_answer_is_still_found_not_resent() -> None:
@@ -231,7 +231,7 @@ def test_with_no_retries_a_lost_answer_is_still_found_not_resent() -> None:
         a2e = FakeA2E(router, "dropped")
         got = _start(A2E(api_key=KEY, max_retries=0))
     assert a2e.start.call_count == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 def test_with_no_retries_a_refused_connection_is_raised() -> None:
@@ -244,7 +244,9 @@ def test_with_no_retries_a_refused_connection_is_raised() -> None:
 
 def test_a_bad_request_is_never_sent_again() -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        route = router.post(START).respond(422, json=error(422, "target_lang: unknown"))
+        route = api.route(router, "dubbing.start").respond(
+            422, json=error(422, "target_lang: unknown")
+        )
         with pytest.raises(BadRequestError, match="target_lang"):
             _start(A2E(api_key=KEY))
     assert route.call_count == 1
@@ -258,7 +260,7 @@ async def test_async_start_keeps_the_same_rule(lost: str) -> None:
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 @pytest.mark.anyio
@@ -269,7 +271,7 @@ async def test_async_start_looks_for_the_task_after_a_429() -> None:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1
     assert a2e.processing.call_count == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 @pytest.mark.anyio
@@ -289,7 +291,7 @@ def test_a_lost_answer_is_still_looked_for_after_a_429_in_between() -> None:
         got = _start(A2E(api_key=KEY, max_retries=3))
     assert a2e.start.call_count == 2  # dropped, then refused with 429; then it was found
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0]["_id"]
+    assert got.id == a2e.created[0][ID]
 
 
 ODD_CREATED = [
@@ -306,11 +308,11 @@ def test_a_record_with_an_odd_created_at_never_raises_nor_matches(created: str) 
     created by this call) and never raises: the start goes on with the rule."""
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         a2e = FakeA2E(router, "503-before", "ok")
-        odd = task(name="my interview", source_url=SOURCE, target_lang="en", createdAt=created)
+        odd = task(name="my interview", source_url=SOURCE, target_lang="en", created=created)
         a2e.created.append(odd)
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 2
-    assert got.id != odd["_id"]
+    assert got.id != odd[ID]
 
 
 @pytest.mark.anyio
@@ -320,12 +322,12 @@ async def test_async_a_record_with_an_odd_created_at_never_raises_nor_matches(
 ) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         a2e = FakeA2E(router, "dropped", "ok")
-        odd = task(_id="88aa4dd87db10c73fa29b572", name="other", createdAt=created)
+        odd = task(id="88aa4dd87db10c73fa29b572", name="other", created=created)
         a2e.created.append(odd)
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1  # the dropped start's task was found
-    assert got.id == a2e.created[1]["_id"]
+    assert got.id == a2e.created[1][ID]
 
 
 def test_the_look_up_walks_every_page_back_to_the_call() -> None:
@@ -341,13 +343,13 @@ def test_the_look_up_walks_every_page_back_to_the_call() -> None:
                 return original(request)
             finally:  # 250 newer tasks of other calls arrive before the client looks
                 for i in range(250):
-                    a2e.created.append(task(_id=f"{i:024x}", name=f"other {i}", createdAt=_now()))
+                    a2e.created.append(task(id=f"{i:024x}", name=f"other {i}", created=_now()))
 
         a2e.start.side_effect = start_then_bury
 
         def paged(request: httpx.Request) -> httpx.Response:
-            num = int(request.url.params["pageNum"])
-            size = int(request.url.params["pageSize"])
+            asked = api.op("dubbing.list").values(request)
+            num, size = int(asked["page_num"]), int(asked["page_size"])
             rows = a2e.created[::-1][(num - 1) * size : num * size]
             return httpx.Response(200, json=ok({"rows": rows, "count": len(a2e.created)}))
 

@@ -12,6 +12,8 @@ import pytest
 import respx
 from a2e_dubbing import A2E, A2EError, AsyncA2E, DubbingTask
 
+from contract_tests import _api as api
+
 from ._records import BASE_URL, KEY, ok, task
 
 
@@ -33,7 +35,7 @@ def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("A2E_API_KEY", KEY)
     monkeypatch.setenv("A2E_BASE_URL", "http://127.0.0.1:9/")
     with respx.mock(base_url="http://127.0.0.1:9") as router:
-        route = router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        route = api.route(router, "dubbing.get").respond(json=ok(task()))
         with A2E() as client:
             assert client.base_url == "http://127.0.0.1:9"
             client.dubbing.get("66ea4dd87db10c73fa29b570")
@@ -56,7 +58,7 @@ def test_the_key_never_shows(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     client = A2E(api_key=KEY, max_retries=0)
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(401, json={"code": 401, "msg": "bad key"})
+        api.route(router, "dubbing.get").respond(401, json={"code": 401, "msg": "bad key"})
         with pytest.raises(A2EError) as caught:
             client.dubbing.get("66ea4dd87db10c73fa29b570")
     shown = " ".join([repr(client), str(caught.value), repr(caught.value), caplog.text])
@@ -80,7 +82,7 @@ def test_the_key_never_shows_in_the_low_level_clients(client: object) -> None:
 
     assert "sk_test" not in repr(client)
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get("/api/v1/user/remainingCoins").respond(
+        route = api.route(router, "account.remaining_coins").respond(
             json=ok({"coins": 1, "diamonds": 0})
         )
         get_remaining_coins.sync_detailed(client=client)  # type: ignore[arg-type]
@@ -95,7 +97,7 @@ async def test_the_key_never_shows_in_the_low_level_client_after_an_async_reques
 
     client = AuthenticatedClient(base_url=BASE_URL, token=KEY)
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get("/api/v1/user/remainingCoins").respond(
+        route = api.route(router, "account.remaining_coins").respond(
             json=ok({"coins": 1, "diamonds": 0})
         )
         await get_remaining_coins.asyncio_detailed(client=client)
@@ -113,10 +115,10 @@ def test_the_callers_own_httpx_client_is_used_and_left_open() -> None:
     seen: list[str] = []
     own = httpx.Client(event_hooks={"request": [lambda r: seen.append(str(r.url))]})
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        api.route(router, "dubbing.get").respond(json=ok(task()))
         with A2E(api_key=KEY, http_client=own) as client:
             client.dubbing.get("66ea4dd87db10c73fa29b570")
-    assert seen == [f"{BASE_URL}/api/v1/userDubbing/detail?_id=66ea4dd87db10c73fa29b570"]
+    assert seen == [BASE_URL + api.op("dubbing.get").url(task_id="66ea4dd87db10c73fa29b570")]
     assert not own.is_closed
     own.close()
 
@@ -130,7 +132,7 @@ def test_a_client_it_made_itself_is_closed_on_exit() -> None:
 @pytest.mark.anyio
 async def test_async_client_is_an_async_context_manager() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/detail").respond(json=ok(task()))
+        api.route(router, "dubbing.get").respond(json=ok(task()))
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.get("66ea4dd87db10c73fa29b570")
     assert isinstance(got, DubbingTask)
@@ -141,7 +143,7 @@ async def test_async_client_is_an_async_context_manager() -> None:
 async def test_async_client_uses_the_callers_own_async_client() -> None:
     own = httpx.AsyncClient()
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get("/api/v1/user/remainingCoins").respond(
+        route = api.route(router, "account.remaining_coins").respond(
             json=ok({"coins": 12.5, "diamonds": 0})
         )
         async with AsyncA2E(api_key=KEY, http_client=own) as client:

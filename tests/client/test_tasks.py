@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -23,26 +24,27 @@ from a2e_dubbing import (
 )
 from a2e_dubbing._tasks import PageCursor, Polling
 
-from ._records import BASE_URL, KEY, error, ok, task
+from contract_tests import _api as api
+from contract_tests._api import Field
 
-DETAIL = "/api/v1/userDubbing/detail"
-RECORDS = "/api/v1/userDubbing/allRecords"
+from ._records import BASE_URL, KEY, RECORD, error, ok, task
+
 TASK_ID = "66ea4dd87db10c73fa29b570"
 DONE_URL = "https://cdn.example.com/result.wav"
 
 
 def _answers(*statuses: str, **last: str) -> list[httpx.Response]:
-    answers = [httpx.Response(200, json=ok(task(current_status=s))) for s in statuses[:-1]]
-    answers.append(httpx.Response(200, json=ok(task(current_status=statuses[-1], **last))))
+    answers = [httpx.Response(200, json=ok(task(status=s))) for s in statuses[:-1]]
+    answers.append(httpx.Response(200, json=ok(task(status=statuses[-1], **last))))
     return answers
 
 
 def test_wait_returns_the_completed_task_and_reports_each_change() -> None:
     seen: list[str] = []
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(
+        route = api.route(router, "dubbing.get").mock(
             side_effect=_answers(
-                "sent", "sent", "processing", "processing", "completed", result_url=DONE_URL
+                "sent", "sent", "processing", "processing", "completed", result=DONE_URL
             )
         )
         done = A2E(api_key=KEY).dubbing.wait(
@@ -56,8 +58,8 @@ def test_wait_returns_the_completed_task_and_reports_each_change() -> None:
 
 def test_wait_raises_task_failed_with_the_task_and_a2es_reason() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(
-            side_effect=_answers("processing", "failed", faild_message="no speech found")
+        api.route(router, "dubbing.get").mock(
+            side_effect=_answers("processing", "failed", failure="no speech found")
         )
         with pytest.raises(TaskFailedError, match="no speech found") as caught:
             A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
@@ -65,18 +67,18 @@ def test_wait_raises_task_failed_with_the_task_and_a2es_reason() -> None:
     assert caught.value.task.current_status == "failed"
 
 
-def test_wait_reads_the_newer_failure_field_too() -> None:
+@pytest.mark.parametrize("field", RECORD.failure_messages, ids=lambda f: f.wire)
+def test_wait_reads_each_failure_message_field(field: Field) -> None:
+    said = {f.wire: "" for f in RECORD.failure_messages} | {field.wire: "source too long"}
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(
-            side_effect=_answers("failed", faild_message="", failed_message="source too long")
-        )
+        api.route(router, "dubbing.get").mock(side_effect=_answers("failed", **said))
         with pytest.raises(TaskFailedError, match="source too long"):
             A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
 
 
 def test_wait_stops_at_its_timeout_and_says_the_task_goes_on() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(task(current_status="processing")))
+        api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         with pytest.raises(WaitTimeoutError, match="still processing") as caught:
             A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=0.05, poll_interval=0.01)
     assert isinstance(caught.value, TimeoutError)
@@ -85,7 +87,7 @@ def test_wait_stops_at_its_timeout_and_says_the_task_goes_on() -> None:
 
 def test_wait_keeps_polling_through_an_unknown_status_word() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_answers("queued", "completed"))
+        api.route(router, "dubbing.get").mock(side_effect=_answers("zz-not-a-status", "completed"))
         done = A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
     assert done.current_status == "completed"
 
@@ -93,7 +95,7 @@ def test_wait_keeps_polling_through_an_unknown_status_word() -> None:
 def test_polling_intervals_grow_to_a_cap_and_end_at_the_deadline() -> None:
     now = [0.0]
     polling = Polling(timeout=60.0, interval=2.0, max_interval=5.0, clock=lambda: now[0])
-    record = DubbingTask.from_dict(task(current_status="processing"))
+    record = DubbingTask.from_dict(task(status="processing"))
     delays = []
     while True:
         try:
@@ -138,7 +140,7 @@ class SlowA2E:
 def test_wait_cuts_each_polls_timeout_to_the_time_left() -> None:
     slow = SlowA2E()
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=slow.answer)
+        api.route(router, "dubbing.get").mock(side_effect=slow.answer)
         with pytest.raises(WaitTimeoutError) as caught:
             A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=0.2)
     slow.check(caught, 0.2)
@@ -149,7 +151,7 @@ async def test_async_wait_cuts_each_polls_timeout_to_the_time_left() -> None:
     slow = SlowA2E()
     # The deadline cancels the request inside the mock transport: respx does not count it.
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get(DETAIL).mock(side_effect=slow.answer_async)
+        api.route(router, "dubbing.get").mock(side_effect=slow.answer_async)
         async with AsyncA2E(api_key=KEY) as client:
             with pytest.raises(WaitTimeoutError) as caught:
                 await client.dubbing.wait(TASK_ID, timeout=0.2)
@@ -172,7 +174,7 @@ def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_wait_starts_no_retry_that_would_end_after_its_timeout(retry_waits: list[float]) -> None:
     busy = httpx.Response(503, headers={"Retry-After": "30"}, json=error(503, "busy"))
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(side_effect=[busy, busy])
+        route = api.route(router, "dubbing.get").mock(side_effect=[busy, busy])
         with pytest.raises(WaitTimeoutError) as caught:
             A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=5.0)
     assert isinstance(caught.value.__cause__, InternalServerError)
@@ -182,9 +184,9 @@ def test_wait_starts_no_retry_that_would_end_after_its_timeout(retry_waits: list
 
 def test_wait_still_retries_when_the_retry_fits(retry_waits: list[float]) -> None:
     busy = httpx.Response(503, headers={"Retry-After": "0"}, json=error(503, "busy"))
-    done = httpx.Response(200, json=ok(task(current_status="completed")))
+    done = httpx.Response(200, json=ok(task(status="completed")))
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).mock(side_effect=[busy, done])
+        route = api.route(router, "dubbing.get").mock(side_effect=[busy, done])
         got = A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=60.0)
     assert got.current_status == "completed"
     assert route.call_count == 2
@@ -195,7 +197,9 @@ def test_wait_still_retries_when_the_retry_fits(retry_waits: list[float]) -> Non
 
 def test_a_poll_error_before_the_deadline_is_not_a_wait_timeout() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(404, json=error(404, "no dubbing task with this _id"))
+        api.route(router, "dubbing.get").respond(
+            404, json=error(404, "no dubbing task with this _id")
+        )
         with pytest.raises(NotFoundError):
             A2E(api_key=KEY).dubbing.wait(TASK_ID, timeout=60.0)
 
@@ -203,7 +207,7 @@ def test_a_poll_error_before_the_deadline_is_not_a_wait_timeout() -> None:
 def test_requests_outside_wait_keep_the_configured_timeout() -> None:
     client = A2E(api_key=KEY)
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(DETAIL).respond(json=ok(task(current_status="completed")))
+        route = api.route(router, "dubbing.get").respond(json=ok(task(status="completed")))
         client.dubbing.wait(TASK_ID, timeout=5.0)
         client.dubbing.get(TASK_ID)
     first, second = (call.request.extensions["timeout"] for call in route.calls)
@@ -214,8 +218,8 @@ def test_requests_outside_wait_keep_the_configured_timeout() -> None:
 @pytest.mark.anyio
 async def test_async_wait_raises_task_failed() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(
-            side_effect=_answers("processing", "failed", faild_message="no speech found")
+        api.route(router, "dubbing.get").mock(
+            side_effect=_answers("processing", "failed", failure="no speech found")
         )
         async with AsyncA2E(api_key=KEY) as client:
             with pytest.raises(TaskFailedError, match="no speech found") as caught:
@@ -233,7 +237,9 @@ async def test_async_wait_awaits_an_async_on_update() -> None:
         seen.append(str(record.current_status))
 
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_answers("sent", "processing", "completed"))
+        api.route(router, "dubbing.get").mock(
+            side_effect=_answers("sent", "processing", "completed")
+        )
         async with AsyncA2E(api_key=KEY) as client:
             await client.dubbing.wait(TASK_ID, poll_interval=0.001, on_update=on_update)
     assert seen == ["sent", "processing", "completed"]
@@ -243,7 +249,9 @@ async def test_async_wait_awaits_an_async_on_update() -> None:
 async def test_async_wait_completes() -> None:
     seen: list[str] = []
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).mock(side_effect=_answers("sent", "processing", "completed"))
+        api.route(router, "dubbing.get").mock(
+            side_effect=_answers("sent", "processing", "completed")
+        )
         async with AsyncA2E(api_key=KEY) as client:
             done = await client.dubbing.wait(
                 TASK_ID, poll_interval=0.001, on_update=lambda t: seen.append(t.current_status)
@@ -253,17 +261,17 @@ async def test_async_wait_completes() -> None:
 
 
 def _paged(total: int) -> list[dict[str, object]]:
-    return [task(_id=f"{i:024x}", name=f"task {i}") for i in range(total)]
+    return [task(id=f"{i:024x}", name=f"task {i}") for i in range(total)]
 
 
 def _page_route(router: respx.Router, rows: list[dict[str, object]]) -> respx.Route:
     def answer(request: httpx.Request) -> httpx.Response:
-        num = int(request.url.params["pageNum"])
-        size = int(request.url.params["pageSize"])
+        asked = api.op("dubbing.list").values(request)
+        num, size = int(asked["page_num"]), int(asked["page_size"])
         page = rows[(num - 1) * size : num * size]
         return httpx.Response(200, json=ok({"rows": page, "count": len(rows)}))
 
-    return router.get(RECORDS).mock(side_effect=answer)
+    return api.route(router, "dubbing.list").mock(side_effect=answer)
 
 
 def test_list_returns_one_page_with_rows_and_count() -> None:
@@ -272,7 +280,10 @@ def test_list_returns_one_page_with_rows_and_count() -> None:
         page = A2E(api_key=KEY).dubbing.list(page_num=2, page_size=3)
     assert [t.name for t in page.rows] == ["task 3", "task 4", "task 5"]
     assert page.count == 7
-    assert dict(route.calls.last.request.url.params) == {"pageNum": "2", "pageSize": "3"}
+    assert api.op("dubbing.list").values(route.calls.last.request) == {
+        "page_num": "2",
+        "page_size": "3",
+    }
 
 
 @pytest.mark.parametrize(("total", "requests"), [(5, 3), (4, 2), (0, 1), (1, 1)])
@@ -286,7 +297,7 @@ def test_iter_walks_every_page(total: int, requests: int) -> None:
 
 def test_iter_stops_when_a2e_keeps_answering_the_same_page() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(RECORDS).respond(json=ok({"rows": _paged(2), "count": 5}))
+        api.route(router, "dubbing.list").respond(json=ok({"rows": _paged(2), "count": 5}))
         rows = list(A2E(api_key=KEY).dubbing.iter(page_size=2))
     assert len(rows) == 6  # three full pages reach the count; it never loops forever
 
@@ -318,7 +329,7 @@ def test_iter_reads_past_a_short_page_when_count_says_more() -> None:
     rows = _paged(5)
     pages = [rows[:2], rows[2:3], rows[3:]]  # A2E cut page 2 short
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.get(RECORDS).mock(
+        route = api.route(router, "dubbing.list").mock(
             side_effect=[httpx.Response(200, json=ok({"rows": p, "count": 5})) for p in pages]
         )
         names = [t.name for t in A2E(api_key=KEY).dubbing.iter(page_size=2)]
@@ -337,14 +348,12 @@ async def test_async_iter_walks_every_page() -> None:
 
 def test_list_processing_languages_credits_and_transfer() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        router.get("/api/v1/userDubbing/processingRecord").respond(
-            json=ok([task(current_status="processing")])
-        )
-        langs = router.get("/api/v1/anchor/language_list").respond(
+        api.route(router, "dubbing.list_processing").respond(json=ok([task(status="processing")]))
+        langs = api.route(router, "languages.list").respond(
             json=ok([{"value": "en", "label": "English"}, {"value": "zh", "label": "Chinese"}])
         )
-        router.get("/api/v1/user/remainingCoins").respond(json=ok({"coins": 120, "diamonds": 3}))
-        transfer = router.post("/api/v1/tos/transferToStorage").respond(
+        api.route(router, "account.remaining_coins").respond(json=ok({"coins": 120, "diamonds": 3}))
+        transfer = api.route(router, "storage.transfer").respond(
             json=ok({"url": "https://tos.example.com/a.mp3"})
         )
         client = A2E(api_key=KEY)
@@ -357,35 +366,40 @@ def test_list_processing_languages_credits_and_transfer() -> None:
         ("en", "English"),
         ("zh", "Chinese"),
     ]
-    assert dict(langs.calls.last.request.url.params) == {"lang": "en"}
+    assert api.op("languages.list").values(langs.calls.last.request) == {"lang": "en"}
     assert (coins.coins, coins.diamonds) == (120, 3)
     assert stored.url == "https://tos.example.com/a.mp3"
-    assert transfer.calls.last.request.content == b'{"url":"https://example.com/a.mp3"}'
+    sent = json.loads(transfer.calls.last.request.content)
+    assert sent == api.call("storage.transfer", url="https://example.com/a.mp3").get("json")
 
 
 def test_an_unknown_status_word_and_extra_fields_keep_their_raw_values() -> None:
-    record = task(current_status="queued_for_gpu", voice_id="v-42", coins=13)
+    # Words no A2E version will use: the client must not know them.
+    record = task(status="zz-not-a-status", zz_not_a_field="v-42", zz_nor_this=13)
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(record))
+        api.route(router, "dubbing.get").respond(json=ok(record))
         got = A2E(api_key=KEY).dubbing.get(TASK_ID)
-    assert got.current_status == "queued_for_gpu"
-    assert got.current_status.value == "queued_for_gpu"
-    assert not got.current_status.is_known
+    status = getattr(got, RECORD.status.attr)
+    assert status == "zz-not-a-status"
+    assert status.value == "zz-not-a-status"
+    assert not status.is_known
     assert DubbingStatus("completed").is_known
-    assert got.additional_properties == {"voice_id": "v-42", "coins": 13}
-    assert got.to_dict()["current_status"] == "queued_for_gpu"
-    assert got.to_dict()["voice_id"] == "v-42"
+    assert got.additional_properties == {"zz_not_a_field": "v-42", "zz_nor_this": 13}
+    assert got.to_dict()[RECORD.status.wire] == "zz-not-a-status"
+    assert got.to_dict()["zz_not_a_field"] == "v-42"
 
 
-def test_the_optional_newer_failure_fields_are_read() -> None:
+def test_every_failure_field_is_read() -> None:
+    fields = (*RECORD.failure_messages, *RECORD.failure_codes)
+    said = {f.wire: f"said in {f.wire}" for f in fields}
     with respx.mock(base_url=BASE_URL) as router:
-        router.get(DETAIL).respond(json=ok(task(failed_message="x", failed_code="E1")))
+        api.route(router, "dubbing.get").respond(json=ok(task(**said)))
         got = A2E(api_key=KEY).dubbing.get(TASK_ID)
-    assert (got.failed_message, got.failed_code) == ("x", "E1")
+    assert [getattr(got, f.attr) for f in fields] == list(said.values())
 
 
 def test_delete_sends_the_id_in_the_path() -> None:
     with respx.mock(base_url=BASE_URL) as router:
-        route = router.delete(f"/api/v1/userDubbing/{TASK_ID}").respond(json=ok(None))
+        route = api.route(router, "dubbing.delete", task_id=TASK_ID).respond(json=ok(None))
         A2E(api_key=KEY).dubbing.delete(TASK_ID)
     assert route.called

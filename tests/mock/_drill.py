@@ -2,7 +2,10 @@
 mock and client generated from a scratch spec, or the installed ones): it works on one
 database and prints what it saw as JSON.
 
-    python _drill.py STAGE DB CLOCK_START     STAGE: before | fields | status
+    python _drill.py STAGE DB CLOCK_START SPEC     STAGE: before | fields | status
+
+Paths and parameters come from SPEC (the scratch copy the packages were generated from),
+the record's id and status fields from the generated mock (its `_spec.RECORD`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import a2e_dubbing
@@ -17,19 +21,22 @@ import a2e_dubbing_mock
 import httpx
 from a2e_dubbing import AsyncA2E
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
+from a2e_dubbing_mock._spec import RECORD
+
+from contract_tests._api import Call, op
+from contract_tests._spec import Spec
 
 TOKEN = "sk_test_alice_0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-START = "/api/v1/userDubbing/startDubbing"
-DETAIL = "/api/v1/userDubbing/detail"
-LIST = "/api/v1/userDubbing/allRecords"
-PROCESSING = "/api/v1/userDubbing/processingRecord"
+ID = next(f.name for f in RECORD.fields if f.source == "id")
+STATUS = next(f.name for f in RECORD.fields if f.source == "status")
 BODY = {"source_url": "https://e.com/talk.mp3", "target_lang": "fr"}
 STEP = 1.0  # seconds per step: processing_seconds is STEP times the path's steps
 
 
 class Drill:
-    def __init__(self, db: str, clock: ManualClock, processing_seconds: float) -> None:
+    def __init__(self, db: str, clock: ManualClock, processing_seconds: float, spec: Spec) -> None:
+        self.spec = spec
         self.db = db
         self.clock = clock
         self.processing_seconds = processing_seconds
@@ -51,30 +58,31 @@ class Drill:
         self.app.close()
         self.app = self._open()
 
-    async def call(self, operation: str, method: str, url: str, **kwargs: Any) -> Any:
+    async def call(self, name: str, /, **values: Any) -> Any:
+        """The `data` of client method `name`'s operation, called with `values`."""
+        target = op(name, self.spec)
+        request: Call = target.call(**values)
         async with self.http() as http:
-            response = await http.request(method, url, headers=AUTH, **kwargs)
+            response = await http.request(**request, headers=AUTH)
         body = response.json()
-        self.seen["answers"].append((operation, response.status_code, body))
+        self.seen["answers"].append((target.operation_id, response.status_code, body))
         return body.get("data")
 
     async def start(self, **body: Any) -> dict[str, Any]:
-        data: dict[str, Any] = await self.call("startDubbing", "POST", START, json=body)
+        data: dict[str, Any] = await self.call("dubbing.start", **body)
         return data
 
     async def get(self, task_id: str) -> dict[str, Any]:
-        data: dict[str, Any] = await self.call(
-            "getDubbingTask", "GET", DETAIL, params={"_id": task_id}
-        )
+        data: dict[str, Any] = await self.call("dubbing.get", task_id=task_id)
         return data
 
     async def everything(self) -> list[dict[str, Any]]:
-        page = await self.call("listDubbingTasks", "GET", LIST, params={"pageSize": 100})
+        page = await self.call("dubbing.list", page_size=100)
         return list(page["rows"])
 
     async def processing(self) -> list[tuple[str, str]]:
-        rows = await self.call("listProcessingDubbingTasks", "GET", PROCESSING)
-        return [(row["_id"], row["current_status"]) for row in rows]
+        rows = await self.call("dubbing.list_processing")
+        return [(row[ID], row[STATUS]) for row in rows]
 
     async def admin(self, task_id: str, action: str) -> int:
         async with self.http() as http:
@@ -87,9 +95,9 @@ async def before(drill: Drill) -> None:
     done = await drill.start(**BODY, name="done")
     failed = await drill.start(**BODY, name="failed")
     sent = await drill.start(**BODY, name="sent")
-    await drill.admin(done["_id"], "complete")
-    await drill.admin(failed["_id"], "fail")
-    drill.seen["ids"] = {"done": done["_id"], "failed": failed["_id"], "sent": sent["_id"]}
+    await drill.admin(done[ID], "complete")
+    await drill.admin(failed[ID], "fail")
+    drill.seen["ids"] = {"done": done[ID], "failed": failed[ID], "sent": sent[ID]}
 
 
 async def fields(drill: Drill) -> None:
@@ -99,8 +107,8 @@ async def fields(drill: Drill) -> None:
     given = await drill.start(**BODY, name="given", voice_id="v-1", speed=1.5)
     omitted = await drill.start(**BODY, name="omitted")
     drill.restart()  # what is stored, not what was kept in memory
-    drill.seen["given"] = await drill.get(given["_id"])
-    drill.seen["omitted"] = await drill.get(omitted["_id"])
+    drill.seen["given"] = await drill.get(given[ID])
+    drill.seen["omitted"] = await drill.get(omitted[ID])
     drill.seen["started"] = {"given": given, "omitted": omitted}
     async with (
         drill.http() as http,
@@ -121,15 +129,15 @@ async def status(drill: Drill) -> None:
     steps = []
     for _ in range(4):
         listed = dict(await drill.processing())
-        shown = (await drill.get(timed["_id"]))["current_status"]
-        steps.append((shown, listed.get(timed["_id"])))
+        shown = (await drill.get(timed[ID]))[STATUS]
+        steps.append((shown, listed.get(timed[ID])))
         drill.clock.advance(STEP)
     drill.seen["timed"] = steps
     pushed = await drill.start(**BODY, name="pushed")
     drill.seen["advanced"] = [
         (
-            await drill.admin(pushed["_id"], "advance"),
-            (await drill.get(pushed["_id"]))["current_status"],
+            await drill.admin(pushed[ID], "advance"),
+            (await drill.get(pushed[ID]))[STATUS],
         )
         for _ in range(4)
     ]
@@ -153,9 +161,9 @@ async def status(drill: Drill) -> None:
 STAGES = {"before": (before, 4.0), "fields": (fields, 2 * STEP), "status": (status, 3 * STEP)}
 
 
-async def main(stage: str, db: str, clock_start: float) -> None:
+async def main(stage: str, db: str, clock_start: float, spec: str) -> None:
     run, processing_seconds = STAGES[stage]
-    drill = Drill(db, ManualClock(start=clock_start), processing_seconds)
+    drill = Drill(db, ManualClock(start=clock_start), processing_seconds, Spec.load(Path(spec)))
     try:
         await run(drill)
     finally:
@@ -164,4 +172,4 @@ async def main(stage: str, db: str, clock_start: float) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]))

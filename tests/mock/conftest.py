@@ -11,6 +11,7 @@ import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests._api import call, op, record, request_example
 from contract_tests._spec import Spec, load_spec
 from contract_tests._strict import StrictValidator
 
@@ -18,26 +19,25 @@ TOKEN = "sk_test_alice_0123456789"
 OTHER_TOKEN = "sk_test_bob_9876543210"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 OTHER_AUTH = {"Authorization": f"Bearer {OTHER_TOKEN}"}
-START = "/api/v1/userDubbing/startDubbing"
-DETAIL = "/api/v1/userDubbing/detail"
-LIST = "/api/v1/userDubbing/allRecords"
-PROCESSING = "/api/v1/userDubbing/processingRecord"
-COINS = "/api/v1/user/remainingCoins"
-LANGUAGES = "/api/v1/anchor/language_list"
-TRANSFER = "/api/v1/tos/transferToStorage"
-SEED_BODY = {
-    "source_url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_voice_clone/b89f5b2e-2c7a-4de5-89b4-17ffee2799b6/audio.WAV",
-    "name": "test",
-    "target_lang": "en",
-    "source_lang": "zh",
-    "num_speakers": 1,
-    "drop_background_audio": False,
-}
+# The paths of the operations that take no path parameter (the spec's); a request with values
+# is `call("dubbing.get", task_id=...)`, which puts each value where the spec says.
+START = op("dubbing.start").path
+LIST = op("dubbing.list").path
+PROCESSING = op("dubbing.list_processing").path
+COINS = op("account.remaining_coins").path
+LANGUAGES = op("languages.list").path
+TRANSFER = op("storage.transfer").path
+SEED_BODY: dict[str, Any] = request_example("dubbing.start")  # the seed's recorded request
+# The task record's fields by role (the spec's `x-a2e-mock` hints), as wire names.
+RECORD = record()
+ID = RECORD.id.wire
+STATUS = RECORD.status.wire
+RESULT = RECORD.result.wire
+FAILURE = RECORD.failure.wire  # the first field that says why a task failed
+CREATED = RECORD.created.wire
+UPDATED = RECORD.updated.wire
+TENANT = RECORD.tenant.wire
 STARTUP_TIMEOUT = 20.0
-
-
-def task_path(task_id: str) -> str:
-    return f"/api/v1/userDubbing/{task_id}"
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +91,20 @@ async def start_task(http: httpx.AsyncClient, auth: dict[str, str] = AUTH, **bod
     response = await http.post(START, json={**SEED_BODY, **body}, headers=auth)
     assert response.status_code == 200, response.text
     return response.json()["data"]
+
+
+async def get_task(
+    http: httpx.AsyncClient, task_id: str, auth: dict[str, str] = AUTH
+) -> httpx.Response:
+    """The answer to Get details of `task_id`."""
+    return await http.request(**call("dubbing.get", task_id=task_id), headers=auth)
+
+
+async def delete_task(
+    http: httpx.AsyncClient, task_id: str, auth: dict[str, str] = AUTH
+) -> httpx.Response:
+    """The answer to Delete record of `task_id`."""
+    return await http.request(**call("dubbing.delete", task_id=task_id), headers=auth)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from a2e_dubbing_mock import MockApp
 
-from tests.mock.conftest import AUTH, DETAIL, Check, start_task
+from tests.mock.conftest import ID, Check, get_task, start_task
 
 pytestmark = pytest.mark.anyio
 
@@ -38,18 +38,18 @@ async def test_the_app_answers_and_keeps_its_tasks_after_lifespans_end(
     await run_lifespan(app)
     await run_lifespan(app)
 
-    response = await client.get(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
+    response = await get_task(client, task[ID])
     assert response.status_code == 200, response.text
-    assert check("getDubbingTask", response)["data"]["_id"] == task["_id"]
+    assert check("getDubbingTask", response)["data"][ID] == task[ID]
     another = await start_task(client)  # and it still writes
-    assert another["_id"] != task["_id"]
+    assert another[ID] != task[ID]
 
 
 async def test_a_closed_app_answers_503_saying_it_is_closed(
     app: MockApp, client: httpx.AsyncClient, check: Check
 ) -> None:
     app.close()
-    response = await client.get(DETAIL, params={"_id": "0" * 24}, headers=AUTH)
+    response = await get_task(client, "0" * 24)
     assert response.status_code == 503
     body = check("getDubbingTask", response)
     assert body["code"] == 503

@@ -13,16 +13,18 @@ import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._store import SCHEMA_VERSION
 
+from contract_tests._api import call
 from tests.mock.conftest import (
     AUTH,
     COINS,
+    ID,
     LIST,
     OTHER_AUTH,
     OTHER_TOKEN,
     SEED_BODY,
     START,
     TOKEN,
-    task_path,
+    delete_task,
 )
 
 pytestmark = pytest.mark.anyio
@@ -49,15 +51,19 @@ def stored_ids(db: Path, token: str) -> list[str]:
 
 async def every_page(http: httpx.AsyncClient, auth: dict[str, str], size: int) -> list[str]:
     """Walk all pages (and one past the end); every page's count must be the same."""
-    first = (await http.get(LIST, params={"pageSize": size}, headers=auth)).json()["data"]
+    first = (await http.request(**call("dubbing.list", page_size=size), headers=auth)).json()[
+        "data"
+    ]
     count = first["count"]
     ids: list[str] = []
     for number in range(1, count // size + 3):
-        response = await http.get(LIST, params={"pageNum": number, "pageSize": size}, headers=auth)
+        response = await http.request(
+            **call("dubbing.list", page_num=number, page_size=size), headers=auth
+        )
         data = response.json()["data"]
         assert data["count"] == count, (size, number)
         assert len(data["rows"]) == max(0, min(size, count - (number - 1) * size)), (size, number)
-        ids += [row["_id"] for row in data["rows"]]
+        ids += [row[ID] for row in data["rows"]]
     return ids
 
 
@@ -72,7 +78,7 @@ async def assert_exact(http: httpx.AsyncClient, db: Path, auth: dict[str, str], 
 async def start(http: httpx.AsyncClient, auth: dict[str, str], number: int) -> str:
     response = await http.post(START, json={**SEED_BODY, "name": f"t{number}"}, headers=auth)
     assert response.status_code == 200, response.text
-    return str(response.json()["data"]["_id"])
+    return str(response.json()["data"][ID])
 
 
 def client(app: MockApp) -> httpx.AsyncClient:
@@ -95,8 +101,8 @@ async def test_the_count_stays_exact_through_starts_deletes_resets_and_restarts(
             theirs = [await start(http, OTHER_AUTH, number) for number in range(4)]
             assert await assert_exact(http, db, AUTH, TOKEN) == 23
             for gone in (mine[0], mine[11], mine[22]):
-                assert (await http.delete(task_path(gone), headers=AUTH)).status_code == 200
-            missing = await http.delete(task_path(theirs[0]), headers=AUTH)  # not mine
+                assert (await delete_task(http, gone)).status_code == 200
+            missing = await delete_task(http, theirs[0])  # not mine
             assert missing.status_code == 404
             assert await assert_exact(http, db, AUTH, TOKEN) == 20
             assert await assert_exact(http, db, OTHER_AUTH, OTHER_TOKEN) == 4
@@ -128,12 +134,16 @@ async def test_pages_past_the_middle_read_from_the_end_agree_with_the_first_ones
         async with client(app) as http:
             for number in range(17):
                 await start(http, AUTH, number)
-            forward = (await http.get(LIST, params={"pageSize": 100}, headers=AUTH)).json()
-            everything = [row["_id"] for row in forward["data"]["rows"]]
+            forward = (
+                await http.request(**call("dubbing.list", page_size=100), headers=AUTH)
+            ).json()
+            everything = [row[ID] for row in forward["data"]["rows"]]
             for size in (1, 2, 4, 6, 16, 17):
                 walked = await every_page(http, AUTH, size)
                 assert walked == everything, size
-            far = await http.get(LIST, params={"pageNum": 10**6, "pageSize": 100}, headers=AUTH)
+            far = await http.request(
+                **call("dubbing.list", page_num=10**6, page_size=100), headers=AUTH
+            )
             nobody = await http.get(LIST, headers={"Authorization": "Bearer sk_nobody_yet"})
     finally:
         app.close()
@@ -194,9 +204,11 @@ async def test_a_database_of_the_first_layout_is_migrated_with_exact_counts(
             assert await assert_exact(http, db, OTHER_AUTH, OTHER_TOKEN) == 3
             coins: Any = (await http.get(COINS, headers=AUTH)).json()["data"]["coins"]
             fresh = await start(http, AUTH, 0)
-            page = (await http.get(LIST, params={"pageSize": 1}, headers=AUTH)).json()["data"]
+            page = (await http.request(**call("dubbing.list", page_size=1), headers=AUTH)).json()[
+                "data"
+            ]
             old = stored_ids(db, TOKEN)[-1]
-            assert (await http.delete(task_path(old), headers=AUTH)).status_code == 200
+            assert (await delete_task(http, old)).status_code == 200
             assert await assert_exact(http, db, AUTH, TOKEN) == 12
     finally:
         app.close()
@@ -208,7 +220,7 @@ async def test_a_database_of_the_first_layout_is_migrated_with_exact_counts(
     finally:
         conn.close()
     assert coins == 1200 - 30  # spending came along (the balance is the spec example's)
-    assert page["rows"][0]["_id"] == fresh
+    assert page["rows"][0][ID] == fresh
     assert page["count"] == 13
     assert version == SCHEMA_VERSION
     assert "spending" not in tables

@@ -17,17 +17,25 @@ from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._store import SCHEMA_VERSION
 from a2e_dubbing_mock._tasks import TaskRow
 
+from contract_tests._api import call, lifecycle
 from tests.mock.conftest import (
     AUTH,
-    DETAIL,
+    CREATED,
+    ID,
     LIST,
     OTHER_AUTH,
     OTHER_TOKEN,
     PROCESSING,
+    RECORD,
+    RESULT,
     SEED_BODY,
     START,
+    STATUS,
+    TENANT,
     TOKEN,
+    UPDATED,
     Check,
+    get_task,
     start_task,
 )
 from tests.mock.test_paging import assert_positions
@@ -118,28 +126,32 @@ def layout_2_database(path: Path) -> None:
 
 
 def expected_record(task: tuple[Any, ...]) -> dict[str, Any]:
-    """What the mock answered for a task of layout 2 (written out by hand)."""
+    """What the mock answered for a task of layout 2 (written out by hand; the record's
+    fields by their role, the request's echoes by name)."""
     pos, status, _, name, _, speakers, drop, duration, message, code = task
+    failed = status == lifecycle().failure
     record: dict[str, Any] = {
         "name": name,
         "source_url": f"https://e.com/{pos}.mp3",
-        "current_status": status,
+        STATUS: status,
         "source_lang": "auto",
         "target_lang": "fr",
         "num_speakers": speakers,
         "drop_background_audio": bool(drop),
-        "duration": duration,
-        "result_url": f"http://mock.test/__mock/results/{old_id(pos)}.wav"
-        if status == "completed"
+        RECORD.duration.wire: duration,
+        RESULT: f"http://mock.test/__mock/results/{old_id(pos)}.wav"
+        if status == lifecycle().result
         else "",
-        "faild_message": (message or "") if status == "failed" else "",
-        "_id": old_id(pos),
-        "createdAt": f"2024-09-18T03:49:44.{704 + pos:03d}Z",
-        "updatedAt": f"2024-09-18T03:49:45.{704 + pos:03d}Z",
+        ID: old_id(pos),
+        CREATED: f"2024-09-18T03:49:44.{704 + pos:03d}Z",
+        UPDATED: f"2024-09-18T03:49:45.{704 + pos:03d}Z",
     }
-    if status == "failed":
-        record["failed_message"] = message or ""
-        record["failed_code"] = code
+    for field in RECORD.failure_messages:
+        if field.when is None or failed:
+            record[field.wire] = (message or "") if failed else ""
+    for field in RECORD.failure_codes:
+        if field.when is None or failed:
+            record[field.wire] = code if failed else None
     return record
 
 
@@ -154,27 +166,28 @@ async def test_a_database_of_layout_2_answers_as_before_and_goes_on(
         async with client(app) as http:
             answers = []
             for task in kept:
-                response = await http.get(DETAIL, params={"_id": old_id(task[0])}, headers=AUTH)
+                response = await get_task(http, old_id(task[0]))
                 answers.append(check("getDubbingTask", response)["data"])
             processing = check(
                 "listProcessingDubbingTasks", await http.get(PROCESSING, headers=AUTH)
             )
             fresh = await start_task(http)
             page = check(
-                "listDubbingTasks", await http.get(LIST, params={"pageSize": 3}, headers=AUTH)
+                "listDubbingTasks",
+                await http.request(**call("dubbing.list", page_size=3), headers=AUTH),
             )
             second = (
-                await http.get(LIST, params={"pageNum": 2, "pageSize": 3}, headers=AUTH)
+                await http.request(**call("dubbing.list", page_num=2, page_size=3), headers=AUTH)
             ).json()
             theirs = (await http.get(LIST, headers=OTHER_AUTH)).json()["data"]
     finally:
         app.close()
     for answer, task in zip(answers, kept, strict=True):
-        assert {k: v for k, v in answer.items() if k != "user_id"} == expected_record(task)
-    assert [t["_id"] for t in processing["data"]] == [old_id(5), old_id(4)]  # newest first
-    assert [t["_id"] for t in page["data"]["rows"]] == [fresh["_id"], old_id(7), old_id(5)]
+        assert {k: v for k, v in answer.items() if k != TENANT} == expected_record(task)
+    assert [t[ID] for t in processing["data"]] == [old_id(5), old_id(4)]  # newest first
+    assert [t[ID] for t in page["data"]["rows"]] == [fresh[ID], old_id(7), old_id(5)]
     assert page["data"]["count"] == 6
-    assert [t["_id"] for t in second["data"]["rows"]] == [old_id(4), old_id(2), old_id(1)]
+    assert [t[ID] for t in second["data"]["rows"]] == [old_id(4), old_id(2), old_id(1)]
     assert theirs["count"] == 2
     assert_positions(db)
     conn = sqlite3.connect(db)
@@ -193,7 +206,7 @@ async def test_a_database_of_layout_2_answers_as_before_and_goes_on(
         old_id(4): 1,
         old_id(5): 1,
         old_id(7): 0,
-        fresh["_id"]: 1,
+        fresh[ID]: 1,
     }
 
 
@@ -203,28 +216,33 @@ async def test_a_document_without_a_field_answers_its_default(app: MockApp, chec
     row = TaskRow("66ea4dd87db10c73fa29b570", AT, AT, "sent", None, {"request": request})
     await app.store.insert(USER_ID, row, 1)
     async with client(app) as http:
-        response = await http.get(DETAIL, params={"_id": row.id}, headers=AUTH)
+        response = await get_task(http, row.id)
     data = check("getDubbingTask", response)["data"]
     assert data["name"] == ""  # x-a2e-mock: {default: ""}
     assert data["num_speakers"] == 1  # the request's default
     assert data["drop_background_audio"] is False
-    assert data["duration"] == 0.0
-    assert data["current_status"] == "sent"
+    assert data[RECORD.duration.wire] == 0.0
+    assert data[STATUS] == "sent"
 
 
 async def test_what_a_client_sends_beyond_the_spec_is_not_kept(
     app: MockApp, client: httpx.AsyncClient, check: Check
 ) -> None:
-    extra = {"duration": 0, "request": {"name": "forged"}, "failure-message": "x", "voice": "v"}
+    extra = {
+        "duration": 0,
+        "request": {"name": "forged"},
+        "failure-message": "x",
+        "zz_not_in_spec": "v",
+    }
     response = await client.post(START, json={**SEED_BODY, **extra}, headers=AUTH)
     data = check("startDubbing", response)["data"]
-    stored = app.store.get(USER_ID, data["_id"])
+    stored = app.store.get(USER_ID, data[ID])
     assert stored is not None
     assert set(stored.doc["request"]) == set(SEED_BODY)
     assert stored.doc["request"]["name"] == "test"
-    assert data["duration"] == stored.doc["duration"] > 0
-    assert "voice" not in data
-    assert data["faild_message"] == ""
+    assert data[RECORD.duration.wire] == stored.doc["duration"] > 0
+    assert "zz_not_in_spec" not in data
+    assert data[RECORD.failure.wire] == ""
 
 
 async def test_flags_follow_the_lifecycle_the_mock_was_generated_from(
@@ -236,7 +254,7 @@ async def test_flags_follow_the_lifecycle_the_mock_was_generated_from(
     try:
         async with client(app) as http:
             tasks = [await start_task(http) for _ in range(3)]
-            await http.post(f"/__mock/tasks/{tasks[0]['_id']}/complete", headers=AUTH)
+            await http.post(f"/__mock/tasks/{tasks[0][ID]}/complete", headers=AUTH)
     finally:
         app.close()
 
@@ -245,7 +263,7 @@ async def test_flags_follow_the_lifecycle_the_mock_was_generated_from(
         a word that no longer moves on by itself."""
         conn = sqlite3.connect(db, isolation_level=None)
         try:
-            done = tasks[0]["_id"]
+            done = tasks[0][ID]
             conn.execute("UPDATE tasks SET unfinished = (id = ?)", (done,))
             conn.execute("UPDATE tasks SET next_ms = 1 WHERE id = ?", (done,))
             if meta is not None:
@@ -263,8 +281,8 @@ async def test_flags_follow_the_lifecycle_the_mock_was_generated_from(
 
     tamper(None)  # the same lifecycle: opening the database rewrites nothing
     create_app(db=db, clock=clock).close()
-    assert stored()[tasks[0]["_id"]] == (1, 1)
-    tamper(json.dumps({"path": ["sent", "queued", "processing", "completed"]}))
+    assert stored()[tasks[0][ID]] == (1, 1)
+    tamper(json.dumps({"path": ["sent", "zz-not-a-status", "processing", "completed"]}))
     app = create_app(db=db, clock=clock)
     try:
         async with client(app) as http:
@@ -272,6 +290,6 @@ async def test_flags_follow_the_lifecycle_the_mock_was_generated_from(
     finally:
         app.close()
     after = stored()
-    assert after[tasks[0]["_id"]] == (0, None)  # completed: finished, and it stays
-    assert {after[t["_id"]][0] for t in tasks[1:]} == {1}
-    assert [t["_id"] for t in listed["data"]] == [tasks[2]["_id"], tasks[1]["_id"]]
+    assert after[tasks[0][ID]] == (0, None)  # completed: finished, and it stays
+    assert {after[t[ID]][0] for t in tasks[1:]} == {1}
+    assert [t[ID] for t in listed["data"]] == [tasks[2][ID], tasks[1][ID]]

@@ -30,6 +30,9 @@ from hypothesis.stateful import (
     rule,
 )
 
+from contract_tests._api import record as record_fields
+
+RECORD = record_fields()
 TENANTS = ("a" * 64, "b" * 64)
 AT = 1_726_631_384_704
 BASE = "http://mock.test"
@@ -47,24 +50,29 @@ requests = st.fixed_dictionaries(
 
 def expected(task_id: str, body: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
     """The answer, written from the spec's rules: the request's fields (its defaults where
-    absent, `name` "" per x-a2e-mock), source_lang always `auto`, then what happened."""
+    absent, `name` "" per x-a2e-mock), source_lang always `auto`, then what happened (the
+    record's fields by their role)."""
     status = state["status"]
     failed = status == LIFECYCLE.failure
     answer = {
         "name": body.get("name", ""),
         "source_url": body["source_url"],
-        "current_status": status,
+        RECORD.status.wire: status,
         "source_lang": "auto",
         "target_lang": "fr",
         "num_speakers": body.get("num_speakers", 1),
         "drop_background_audio": body.get("drop_background_audio", False),
-        "result_url": f"{BASE}/__mock/results/{task_id}.wav" if status == LIFECYCLE.result else "",
-        "faild_message": state.get("message", "") if failed else "",
-        "_id": task_id,
+        RECORD.result.wire: f"{BASE}/__mock/results/{task_id}.wav"
+        if status == LIFECYCLE.result
+        else "",
+        RECORD.id.wire: task_id,
     }
-    if failed:
-        answer["failed_message"] = state.get("message", "")
-        answer["failed_code"] = state.get("code")
+    for field in RECORD.failure_messages:
+        if field.when is None or failed:
+            answer[field.wire] = state.get("message", "") if failed else ""
+    for field in RECORD.failure_codes:
+        if field.when is None or failed:
+            answer[field.wire] = state.get("code") if failed else None
     return answer
 
 
@@ -138,7 +146,8 @@ class Documents(RuleBasedStateMachine):
             row = self.store.get(tenant, task_id)
             assert row is not None, task_id
             answer = record(row, "u" * 24, BASE)
-            for made in ("duration", "user_id", "createdAt", "updatedAt"):
+            made_up = (RECORD.duration, RECORD.tenant, RECORD.created, RECORD.updated)
+            for made in (field.wire for field in made_up):
                 assert made in answer
                 del answer[made]
             assert answer == expected(task_id, body, state)

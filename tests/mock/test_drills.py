@@ -26,7 +26,8 @@ import yaml
 
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
-from generator._build import SPEC_PATH, build
+from generator._build import REPO_ROOT, SPEC_PATH, build
+from tests.mock.conftest import ID, RECORD, STATUS
 
 DRILL = Path(__file__).with_name("_drill.py")
 AT = 1_726_631_384.704
@@ -81,10 +82,13 @@ class Generation:
 def run(stage: str, db: Path, clock_start: float, generation: Generation | None) -> Any:
     """One stage of the drill in a subprocess, on `generation`'s packages (None: installed)."""
     env = dict(os.environ)
-    if generation is not None:
-        env["PYTHONPATH"] = os.pathsep.join(map(str, generation.packages))
+    # the generation's packages first (None: the installed ones); the tests' helpers from
+    # this checkout
+    packages = [] if generation is None else generation.packages
+    env["PYTHONPATH"] = os.pathsep.join(map(str, [*packages, REPO_ROOT]))
+    spec = SPEC_PATH if generation is None else generation.spec_path
     done = subprocess.run(
-        [sys.executable, str(DRILL), stage, str(db), str(clock_start)],
+        [sys.executable, str(DRILL), stage, str(db), str(clock_start), str(spec)],
         capture_output=True,
         text=True,
         env=env,
@@ -158,15 +162,15 @@ def test_a_database_from_before_keeps_answering_after_both_changes(
 ) -> None:
     ids = drill["before"]["ids"]
     for stage in ("fields", "status"):
-        old = {task["_id"]: task for task in drill[stage]["old"] if task["_id"] in ids.values()}
+        old = {task[ID]: task for task in drill[stage]["old"] if task[ID] in ids.values()}
         assert set(old) == set(ids.values()), stage
         for task in old.values():
             assert "voice_id" not in task, stage  # stored before the field existed
             assert task["speed"] == 1, stage  # its default
-        assert old[ids["done"]]["current_status"] == "completed"
-        assert old[ids["failed"]]["current_status"] == "failed"
-        assert old[ids["failed"]]["failed_message"]
-    fields_old = {t["_id"]: t for t in drill["fields"]["old"]}
-    status_old = {t["_id"]: t for t in drill["status"]["old"]}
+        assert old[ids["done"]][STATUS] == "completed"
+        assert old[ids["failed"]][STATUS] == "failed"
+        assert all(old[ids["failed"]][f.wire] for f in RECORD.failure_messages)
+    fields_old = {t[ID]: t for t in drill["fields"]["old"]}
+    status_old = {t[ID]: t for t in drill["status"]["old"]}
     assert status_old[drill["fields"]["client"]["id"]]["voice_id"] == "v-2"
-    assert fields_old[ids["sent"]]["current_status"] == "completed"  # its time had come
+    assert fields_old[ids["sent"]][STATUS] == "completed"  # its time had come

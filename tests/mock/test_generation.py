@@ -10,30 +10,23 @@ import pytest
 from a2e_dubbing_mock import create_app
 
 import generator._mock as mock_renderer
+from contract_tests import _api as api
 from generator._build import OUTPUT_DIR, SPEC_PATH
 from generator._parse import GenerationError, parse
+from generator._release import package_version
 
 RUNTIME = Path(mock_renderer.__file__).parent / "runtime" / "mock"
 
 
 def operations() -> tuple[mock_renderer.MockOperation, ...]:
-    return mock_renderer.mock_view(parse(SPEC_PATH), version="0").operations
+    parsed = parse(SPEC_PATH)
+    return mock_renderer.mock_view(parsed, version=package_version(parsed.document)).operations
 
 
 def test_every_operation_of_the_spec_has_a_handler() -> None:
     ops = operations()
     mock_renderer.check_handlers(ops)  # raises otherwise
-    assert {op.operation_id for op in ops} == {
-        "startDubbing",
-        "listDubbingTasks",
-        "listProcessingDubbingTasks",
-        "getDubbingTask",
-        "deleteDubbingTask",
-        "getRemainingCoins",
-        "listLanguages",
-        "transferToStorage",
-        "getUploadPresignedUrl",
-    }
+    assert {op.operation_id for op in ops} == {o.operation_id for o in api.operations()}
 
 
 def test_an_operation_without_a_handler_fails_generation_clearly(
@@ -165,4 +158,4 @@ def test_a_missing_or_bad_body_limit_fails_generation_clearly(value: object) -> 
         info["x-a2e-max-body-bytes"] = value
     changed = dataclasses.replace(parsed, document={**parsed.document, "info": info})
     with pytest.raises(GenerationError, match=r"info\.x-a2e-max-body-bytes must be a positive"):
-        mock_renderer.mock_view(changed, version="0")
+        mock_renderer.mock_view(changed, version=package_version(parsed.document))

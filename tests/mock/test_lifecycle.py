@@ -14,13 +14,28 @@ from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._lifecycle import Lifecycle
 from a2e_dubbing_mock._tasks import iso_ms
 
-from tests.mock.conftest import AUTH, DETAIL, OTHER_AUTH, PROCESSING, TOKEN, Check, start_task
+from tests.mock.conftest import (
+    AUTH,
+    CREATED,
+    FAILURE,
+    ID,
+    OTHER_AUTH,
+    PROCESSING,
+    RECORD,
+    RESULT,
+    STATUS,
+    TOKEN,
+    UPDATED,
+    Check,
+    get_task,
+    start_task,
+)
 
 pytestmark = pytest.mark.anyio
 
 
 async def detail(client: httpx.AsyncClient, check: Check, task_id: str) -> dict[str, Any]:
-    response = await client.get(DETAIL, params={"_id": task_id}, headers=AUTH)
+    response = await get_task(client, task_id)
     return dict(check("getDubbingTask", response)["data"])
 
 
@@ -35,42 +50,44 @@ async def test_time_moves_a_task_to_completed(
 ) -> None:
     task = await start_task(client)
     clock.advance(1.9)
-    still_sent = await detail(client, check, task["_id"])
+    still_sent = await detail(client, check, task[ID])
     clock.advance(0.2)
-    processing = await detail(client, check, task["_id"])
+    processing = await detail(client, check, task[ID])
     clock.advance(2.0)
-    completed = await detail(client, check, task["_id"])
-    assert still_sent["current_status"] == "sent"
-    assert processing["current_status"] == "processing"
-    assert completed["current_status"] == "completed"
-    assert str(completed["result_url"]).startswith("http://mock.test/__mock/results/")
-    assert completed["updatedAt"] > processing["updatedAt"] > task["createdAt"]
-    assert completed["faild_message"] == ""
+    completed = await detail(client, check, task[ID])
+    assert still_sent[STATUS] == "sent"
+    assert processing[STATUS] == "processing"
+    assert completed[STATUS] == "completed"
+    assert str(completed[RESULT]).startswith("http://mock.test/__mock/results/")
+    assert completed[UPDATED] > processing[UPDATED] > task[CREATED]
+    assert completed[FAILURE] == ""
 
 
 async def test_admin_steps_through_the_lifecycle(client: httpx.AsyncClient, check: Check) -> None:
     task = await start_task(client)
-    first = await admin(client, task["_id"], "advance")
-    second = await admin(client, task["_id"], "advance")
-    third = await admin(client, task["_id"], "advance")
-    assert first.json()["data"]["current_status"] == "processing"
-    assert second.json()["data"]["current_status"] == "completed"
+    first = await admin(client, task[ID], "advance")
+    second = await admin(client, task[ID], "advance")
+    third = await admin(client, task[ID], "advance")
+    assert first.json()["data"][STATUS] == "processing"
+    assert second.json()["data"][STATUS] == "completed"
     assert third.status_code == 409
-    assert (await detail(client, check, task["_id"]))["current_status"] == "completed"
+    assert (await detail(client, check, task[ID]))[STATUS] == "completed"
 
 
 async def test_admin_fails_a_task_with_a_message(client: httpx.AsyncClient, check: Check) -> None:
     task = await start_task(client)
     response = await admin(
-        client, task["_id"], "fail", json={"message": "no speech found", "code": "E_AUDIO"}
+        client, task[ID], "fail", json={"message": "no speech found", "code": "E_AUDIO"}
     )
-    failed = await detail(client, check, task["_id"])
-    again = await admin(client, task["_id"], "complete")
+    failed = await detail(client, check, task[ID])
+    again = await admin(client, task[ID], "complete")
     assert response.status_code == 200
-    assert failed["current_status"] == "failed"
-    assert failed["faild_message"] == failed["failed_message"] == "no speech found"
-    assert failed["failed_code"] == "E_AUDIO"
-    assert failed["result_url"] == ""
+    assert failed[STATUS] == "failed"
+    assert [failed[f.wire] for f in RECORD.failure_messages] == ["no speech found"] * len(
+        RECORD.failure_messages
+    )
+    assert [failed[f.wire] for f in RECORD.failure_codes] == ["E_AUDIO"] * len(RECORD.failure_codes)
+    assert failed[RESULT] == ""
     assert again.status_code == 409
 
 
@@ -78,11 +95,11 @@ async def test_fail_without_a_body_uses_a_default_message(
     client: httpx.AsyncClient, check: Check
 ) -> None:
     task = await start_task(client)
-    await admin(client, task["_id"], "fail")
-    failed = await detail(client, check, task["_id"])
-    bad = await admin(client, (await start_task(client))["_id"], "fail", json={"message": 3})
-    assert failed["current_status"] == "failed"
-    assert failed["faild_message"]
+    await admin(client, task[ID], "fail")
+    failed = await detail(client, check, task[ID])
+    bad = await admin(client, (await start_task(client))[ID], "fail", json={"message": 3})
+    assert failed[STATUS] == "failed"
+    assert failed[FAILURE]
     assert bad.status_code == 400
     assert bad.json()["msg"].startswith("message:")
 
@@ -91,19 +108,19 @@ async def test_processing_record_is_exactly_the_unfinished_tasks(
     client: httpx.AsyncClient, check: Check
 ) -> None:
     sent, processing, completed, failed = [await start_task(client) for _ in range(4)]
-    await admin(client, processing["_id"], "advance")
-    await admin(client, completed["_id"], "complete")
-    await admin(client, failed["_id"], "fail")
+    await admin(client, processing[ID], "advance")
+    await admin(client, completed[ID], "complete")
+    await admin(client, failed[ID], "fail")
     answer = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
-    statuses = {t["_id"]: t["current_status"] for t in answer["data"]}
-    assert statuses == {sent["_id"]: "sent", processing["_id"]: "processing"}
-    assert [t["_id"] for t in answer["data"]] == [processing["_id"], sent["_id"]]  # newest first
+    statuses = {t[ID]: t[STATUS] for t in answer["data"]}
+    assert statuses == {sent[ID]: "sent", processing[ID]: "processing"}
+    assert [t[ID] for t in answer["data"]] == [processing[ID], sent[ID]]  # newest first
 
 
 async def test_admin_calls_only_touch_the_callers_tasks(client: httpx.AsyncClient) -> None:
     theirs = await start_task(client, OTHER_AUTH)
-    response = await admin(client, theirs["_id"], "complete")
-    anonymous = await client.post(f"/__mock/tasks/{theirs['_id']}/complete")
+    response = await admin(client, theirs[ID], "complete")
+    anonymous = await client.post(f"/__mock/tasks/{theirs[ID]}/complete")
     assert response.status_code == 404
     assert anonymous.status_code == 401
 
@@ -112,10 +129,10 @@ async def test_reset_forgets_one_tenant_and_reset_all_everyone(client: httpx.Asy
     mine = await start_task(client, AUTH)
     theirs = await start_task(client, OTHER_AUTH)
     reset = await client.post("/__mock/reset", headers=AUTH)
-    mine_gone = await client.get(DETAIL, params={"_id": mine["_id"]}, headers=AUTH)
-    theirs_kept = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=OTHER_AUTH)
+    mine_gone = await get_task(client, mine[ID])
+    theirs_kept = await get_task(client, theirs[ID], OTHER_AUTH)
     reset_all = await client.post("/__mock/reset-all")
-    theirs_gone = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=OTHER_AUTH)
+    theirs_gone = await get_task(client, theirs[ID], OTHER_AUTH)
     unauthenticated = await client.post("/__mock/reset")
     assert reset.json()["data"] == {"deleted": 1}
     assert (mine_gone.status_code, theirs_kept.status_code) == (404, 200)
@@ -137,9 +154,9 @@ async def test_health_and_admin_errors(client: httpx.AsyncClient) -> None:
 
 async def test_the_result_is_a_valid_wav(client: httpx.AsyncClient, check: Check) -> None:
     task = await start_task(client)
-    not_yet = await client.get(f"/__mock/results/{task['_id']}.wav")
-    await admin(client, task["_id"], "complete")
-    url = (await detail(client, check, task["_id"]))["result_url"]
+    not_yet = await client.get(f"/__mock/results/{task[ID]}.wav")
+    await admin(client, task[ID], "complete")
+    url = (await detail(client, check, task[ID]))[RESULT]
     response = await client.get(str(url))  # a plain GET, no token: a signed URL
     head = await client.head(str(url))
     assert not_yet.status_code == 404
@@ -163,14 +180,14 @@ async def test_without_processing_time_only_admin_calls_move_tasks(check: Check)
         async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
             task = await start_task(http)
             clock.advance(3600)
-            waited = await detail(http, check, task["_id"])
-            await admin(http, task["_id"], "advance")
+            waited = await detail(http, check, task[ID])
+            await admin(http, task[ID], "advance")
             clock.advance(3600)
-            advanced = await detail(http, check, task["_id"])
+            advanced = await detail(http, check, task[ID])
     finally:
         app.close()
-    assert waited["current_status"] == "sent"
-    assert advanced["current_status"] == "processing"
+    assert waited[STATUS] == "sent"
+    assert advanced[STATUS] == "processing"
 
 
 async def test_processing_record_follows_time_too(
@@ -182,11 +199,11 @@ async def test_processing_record_follows_time_too(
     halfway = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
     clock.advance(3)
     later = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
-    assert [(t["_id"], t["current_status"]) for t in halfway["data"]] == [
-        (late["_id"], "sent"),
-        (early["_id"], "processing"),
+    assert [(t[ID], t[STATUS]) for t in halfway["data"]] == [
+        (late[ID], "sent"),
+        (early[ID], "processing"),
     ]
-    assert [(t["_id"], t["current_status"]) for t in later["data"]] == [(late["_id"], "processing")]
+    assert [(t[ID], t[STATUS]) for t in later["data"]] == [(late[ID], "processing")]
 
 
 async def test_due_steps_are_written_to_the_store(
@@ -197,7 +214,7 @@ async def test_due_steps_are_written_to_the_store(
     await client.get(PROCESSING, headers=AUTH)  # derives at once, writes in the background
     stored = None
     for _ in range(100):
-        stored = app.store.get(hashlib.sha256(TOKEN.encode()).hexdigest(), task["_id"])
+        stored = app.store.get(hashlib.sha256(TOKEN.encode()).hexdigest(), task[ID])
         if stored is not None and stored.status == "completed":
             break
         await anyio.sleep(0.01)
@@ -218,15 +235,15 @@ async def test_due_steps_are_written_a_few_tasks_per_write_until_all_are(
     commits = app.store.commits
     await app.state.lifecycle.catch_up()
     key = hashlib.sha256(TOKEN.encode()).hexdigest()
-    stored = {t["_id"]: app.store.get(key, t["_id"]) for t in done + halfway + fresh}
+    stored = {t[ID]: app.store.get(key, t[ID]) for t in done + halfway + fresh}
     status = {task_id: row.status if row else None for task_id, row in stored.items()}
-    assert {status[t["_id"]] for t in done} == {"completed"}
-    assert {status[t["_id"]] for t in halfway} == {"processing"}
-    assert {status[t["_id"]] for t in fresh} == {"sent"}
+    assert {status[t[ID]] for t in done} == {"completed"}
+    assert {status[t[ID]] for t in halfway} == {"processing"}
+    assert {status[t[ID]] for t in fresh} == {"sent"}
     assert app.store.commits - commits == 5  # 8 due tasks, 2 per write: 4 full writes + 1
     for task in done:  # what was stored is what the API showed, times included
-        shown = await client.get(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
-        row = stored[task["_id"]]
+        shown = await get_task(client, task[ID])
+        row = stored[task[ID]]
         assert row is not None
         assert row.next_ms is None
-        assert shown.json()["data"]["updatedAt"] == iso_ms(row.updated_ms)
+        assert shown.json()["data"][UPDATED] == iso_ms(row.updated_ms)

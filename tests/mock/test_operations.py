@@ -9,20 +9,22 @@ import httpx
 import pytest
 from a2e_dubbing_mock import LANGUAGES as MOCK_LANGUAGES
 
+from contract_tests._api import answer_example, call, lifecycle, op, operations
 from contract_tests._spec import Spec
 from tests.mock.conftest import (
     AUTH,
     COINS,
-    DETAIL,
+    ID,
     LANGUAGES,
-    LIST,
     PROCESSING,
+    RECORD,
     SEED_BODY,
     START,
     TRANSFER,
     Check,
+    delete_task,
+    get_task,
     start_task,
-    task_path,
 )
 
 pytestmark = pytest.mark.anyio
@@ -31,11 +33,8 @@ HEX24 = re.compile(r"[0-9a-f]{24}")
 
 
 def seed_answer() -> dict[str, Any]:
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parents[2] / "contract_tests" / "recordings" / "start_dubbing.seed.json"
-    return dict(json.loads(path.read_text())["response"]["body"])
+    """The spec's first example answer of start dubbing: the seed's recorded answer."""
+    return dict(answer_example("dubbing.start"))
 
 
 async def test_start_dubbing_answers_like_the_seed_recording(
@@ -49,17 +48,19 @@ async def test_start_dubbing_answers_like_the_seed_recording(
     assert body["code"] == 0
     data = body["data"]
     assert list(data) == list(seed["data"])  # the same fields, in the recorded order
-    assert data["current_status"] == "sent"
+    assert data[RECORD.status.wire] == seed["data"][RECORD.status.wire] == lifecycle().initial
     assert data["source_lang"] == "auto"  # as recorded, although the request said zh
-    assert data["faild_message"] == ""
-    assert data["result_url"] == ""
-    assert HEX24.fullmatch(data["_id"])
-    assert HEX24.fullmatch(data["user_id"])
-    assert ISO_MS.fullmatch(data["createdAt"])
-    assert data["createdAt"] == data["updatedAt"]
-    assert isinstance(data["duration"], int | float)
-    assert data["duration"] > 0
-    for field in ("name", "source_url", "target_lang", "num_speakers", "drop_background_audio"):
+    assert data[RECORD.failure.wire] == ""
+    assert data[RECORD.result.wire] == ""
+    assert HEX24.fullmatch(data[ID])
+    assert HEX24.fullmatch(data[RECORD.tenant.wire])
+    assert ISO_MS.fullmatch(data[RECORD.created.wire])
+    assert data[RECORD.created.wire] == data[RECORD.updated.wire]
+    assert isinstance(data[RECORD.duration.wire], int | float)
+    assert data[RECORD.duration.wire] > 0
+    echoed = [f.wire for f in RECORD.roles["request"]]
+    assert len(echoed) >= 5
+    for field in echoed:
         assert data[field] == seed["data"][field]
 
 
@@ -83,7 +84,7 @@ async def test_duration_is_repeatable_for_one_source(client: httpx.AsyncClient) 
 
 async def test_get_details_returns_the_record(client: httpx.AsyncClient, check: Check) -> None:
     task = await start_task(client)
-    response = await client.get(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
+    response = await get_task(client, task[ID])
     assert check("getDubbingTask", response)["data"] == task
 
 
@@ -92,20 +93,22 @@ async def test_list_pages_newest_first_with_the_total(
 ) -> None:
     ids = []
     for number in range(5):
-        ids.append((await start_task(client, name=f"task {number}"))["_id"])
+        ids.append((await start_task(client, name=f"task {number}"))[ID])
         clock.advance(0.001 * (number % 2))  # some share a millisecond: order still holds
     newest_first = ids[::-1]
-    page1 = check("listDubbingTasks", await client.get(LIST, params={"pageSize": 2}, headers=AUTH))
-    page3 = check(
-        "listDubbingTasks",
-        await client.get(LIST, params={"pageSize": "2", "pageNum": "3"}, headers=AUTH),
-    )
-    beyond = check("listDubbingTasks", await client.get(LIST, params={"pageNum": 9}, headers=AUTH))
-    default = check("listDubbingTasks", await client.get(LIST, headers=AUTH))
-    assert [r["_id"] for r in page1["data"]["rows"]] == newest_first[:2]
-    assert [r["_id"] for r in page3["data"]["rows"]] == newest_first[4:]
+
+    async def page(**values: Any) -> Any:
+        answer = await client.request(**call("dubbing.list", **values), headers=AUTH)
+        return check("listDubbingTasks", answer)
+
+    page1 = await page(page_size=2)
+    page3 = await page(page_size="2", page_num="3")
+    beyond = await page(page_num=9)
+    default = await page()
+    assert [r[ID] for r in page1["data"]["rows"]] == newest_first[:2]
+    assert [r[ID] for r in page3["data"]["rows"]] == newest_first[4:]
     assert beyond["data"] == {"rows": [], "count": 5}
-    assert [r["_id"] for r in default["data"]["rows"]] == newest_first  # pageSize 10
+    assert [r[ID] for r in default["data"]["rows"]] == newest_first  # pageSize 10
     assert page1["data"]["count"] == page3["data"]["count"] == 5
 
 
@@ -116,31 +119,29 @@ async def test_processing_record_lists_the_unfinished_tasks(
     task = await start_task(client)
     running = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
     assert empty["data"] == []
-    assert [t["_id"] for t in running["data"]] == [task["_id"]]
+    assert [t[ID] for t in running["data"]] == [task[ID]]
 
 
 async def test_delete_removes_the_record(client: httpx.AsyncClient, check: Check) -> None:
     task = await start_task(client)
-    deleted = check("deleteDubbingTask", await client.delete(task_path(task["_id"]), headers=AUTH))
-    again = await client.delete(task_path(task["_id"]), headers=AUTH)
-    gone = await client.get(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
+    deleted = check("deleteDubbingTask", await delete_task(client, task[ID]))
+    again = await delete_task(client, task[ID])
+    gone = await get_task(client, task[ID])
     assert deleted == {"code": 0, "data": None, "trace_id": deleted["trace_id"]}
     assert check("deleteDubbingTask", again)["code"] == 404 == again.status_code
-    assert check("getDubbingTask", gone)["msg"].startswith("_id:")
+    assert check("getDubbingTask", gone)["msg"].startswith(f"{ID}:")
     assert gone.status_code == 404
 
 
 async def test_remaining_coins_start_at_the_spec_example_and_fall_with_each_start(
-    client: httpx.AsyncClient, check: Check, spec: Spec
+    client: httpx.AsyncClient, check: Check
 ) -> None:
-    example = spec.operation("getRemainingCoins").definition["responses"]["200"]["content"][
-        "application/json"
-    ]["examples"]["balance"]["value"]["data"]
+    example = answer_example("account.remaining_coins")["data"]
     before = check("getRemainingCoins", await client.get(COINS, headers=AUTH))["data"]
     task = await start_task(client)
     after = check("getRemainingCoins", await client.get(COINS, headers=AUTH))["data"]
     assert before == example
-    cost = -(-task["duration"] // 60)  # one coin per started minute
+    cost = -(-task[RECORD.duration.wire] // 60)  # one coin per started minute
     assert after == {"coins": example["coins"] - cost, "diamonds": example["diamonds"]}
 
 
@@ -174,15 +175,21 @@ async def test_transfer_to_storage_answers_a_url(client: httpx.AsyncClient, chec
 
 
 async def test_unknown_path_and_wrong_method_answer_envelopes(client: httpx.AsyncClient) -> None:
-    unknown = await client.get("/api/v1/nothing", headers=AUTH)
+    unknown = await client.get("/zz-no-such-path", headers=AUTH)
     wrong = await client.get(START, headers=AUTH)
-    templated = await client.put(task_path("66ea4dd87db10c73fa29b570"), headers=AUTH)
+    templated_op = next(o for o in operations() if "{" in o.path)
+    templated_url = templated_op.url(
+        **{p.keyword: "66ea4dd87db10c73fa29b570" for p in templated_op.params if p.where == "path"}
+    )
+    templated = await client.put(templated_url, headers=AUTH)
     assert unknown.status_code == 404
     assert unknown.json()["code"] == 404
     assert wrong.status_code == 405
     assert wrong.json()["code"] == 405
-    assert wrong.headers["allow"] == "POST"
+    assert wrong.headers["allow"] == op("dubbing.start").method  # the one method of its path
     assert templated.status_code == 405
-    assert templated.headers["allow"] == "DELETE"
+    assert templated.headers["allow"] == ", ".join(  # every method of the path, none other
+        sorted(o.method for o in operations() if o.path == templated_op.path)
+    )
     for response in (unknown, wrong, templated):
         assert set(response.json()) == {"code", "msg", "trace_id"}

@@ -19,19 +19,21 @@ import httpx
 import pytest
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests._api import call, op
 from tests.mock.conftest import (
     AUTH,
     COINS,
-    DETAIL,
+    ID,
     LANGUAGES,
     LIST,
     PROCESSING,
+    RESULT,
     SEED_BODY,
     START,
+    STATUS,
     TOKEN,
     TRANSFER,
     Check,
-    task_path,
 )
 
 Serve = Callable[..., MockServer]
@@ -63,16 +65,16 @@ def test_serve_announces_itself_once_and_answers_every_operation(
     server = serve("--processing-seconds", "off")
     with server.client(headers=AUTH) as http:
         task = check("startDubbing", http.post(START, json=SEED_BODY))["data"]
-        check("getDubbingTask", http.get(DETAIL, params={"_id": task["_id"]}))
-        check("listDubbingTasks", http.get(LIST, params={"pageSize": 5}))
+        check("getDubbingTask", http.request(**call("dubbing.get", task_id=task[ID])))
+        check("listDubbingTasks", http.request(**call("dubbing.list", page_size=5)))
         check("listProcessingDubbingTasks", http.get(PROCESSING))
         check("getRemainingCoins", http.get(COINS))
         check("listLanguages", http.get(LANGUAGES))
         check("transferToStorage", http.post(TRANSFER, json={"url": "https://e.com/a.mp3"}))
-        completed = http.post(f"/__mock/tasks/{task['_id']}/complete").json()["data"]
-        result = http.get(completed["result_url"])
-        check("deleteDubbingTask", http.delete(task_path(task["_id"])))
-    assert completed["result_url"] == f"{server.url}/__mock/results/{task['_id']}.wav"
+        completed = http.post(f"/__mock/tasks/{task[ID]}/complete").json()["data"]
+        result = http.get(completed[RESULT])
+        check("deleteDubbingTask", http.request(**call("dubbing.delete", task_id=task[ID])))
+    assert completed[RESULT] == f"{server.url}/__mock/results/{task[ID]}.wav"
     assert result.headers["content-type"] == "audio/wav"
     with wave.open(io.BytesIO(result.content)) as audio:
         assert audio.getnframes() > 0
@@ -125,13 +127,13 @@ def test_a_restart_keeps_the_tasks_and_processing_resumes(
         kept = check("listDubbingTasks", http.get(LIST))["data"]
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            statuses = {t["current_status"] for t in http.get(PROCESSING).json()["data"]}
+            statuses = {t[STATUS] for t in http.get(PROCESSING).json()["data"]}
             if not statuses:
                 break
             time.sleep(0.1)
-        done = [http.get(DETAIL, params={"_id": t["_id"]}).json()["data"] for t in tasks]
-    assert {r["_id"] for r in kept["rows"]} == {t["_id"] for t in tasks}
-    assert {d["current_status"] for d in done} == {"completed"}
+        done = [http.request(**call("dubbing.get", task_id=t[ID])).json()["data"] for t in tasks]
+    assert {r[ID] for r in kept["rows"]} == {t[ID] for t in tasks}
+    assert {d[STATUS] for d in done} == {"completed"}
 
 
 def test_kill_9_right_after_acknowledged_starts_keeps_every_task(
@@ -144,15 +146,15 @@ def test_kill_9_right_after_acknowledged_starts_keeps_every_task(
         with first.client(headers=AUTH) as http:
             response = http.post(START, json={**SEED_BODY, "name": f"task {number}"})
             assert response.status_code == 200
-            return response.json()["data"]["_id"]
+            return response.json()["data"][ID]
 
     with ThreadPoolExecutor(max_workers=8) as pool:  # concurrent: one group commit, many tasks
         acknowledged = set(pool.map(start, range(24)))
     first.kill()
     second = serve(db=db)
     with second.client(headers=AUTH) as http:
-        page = http.get(LIST, params={"pageSize": 100}).json()["data"]
-    assert {r["_id"] for r in page["rows"]} == acknowledged
+        page = http.request(**call("dubbing.list", page_size=100)).json()["data"]
+    assert {r[ID] for r in page["rows"]} == acknowledged
     assert page["count"] == 24
 
 
@@ -160,7 +162,7 @@ def test_sigterm_closes_the_database_cleanly(serve: Serve, tmp_path: Path) -> No
     db = tmp_path / "closed.sqlite3"
     server = serve(db=db)
     with server.client(headers=AUTH) as http:
-        started = {http.post(START, json=SEED_BODY).json()["data"]["_id"] for _ in range(5)}
+        started = {http.post(START, json=SEED_BODY).json()["data"][ID] for _ in range(5)}
     wal = db.with_name(db.name + "-wal")
     assert wal.exists()  # the server holds the database open in WAL mode
     assert server.stop() == -signal.SIGTERM  # 143 in a shell: killed by the signal it got
@@ -183,11 +185,11 @@ def test_tokens_never_reach_the_logs_or_the_database(serve: Serve, tmp_path: Pat
     secret = TOKEN.encode()
     with server.client(headers=AUTH) as http:
         task = http.post(START, json=SEED_BODY).json()["data"]
-        http.get(DETAIL, params={"_id": task["_id"]})
-        http.get(f"/api/v1/userDubbing/{TOKEN}")  # a token in the path: 405, not logged
+        http.request(**call("dubbing.get", task_id=task[ID]))
+        http.get(op("dubbing.delete").url(task_id=TOKEN))  # a token in the path: 4xx, not logged
         http.get(COINS, headers={"Authorization": f"Basic {TOKEN}"})
         http.get(COINS, headers={"Authorization": f"Bearer {TOKEN} extra"})
-        http.post(f"/__mock/tasks/{task['_id']}/fail", json={"message": "x"})
+        http.post(f"/__mock/tasks/{task[ID]}/fail", json={"message": "x"})
     server.stop()
     log = server.log.read_text()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("secret.sqlite3*"))

@@ -11,10 +11,11 @@ import httpx
 import pytest
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests._api import call
 from tests.mock.conftest import (
     AUTH,
     COINS,
-    DETAIL,
+    ID,
     LIST,
     PROCESSING,
     SEED_BODY,
@@ -136,8 +137,10 @@ def test_serve_with_an_in_memory_database_starts_answers_and_stops(
     server = serve("--processing-seconds", "off", db=Path(":memory:"))
     with server.client(headers=AUTH) as http:
         task = check("startDubbing", http.post(START, json=SEED_BODY))["data"]
-        found = check("getDubbingTask", http.get(DETAIL, params={"_id": task["_id"]}))["data"]
-    assert found["_id"] == task["_id"]
+        found = check("getDubbingTask", http.request(**call("dubbing.get", task_id=task[ID])))[
+            "data"
+        ]
+    assert found[ID] == task[ID]
     assert server.stop() == -signal.SIGTERM
     assert not Path(":memory:").exists()  # no file of that name in the working directory
     server.start()

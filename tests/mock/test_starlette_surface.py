@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import wave
 from collections.abc import Callable, MutableMapping
 from typing import Any
@@ -14,17 +15,19 @@ import pytest
 from a2e_dubbing_mock import ConnectionDropped, MockApp, _http
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests._api import Op, call, op, operations
 from tests.mock.conftest import (
     AUTH,
     COINS,
-    DETAIL,
+    ID,
     SEED_BODY,
     START,
     TOKEN,
     TRANSFER,
     Check,
+    delete_task,
+    get_task,
     start_task,
-    task_path,
 )
 
 pytestmark = pytest.mark.anyio
@@ -46,26 +49,56 @@ async def test_two_authorization_headers_are_refused(
     assert TOKEN not in api.text
 
 
-async def test_a_literal_path_wins_for_every_method(client: httpx.AsyncClient) -> None:
-    # DELETE /userDubbing/{_id} must not take "detail" as an _id.
-    response = await client.delete(DETAIL, headers=AUTH)
+def methods(path: str) -> str:
+    """The `Allow` header of a path: the spec's methods there."""
+    return ", ".join(sorted(o.method for o in operations() if o.path == path))
+
+
+def _templated() -> Op:
+    return next(o for o in operations() if "{" in o.path)
+
+
+# (a templated operation, a literal path of the spec that fits its template but has no
+# operation of that method): the literal path must answer 405, not hand its last part to the
+# templated operation as a parameter.
+SHADOWED = [
+    (o, path)
+    for o in operations()
+    if "{" in o.path
+    for path in dict.fromkeys(p.path for p in operations() if "{" not in p.path)
+    if o.fits(path) and o.method not in methods(path).split(", ")
+]
+
+
+@pytest.mark.parametrize(
+    ("templated", "path"), SHADOWED, ids=[f"{o.method} {path}" for o, path in SHADOWED]
+)
+async def test_a_literal_path_wins_for_every_method(
+    client: httpx.AsyncClient, templated: Op, path: str
+) -> None:
+    response = await client.request(templated.method, path, headers=AUTH)
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == methods(path)
     assert set(response.json()) == {"code", "msg", "trace_id"}
+
+
+def test_the_spec_has_a_literal_path_that_fits_a_template() -> None:
+    assert SHADOWED, "no literal path fits a templated one: the routing test checks nothing"
 
 
 async def test_head_is_allowed_only_where_it_is_listed(client: httpx.AsyncClient) -> None:
     task = await start_task(client)
-    head = await client.head(DETAIL, params={"_id": task["_id"]}, headers=AUTH)
+    detail = call("dubbing.get", task_id=task[ID])
+    head = await client.head(detail["url"], headers=AUTH)
     assert head.status_code == 405
-    assert head.headers["allow"] == "GET"
+    assert head.headers["allow"] == methods(op("dubbing.get").path)
 
 
 @pytest.mark.parametrize(
     ("path", "message"),
     [
         (START + "/", "path: no operation at this path"),  # no redirect to the other spelling
-        ("/api/v1/userDubbing/a/b", "path: no operation at this path"),
+        (re.sub(r"\{[^}]+\}", "a/b", _templated().path), "path: no operation at this path"),
         ("/__mock/nothing", "path: no mock endpoint at this path"),
         ("/__mock/tasks/not-an-id/advance", "path: no mock endpoint at this path"),
     ],
@@ -83,8 +116,8 @@ async def test_a_templated_path_hands_its_parameter_to_the_operation(
     client: httpx.AsyncClient, check: Check
 ) -> None:
     task = await start_task(client)
-    deleted = await client.delete(task_path(task["_id"]), headers=AUTH)
-    again = await client.delete(task_path(task["_id"]), headers=AUTH)
+    deleted = await delete_task(client, task[ID])
+    again = await delete_task(client, task[ID])
     assert check("deleteDubbingTask", deleted)["code"] == 0
     assert again.json()["code"] == 404
 
@@ -144,11 +177,11 @@ async def test_the_access_log_marks_injected_faults(
     for value in ("reset", "drop-after-commit"):
         with pytest.raises(ConnectionDropped):
             await client.post(START, json=SEED_BODY, headers={**AUTH, "X-Mock-Fault": value})
-    await client.get(DETAIL, params={"_id": "0" * 24}, headers=AUTH)  # a real 404
+    await get_task(client, "0" * 24)  # a real 404
     await client.post(START, json=SEED_BODY, headers=AUTH)
     lines = access_lines(caplog)
     assert [line.split(" ", 2)[:2] for line in lines] == [["POST", "startDubbing"]] * 5 + [
-        ["GET", "getDubbingTask"],
+        [op("dubbing.get").method, "getDubbingTask"],
         ["POST", "startDubbing"],
     ]
     assert [outcome(line) for line in lines] == [

@@ -24,7 +24,7 @@ from a2e_dubbing_mock._store import Store
 from a2e_dubbing_mock._tasks import TaskRow
 from a2e_dubbing_mock._writer import ThreadWriter, Writer
 
-from tests.mock.conftest import AUTH, SEED_BODY, START
+from tests.mock.conftest import AUTH, ID, SEED_BODY, START
 
 pytestmark = pytest.mark.anyio
 
@@ -43,7 +43,7 @@ async def test_concurrent_starts_share_commits_and_each_is_committed_before_its_
                 response = await http.post(
                     START, json={**SEED_BODY, "name": f"n{number}"}, headers=AUTH
                 )
-                task_id = response.json()["data"]["_id"]
+                task_id = response.json()["data"][ID]
                 with sqlite3.connect(db) as other:  # another connection: committed data only
                     row = other.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,))
                     seen_on_disk.append(row.fetchone() is not None)

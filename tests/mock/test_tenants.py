@@ -9,15 +9,17 @@ from a2e_dubbing_mock import create_app
 from tests.mock.conftest import (
     AUTH,
     COINS,
-    DETAIL,
+    ID,
     LIST,
     OTHER_AUTH,
     OTHER_TOKEN,
     PROCESSING,
+    TENANT,
     TOKEN,
     Check,
+    delete_task,
+    get_task,
     start_task,
-    task_path,
 )
 
 pytestmark = pytest.mark.anyio
@@ -27,19 +29,19 @@ async def test_another_tokens_tasks_are_invisible(client: httpx.AsyncClient, che
     mine = await start_task(client, AUTH, name="mine")
     theirs = await start_task(client, OTHER_AUTH, name="theirs")
 
-    get = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=AUTH)
-    delete = await client.delete(task_path(theirs["_id"]), headers=AUTH)
+    get = await get_task(client, theirs[ID])
+    delete = await delete_task(client, theirs[ID])
     listed = check("listDubbingTasks", await client.get(LIST, headers=AUTH))["data"]
     running = check("listProcessingDubbingTasks", await client.get(PROCESSING, headers=AUTH))
-    still_there = await client.get(DETAIL, params={"_id": theirs["_id"]}, headers=OTHER_AUTH)
+    still_there = await get_task(client, theirs[ID], OTHER_AUTH)
 
     assert (get.status_code, check("getDubbingTask", get)["code"]) == (404, 404)
     assert (delete.status_code, check("deleteDubbingTask", delete)["code"]) == (404, 404)
-    assert [r["_id"] for r in listed["rows"]] == [mine["_id"]]
+    assert [r[ID] for r in listed["rows"]] == [mine[ID]]
     assert listed["count"] == 1
-    assert [r["_id"] for r in running["data"]] == [mine["_id"]]
-    assert check("getDubbingTask", still_there)["data"]["_id"] == theirs["_id"]
-    assert mine["user_id"] != theirs["user_id"]
+    assert [r[ID] for r in running["data"]] == [mine[ID]]
+    assert check("getDubbingTask", still_there)["data"][ID] == theirs[ID]
+    assert mine[TENANT] != theirs[TENANT]
 
 
 async def test_user_id_and_spending_belong_to_the_token(
@@ -49,7 +51,7 @@ async def test_user_id_and_spending_belong_to_the_token(
     second = await start_task(client, AUTH)
     coins = check("getRemainingCoins", await client.get(COINS, headers=AUTH))["data"]["coins"]
     other = check("getRemainingCoins", await client.get(COINS, headers=OTHER_AUTH))["data"]["coins"]
-    assert first["user_id"] == second["user_id"]
+    assert first[TENANT] == second[TENANT]
     assert coins < other
 
 

@@ -11,23 +11,31 @@ import httpx
 import pytest
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
-from tests.mock.conftest import AUTH, COINS, DETAIL, LIST, SEED_BODY, START, task_path
+from contract_tests._api import op
+from tests.mock.conftest import AUTH, COINS, SEED_BODY, START
 from tests.mock.test_validation import CASES, Bad
 
+# "../" in a task id: in a path it leaves the operation's path (404); in a query, the id is
+# refused (400).
+DOT_SEGMENTS = (
+    (404, ("path", "no operation"))
+    if op("dubbing.get").param("task_id").where == "path"
+    else (400, ("_id", "must match"))
+)
 # What only a real socket can carry, or what the in-process corpus does not cover.
 SOCKET_CASES = {
-    "path traversal in the id": Bad("deleteDubbingTask", "DELETE", task_path("..%2F..%2Fetc%2Fpasswd"), 404, ("path", "no operation")),
-    "dot segments in the id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "must match"), params={"_id": "../../../etc/passwd"}),
-    "SQL in the id": Bad("getDubbingTask", "GET", DETAIL, 400, ("_id", "must match"), params={"_id": "' OR '1'='1' --"}),
-    "SQL in the path id": Bad("deleteDubbingTask", "DELETE", task_path("1;DROP TABLE tasks"), 400, ("_id",)),
-    "SQL in a name": Bad("startDubbing", "POST", START, 200, (), json={**SEED_BODY, "name": "x'); DROP TABLE tasks; --"}),
-    "NUL in a name": Bad("startDubbing", "POST", START, 200, (), json={**SEED_BODY, "name": "a\u0000b"}),
-    "bidi and zero-width name": Bad("startDubbing", "POST", START, 200, (), json={**SEED_BODY, "name": "\u202egnp.exe\u200b"}),
-    "emoji name": Bad("startDubbing", "POST", START, 200, (), json={**SEED_BODY, "name": "🎙️ episode ✓"}),
-    "negative huge page": Bad("listDubbingTasks", "GET", LIST, 400, ("pageNum",), params={"pageNum": "-99999999999999999999"}),
-    "exponent page": Bad("listDubbingTasks", "GET", LIST, 400, ("pageSize",), params={"pageSize": "1e3"}),
-    "token in the query": Bad("getRemainingCoins", "GET", COINS, 401, ("Authorization", "missing"), params={"token": "sk_x"}),
-    "lower-case bearer": Bad("getRemainingCoins", "GET", COINS, 200, (), headers={"Authorization": "bearer sk_ok_token"}),
+    "path traversal in the id": Bad("dubbing.delete", 404, ("path", "no operation"), values={"task_id": "../../etc/passwd"}),
+    "dot segments in the id": Bad("dubbing.get", *DOT_SEGMENTS, values={"task_id": "../../../etc/passwd"}),
+    "SQL in the id": Bad("dubbing.get", 400, ("_id", "must match"), values={"task_id": "' OR '1'='1' --"}),
+    "SQL in the path id": Bad("dubbing.delete", 400, ("_id",), values={"task_id": "1;DROP TABLE tasks"}),
+    "SQL in a name": Bad("dubbing.start", 200, (), json={**SEED_BODY, "name": "x'); DROP TABLE tasks; --"}),
+    "NUL in a name": Bad("dubbing.start", 200, (), json={**SEED_BODY, "name": "a\u0000b"}),
+    "bidi and zero-width name": Bad("dubbing.start", 200, (), json={**SEED_BODY, "name": "\u202egnp.exe\u200b"}),
+    "emoji name": Bad("dubbing.start", 200, (), json={**SEED_BODY, "name": "🎙️ episode ✓"}),
+    "negative huge page": Bad("dubbing.list", 400, ("pageNum",), values={"page_num": "-99999999999999999999"}),
+    "exponent page": Bad("dubbing.list", 400, ("pageSize",), values={"page_size": "1e3"}),
+    "token in the query": Bad("account.remaining_coins", 401, ("Authorization", "missing"), query="?token=sk_x"),
+    "lower-case bearer": Bad("account.remaining_coins", 200, (), headers={"Authorization": "bearer sk_ok_token"}),
 }  # fmt: skip
 
 
@@ -73,14 +81,14 @@ FRAMING_400 = b"Invalid HTTP request received."
 MALFORMED_HTTP = {
     # A header line starting with whitespace (obsolete line folding, RFC 9112 section 5.2):
     # a classic way to smuggle a header past a proxy; the parser refuses the header block.
-    "obs-fold header": b"GET /api/v1/user/remainingCoins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_a\r\n\tX-Injected: 1\r\nConnection: close\r\n\r\n",
+    "obs-fold header": f"GET {COINS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_a\r\n\tX-Injected: 1\r\nConnection: close\r\n\r\n".encode(),
     # A CR not followed by LF inside the header block (header injection / smuggling): the
     # parser stops at the bare CR, before any header is handed on.
-    "bare CR in a header": b"GET /api/v1/user/remainingCoins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_a\rX-Injected: 1\r\nConnection: close\r\n\r\n",
-    # A request line with four parts: there is no request target to route.
-    "space in the path": b"GET /api/v1/user/remaining Coins HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "bare CR in a header": f"GET {COINS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_a\rX-Injected: 1\r\nConnection: close\r\n\r\n".encode(),
+    # A request line with four parts (a space in the path): there is no request target to route.
+    "space in the path": f"GET {COINS[:-3]} {COINS[-3:]} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(),
     # Content-Length -1: the body's length is unknown, so the message has no end.
-    "negative length": b"POST /api/v1/userDubbing/startDubbing HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n{}",
+    "negative length": f"POST {START} HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n{{}}".encode(),
     # A TLS ClientHello on the plain-HTTP port: not an HTTP request line at all.
     "TLS to a plain port": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,
 }  # fmt: skip
@@ -110,13 +118,11 @@ def test_malformed_http_gets_the_framing_400_and_the_server_stays_up(
 def test_a_slow_client_does_not_hold_up_the_others(a2e_mock_server_session: MockServer) -> None:
     host, port = a2e_mock_server_session.url.removeprefix("http://").split(":")
     slow = socket.create_connection((host, int(port)))
-    slow.sendall(
-        b"POST /api/v1/userDubbing/startDubbing HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
-    )
+    slow.sendall(f"POST {START} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{{".encode())
     try:
         with httpx.Client(base_url=a2e_mock_server_session.url, timeout=5.0) as http:
             for _ in range(20):
-                assert http.get("/api/v1/user/remainingCoins", headers=AUTH).status_code == 200
+                assert http.get(COINS, headers=AUTH).status_code == 200
     finally:
         slow.close()
 

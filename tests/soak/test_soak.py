@@ -12,6 +12,7 @@ import pytest
 from a2e_dubbing import A2E, A2EError, APIConnectionError, AsyncA2E
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
+from contract_tests import _api as api
 from tests.soak._soak import soak
 
 Factory = Callable[..., MockServer]
@@ -98,10 +99,11 @@ def test_the_server_log_holds_no_token(a2e_mock_server_factory: Factory) -> None
     server = a2e_mock_server_factory("--log-level", "debug")
     token = "sk_must_not_be_logged_123"
     with httpx.Client(base_url=server.url) as http:
-        http.get("/api/v1/user/remainingCoins", headers={"Authorization": f"Bearer {token}"})
-        http.get("/api/v1/user/remainingCoins", headers={"Authorization": f"Token {token}"})
-        http.get(
-            f"/api/v1/userDubbing/detail?_id={token}", headers={"Authorization": f"Bearer {token}"}
+        coins = api.op("account.remaining_coins").path
+        http.get(coins, headers={"Authorization": f"Bearer {token}"})
+        http.get(coins, headers={"Authorization": f"Token {token}"})
+        http.request(
+            **api.call("dubbing.get", task_id=token), headers={"Authorization": f"Bearer {token}"}
         )
     with (
         A2E(api_key=token, base_url=server.url, max_retries=0) as client,

@@ -17,6 +17,7 @@ from generator._commands import cli_view
 from generator._extensions import validate
 from generator._mock import mock_view
 from generator._parse import parse
+from generator._release import package_version
 from generator._surface import _parameters
 
 from ._spec import PRESIGN, SOURCE_FIELD, START
@@ -93,7 +94,7 @@ def test_the_fields_that_take_a_local_file_follow_the_spec(tmp_path: Path) -> No
         transfer["x-a2e-upload"] = PRESIGN.operation_id
 
     parsed = _parsed(tmp_path, edit)
-    view = client_view(parsed, version="0")
+    view = client_view(parsed, version=package_version(parsed.document))
     params = {
         (r.name, m.name, p.name): p for r in view.resources for m in r.methods for p in m.params
     }
@@ -113,7 +114,7 @@ def test_without_a_presign_operation_there_is_no_upload(tmp_path: Path) -> None:
         del _request(document, START.operation_id)["properties"][SOURCE_FIELD]["x-a2e-upload"]
 
     parsed = _parsed(tmp_path, edit)
-    view = client_view(parsed, version="0")
+    view = client_view(parsed, version=package_version(parsed.document))
     assert not view.uses_upload
     assert all(r.presign is None for r in view.resources)
     assert "upload" not in {c.name for c in cli_view(parsed, view.resources).commands}
@@ -144,5 +145,6 @@ def test_the_mock_must_be_able_to_answer_every_required_field(tmp_path: Path) ->
     def edit(document: dict[str, Any]) -> None:
         document["components"]["schemas"]["PresignedUpload"]["required"].append("bucket")
 
+    parsed = _parsed(tmp_path, edit)
     with pytest.raises(GenerationError, match=r"cannot answer the required field\(s\) bucket"):
-        mock_view(_parsed(tmp_path, edit), version="0")
+        mock_view(parsed, version=package_version(parsed.document))
