@@ -113,6 +113,8 @@ CRASHES = st.none() | st.tuples(st.integers(0, 30), st.booleans())
 @example(faults=[], crash=(3, False))  # killed before a request reached A2E
 @example(faults=["dropped-after", "dropped-after", "dropped-after", "dropped-after"], crash=None)
 @example(faults=["503-after"] * 8, crash=(12, True))
+# the next run's upload fails three times (its retries spent): tried again in a later round
+@example(faults=["ok"] * 5 + ["refused", "429-before", "503-before"], crash=(2, True))
 def test_a_batch_stopped_anywhere_ends_with_one_task_and_one_file_per_job(
     faults: list[str], crash: tuple[int, bool] | None
 ) -> None:

@@ -85,6 +85,7 @@ from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    InternalServerError,
     NotFoundError,
     RateLimitError,
 )
@@ -93,6 +94,7 @@ from ._meta import FAILURE_FIELDS, FAILURE_STATUS, ID_FIELD, RESULT_FIELD, RESUL
 from ._response import async_to_raw_response_wrapper
 from ._retry import RetryEvent
 from ._tasks import PageCursor
+from ._upload import _retryable as upload_retryable
 
 START_ROUNDS = 4  # a start whose outcome stayed unknown is looked up and sent again this often
 START_ROUND_DELAY = 2.0  # seconds before the first such round; doubles each round
@@ -307,6 +309,8 @@ class Engine:
         self._queue: deque[_Job] = deque()
         self._intents: list[_Job] = []
         self._later: list[_Job] = []
+        self._unsent: list[_Job] = []  # nothing sent for them yet (their upload failed for now)
+        self._last_round = False
         self._tracked: dict[str, _Job] = {}
         self._created: list[float] = []  # creation times of this run's tasks, sorted
         self._downloads: asyncio.Queue[_Job | None] = asyncio.Queue()
@@ -516,6 +520,7 @@ class Engine:
             await self._recover(self._intents)
             delay = START_ROUND_DELAY
             for round_ in range(START_ROUNDS + 1):
+                self._last_round = round_ == START_ROUNDS
                 async with asyncio.TaskGroup() as group:
                     while self._queue and self._stop_reason is None:
                         await self._start_slots.acquire()
@@ -523,11 +528,13 @@ class Engine:
                             self._start_slots.release()
                             break
                         group.create_task(self._start(self._queue.popleft()))
-                if not self._later or round_ == START_ROUNDS:
+                if not (self._later or self._unsent) or self._last_round:
                     break
                 # Starts whose outcome is unknown: their tasks are looked up, then sent again.
                 await asyncio.sleep(delay)
                 delay *= 2
+                self._queue.extend(self._unsent)  # nothing to look up: sent again as they are
+                self._unsent.clear()
                 later, self._later = self._later, []
                 await self._recover(later)
         finally:
@@ -584,7 +591,12 @@ class Engine:
         try:
             return await asyncio.shield(upload)
         except A2EError as error:
-            self._emit(JobFailed(job.info(), f"upload of {entry.local} failed: {error}", True))
+            if self._uploading.get(entry.source) is upload:
+                del self._uploading[entry.source]  # the next try uploads again
+            if _transient(error) and not self._last_round:
+                self._unsent.append(job)  # tried again in the next start round
+            else:
+                self._emit(JobFailed(job.info(), f"upload of {entry.local} failed: {error}", True))
             return None
 
     async def _upload(self, entry: Entry) -> str:
@@ -1004,6 +1016,14 @@ class _Result(SimpleNamespace):
         if NAME_FIELD is not None:
             values[NAME_FIELD] = job.row.stem
         super().__init__(**values)
+
+
+def _transient(error: A2EError) -> bool:
+    """Whether the same request may succeed later: the network, a 429 or a 5xx (of A2E or
+    of the storage an upload goes to)."""
+    if isinstance(error, APIConnectionError | RateLimitError | InternalServerError):
+        return True
+    return upload_retryable(error)
 
 
 def _status(task: Any) -> str:
