@@ -15,7 +15,9 @@ nox.options.sessions = ["tests", "lint"]
 PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "benchmarks", "noxfile.py"]
 # The lowest-versions run leaves out the fresh-venv packaging tests: they install the
 # generated packages with pip's newest picks, whatever this session's versions are.
-LOWEST_TESTS = ["-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
+# The suite on every core (pytest-xdist); `nox -s tests -- -n 0` runs it in one process.
+PARALLEL = ["-n", "auto"]
+LOWEST_TESTS = [*PARALLEL, "-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
 # The security tests outside tests/security (each next to the code it checks).
 SECURITY_ELSEWHERE = [
     "tests/mock/test_tenants.py",
@@ -56,7 +58,7 @@ def tests(session: nox.Session) -> None:
     """The whole test suite: spec, recordings, generator, client, mock, benchmark plumbing."""
     _install_toolkit(session, "test", "bench")
     _install_spec_linters(session)
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", *PARALLEL, *session.posargs)
 
 
 @nox.session
