@@ -24,7 +24,6 @@ from a2e_dubbing import (
     NotFoundError,
     RetryEvent,
     StartDubbingRequest,
-    _retry,
 )
 
 from contract_tests import _api as api
@@ -37,13 +36,7 @@ TRACE = "0b7f3a52-3c1e-4d5e-9f59-2a6c1d9e8b10"
 OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def async_sleep(seconds: float) -> None:
-        del seconds
-
-    monkeypatch.setattr(_retry, "_sleep", lambda seconds: None)
-    monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
+pytestmark = pytest.mark.usefixtures("no_retry_sleep")
 
 
 def _methods(client: Any) -> list[tuple[str, Any]]:

@@ -21,7 +21,6 @@ from a2e_dubbing import (
     AsyncA2E,
     BadRequestError,
     InternalServerError,
-    _retry,
 )
 
 from contract_tests import _api as api
@@ -35,14 +34,7 @@ SOURCE = "https://example.com/interview.mp3"
 RETRY_AFTER = {"Retry-After": "1"}
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def async_sleep(seconds: float) -> None:
-        del seconds
-
-    monkeypatch.setattr(_retry, "_sleep", lambda seconds: None)
-    monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
-    return
+pytestmark = pytest.mark.usefixtures("no_retry_sleep")
 
 
 def _now() -> str:

@@ -20,7 +20,6 @@ from a2e_dubbing import (
     AsyncA2E,
     UploadConnectionError,
     UploadHTTPError,
-    _retry,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,13 +38,7 @@ def _path(operation_id: str) -> str:
     return next(op.path for op in SPEC.operations if op.operation_id == operation_id)
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def async_sleep(seconds: float) -> None:
-        del seconds
-
-    monkeypatch.setattr(_retry, "_sleep", lambda seconds: None)
-    monkeypatch.setattr(_retry, "_async_sleep", async_sleep)
+pytestmark = pytest.mark.usefixtures("no_retry_sleep")
 
 
 def _signature(number: int) -> str:
