@@ -16,7 +16,7 @@ from generator._mock import render_mock
 from generator._parse import ParsedSpec, parse
 from generator._release import package_version
 from generator._render import reject_unfiltered, stamp
-from generator._verify import lint, typecheck
+from generator._verify import verify
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO_ROOT / "openapi" / "a2e-dubbing.yaml"
@@ -56,10 +56,9 @@ def build(spec_path: Path, out_dir: Path) -> list[Path]:
         render(parsed, project)
         stamp(project, name)
         format_project(project)
-        lint(project)
-    typecheck([out_dir / name for name in RENDERERS])
     files = _files(out_dir)
     reject_unfiltered(files, out_dir)
+    verify([out_dir / name for name in RENDERERS], files)
     return files
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from generator._names import PYTHON_NAME
 from generator._parse import GenerationError, Operation, ParsedSpec
@@ -111,8 +111,8 @@ def _shapes(document: dict[str, Any]) -> Iterator[str]:
             if place not in places:
                 yield f"{where}: {name} belongs on {' or '.join(sorted(places))}, not on {place}"
                 continue
-            for error in jsonschema.Draft202012Validator(schema).iter_errors(value):
-                inside = "".join(f"[{part!r}]" for part in error.absolute_path)
+            for error in jsonschema_rs.Draft202012Validator(schema).iter_errors(value):
+                inside = "".join(f"[{part!r}]" for part in error.instance_path)
                 yield f"{where}: {name}{inside}: {error.message}"
 
 

@@ -19,6 +19,7 @@ import yaml
 import generator._client
 import generator._mock
 import generator._render
+import generator._verify
 from contract_tests import _api as api
 from generator import GenerationError, build
 from generator._build import IGNORED, OUTPUT_DIR, REPO_ROOT, SPEC_PATH
@@ -88,7 +89,7 @@ def test_a_misplaced_or_malformed_extension_is_an_error_and_all_are_listed(
     message = str(raised.value)
     assert "3 problem(s)" in message
     assert "info: x-a2e-client belongs on operation, not on info" in message
-    assert "x-evidence: 'rumour' is not one of" in message
+    assert 'x-evidence: "rumour" is not one of "seed"' in message
     assert "unique 'no_such' must be one of match" in message
 
 
@@ -236,6 +237,43 @@ def test_generated_code_that_fails_ruff_fails_generation(
     _template_with(tmp_path, monkeypatch, "\nBROKEN = undefined_name\n")
     with pytest.raises(GenerationError, match=r"fails ruff's lint[\s\S]*F821"):
         build(SPEC_PATH, tmp_path / "out")
+
+
+def test_a_tree_that_passed_is_not_checked_again_until_a_byte_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(generator._verify.CACHE_ENV, str(tmp_path / "cache" / "mypy"))
+    tools: list[str] = []
+
+    def passing(command: list[str], cwd: Path, **_: Any) -> subprocess.CompletedProcess[str]:
+        tools.append(command[2])  # python -m <tool>
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(generator._verify, "_run", passing)
+    build(SPEC_PATH, tmp_path / "first")
+    assert tools == ["ruff", "ruff", "mypy"]  # each package's lint, then one mypy run
+    build(SPEC_PATH, tmp_path / "second")  # the same bytes, somewhere else
+    assert tools == ["ruff", "ruff", "mypy"]
+    _template_with(tmp_path, monkeypatch, "\nEXTRA: int = 1\n")  # one file changes
+    build(SPEC_PATH, tmp_path / "third")
+    assert tools == ["ruff", "ruff", "mypy"] * 2
+
+
+def test_a_tree_that_failed_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(generator._verify.CACHE_ENV, str(tmp_path / "cache" / "mypy"))
+    runs: list[str] = []
+
+    def failing(command: list[str], cwd: Path, **_: Any) -> subprocess.CompletedProcess[str]:
+        runs.append(command[2])
+        return subprocess.CompletedProcess(command, int(command[2] == "mypy"), "x.py: error", "")
+
+    monkeypatch.setattr(generator._verify, "_run", failing)
+    for attempt in ("first", "second"):
+        with pytest.raises(GenerationError, match="mypy --strict"):
+            build(SPEC_PATH, tmp_path / attempt)
+    assert runs.count("mypy") == 2
 
 
 # Every generated file says so
