@@ -46,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--recordings", type=Path, default=RECORDINGS_DIR, help="folder of recordings"
     )
     drift.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    drift.add_argument(
+        "--require-coverage",
+        action="store_true",
+        help="fail (exit 1) when an operation of the spec has no recording",
+    )
     drift.set_defaults(run=_drift)
 
     live = commands.add_parser("live", help="check a running server (A2E, or the mock)")
@@ -106,6 +111,9 @@ def _drift(args: argparse.Namespace) -> int:
     print(report.render())
     if args.junit:
         report.write_junit(args.junit, "conformance.recordings")
+    if args.require_coverage and report.uncovered:
+        print(f"--require-coverage: {len(report.uncovered)} operation(s) have no recording")
+        return EXIT_DRIFT
     return EXIT_DRIFT if report.drifted else 0
 
 

@@ -37,6 +37,30 @@ class DriftReport:
     def drifted(self) -> bool:
         return any(s.drifted for s in self.subjects)
 
+    @property
+    def uncovered(self) -> list[str]:
+        """The spec's operations that no checked subject exercised."""
+        covered = {s.operation for s in self.subjects if s.skipped is None}
+        return [operation for operation in self.operations if operation not in covered]
+
+    @property
+    def coverage(self) -> str:
+        """Operations covered, of all: `1/9`."""
+        total = len(self.operations)
+        return f"{total - len(self.uncovered)}/{total}"
+
+    def verdict(self) -> str:
+        """The last line: drift or not, and over how much of the spec."""
+        if self.drifted:
+            return "DRIFT: the API and the spec disagree"
+        uncovered = self.uncovered
+        if not uncovered:
+            return f"No drift in {self.coverage} operations: every operation covered."
+        return (
+            f"No drift in {self.coverage} operations; {len(uncovered)} not covered: "
+            + ", ".join(uncovered)
+        )
+
     def render(self) -> str:
         checked = [s for s in self.subjects if s.skipped is None]
         lines = [
@@ -64,7 +88,7 @@ class DriftReport:
             kinds = collections.Counter(f.violation.kind for s in subjects for f in s.findings)
             summary = ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items())) or "no drift"
             lines.append(f"  {operation}: {len(subjects)} checked, {summary}")
-        lines.append("DRIFT: the API and the spec disagree" if self.drifted else "No drift.")
+        lines.append(self.verdict())
         return "\n".join(lines)
 
     def write_junit(self, path: Path, suite: str) -> None:
@@ -91,5 +115,9 @@ class DriftReport:
                     case, "failure", message=f"{len(subject.findings)} difference(s) from the spec"
                 )
                 failure.text = text
+        properties = ET.Element("properties")
+        ET.SubElement(properties, "property", name="coverage", value=self.coverage)
+        ET.SubElement(properties, "property", name="uncovered", value=",".join(self.uncovered))
+        root.insert(0, properties)
         path.parent.mkdir(parents=True, exist_ok=True)
         ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
