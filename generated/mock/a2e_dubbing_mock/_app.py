@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import math
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,26 @@ DEFAULT_PROCESSING_SECONDS = 4.0
 LOGGER = "a2e_dubbing_mock"
 
 
+MAX_PROCESSING_SECONDS = 365 * 24 * 3600  # a year: times further out do not fit A2E's records
+
+
+def check_options(
+    processing_seconds: float | None, fault_rate: float, rate_limit: float | None
+) -> None:
+    """ValueError, saying what is accepted, for an option the mock cannot work with."""
+    if processing_seconds is not None and not (
+        math.isfinite(processing_seconds) and 0 <= processing_seconds <= MAX_PROCESSING_SECONDS
+    ):
+        raise ValueError(
+            f"processing_seconds must be None (off) or from 0 to {MAX_PROCESSING_SECONDS} "
+            f"seconds (a year), not {processing_seconds!r}"
+        )
+    if not 0.0 <= fault_rate <= 1.0:
+        raise ValueError(f"fault_rate must be from 0 to 1, not {fault_rate!r}")
+    if rate_limit is not None and not (math.isfinite(rate_limit) and rate_limit > 0):
+        raise ValueError(f"rate_limit must be None or a positive number, not {rate_limit!r}")
+
+
 class MockApp:
     """The ASGI application of the mock (HTTP and lifespan), routed by Starlette."""
 
@@ -62,6 +83,7 @@ class MockApp:
         uploads: str | os.PathLike[str] | None = None,
         max_upload_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
+        check_options(processing_seconds, fault_rate, rate_limit)
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.log = logger if logger is not None else logging.getLogger(LOGGER)
         folder = default_folder(db) if uploads is None else uploads

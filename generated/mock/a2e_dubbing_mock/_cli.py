@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import sqlite3
 import sys
+from pathlib import Path
 
-from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, create_app
+from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, MAX_PROCESSING_SECONDS, create_app
 from ._meta import VERSION
 from ._server import serve
 from ._uploads import DEFAULT_MAX_BYTES
@@ -35,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
             uploads=args.uploads,
             max_upload_bytes=args.max_upload_bytes,
         )
+    except sqlite3.DatabaseError as error:
+        print(
+            f"a2e-dubbing-mock: cannot use {args.db} as the mock's database ({error}): give "
+            "--db a new file name, or a database this mock wrote",
+            file=sys.stderr,
+        )
+        return 2
     except (ValueError, OSError) as error:
         print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
         return 2
@@ -53,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="serve the mock over HTTP")
     run.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    run.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    run.add_argument("--db", default=DEFAULT_DB, help="SQLite file, or :memory:")
+    run.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
+    run.add_argument("--db", type=_database, default=DEFAULT_DB, help="SQLite file, or :memory:")
     run.add_argument(
         "--token",
         action="append",
@@ -86,12 +96,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError("must be a port number from 0 to 65535 (0: a free one)")
+    return int(text)
+
+
+def _database(text: str) -> str:
+    if text == ":memory:":
+        return text
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name in it")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {path.parent} does not exist")
+    return text
+
+
 def _seconds(text: str) -> float | None:
     if text == "off":
         return None
     value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError("must be 'off' or a number of seconds >= 0")
+    if not (math.isfinite(value) and 0 <= value <= MAX_PROCESSING_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"must be 'off' or a number of seconds from 0 to {MAX_PROCESSING_SECONDS} (a year)"
+        )
     return value
 
 
@@ -104,8 +133,8 @@ def _rate(text: str) -> float:
 
 def _positive(text: str) -> float:
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be positive")
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 
