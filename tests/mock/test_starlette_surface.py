@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
+import urllib.parse
 import wave
 from collections.abc import Callable, MutableMapping
 from typing import Any
@@ -12,8 +14,10 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from a2e_dubbing_mock import ConnectionDropped, MockApp, _http
+from a2e_dubbing_mock import ConnectionDropped, MockApp, _http, create_app
 from a2e_dubbing_mock.pytest_plugin import MockServer
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from contract_tests._api import Op, call, op, operations
 from tests.mock.conftest import (
@@ -126,8 +130,11 @@ async def test_a_templated_path_hands_its_parameter_to_the_operation(
     ("source", "name"),
     [
         ("https://example.com/media/interview.mp3", "interview.mp3"),
-        ("https://example.com/media/a%2Fb%20c.mp3", "a/b%20c.mp3"),
+        ("https://example.com/media/a%2Fb%20c.mp3", "a%2Fb%20c.mp3"),
         ("https://example.com/media/..", "file"),
+        ("https://example.com/media/%2e%2e%2f%2e%2e%2fetc", "..%2F..%2Fetc"),
+        ("https://example.com/media/%2e%2e", "file"),
+        ("https://example.com/media/x%2f..", "x%2F.."),
     ],
 )
 async def test_the_storage_url_of_a_transfer_is_served(
@@ -273,3 +280,28 @@ def test_over_a_socket_storage_is_served_and_faults_are_logged_as_injected(
     assert "POST startDubbing reset injected " in log
     assert "GET getRemainingCoins 401 " in log
     assert TOKEN not in log
+
+
+@settings(max_examples=60, deadline=None)
+@given(segment=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12))
+@example(segment="../../etc")
+@example(segment="./")
+@example(segment="\n")  # the route's {name:path} matches no line break
+def test_every_url_a_transfer_answers_serves_the_file(segment: str) -> None:
+    source = "https://example.com/media/" + urllib.parse.quote(segment, safe="")
+
+    async def transfer_and_fetch() -> tuple[httpx.URL, httpx.Response]:
+        app = create_app(db=":memory:")
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mock.test") as http:
+                answer = await http.post(TRANSFER, json={"url": source}, headers=AUTH)
+                url = httpx.URL(answer.json()["data"]["url"])
+                return url, await http.get(url)
+        finally:
+            app.close()
+
+    url, response = asyncio.run(transfer_and_fetch())
+    assert url.path.startswith("/__mock/storage/")  # after any dot segment is resolved
+    assert response.status_code == 200, (source, str(url))
+    assert response.headers["content-type"] == "audio/wav"

@@ -81,9 +81,11 @@ async def transfer_to_storage(call: Call) -> Any:
     url = call.body["url"]
     digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     name = urllib.parse.unquote(posixpath.basename(urllib.parse.urlsplit(url).path))
+    name = "".join(c if c.isprintable() else "_" for c in name)  # no line breaks in a path
     if name in ("", ".", ".."):  # no dot segments: a client would resolve them away
         name = "file"
-    return {"url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(name)}"}
+    # one path segment, whatever the name decodes to ("../x" stays inside the storage)
+    return {"url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(name, safe='')}"}
 
 
 async def get_upload_presigned_url(call: Call) -> Any:
