@@ -8,7 +8,9 @@
     POST /__mock/tasks/{_id}/fail         failed (its failure word) now; optional JSON
                                           {"message": ..., "code": ...}
     POST /__mock/reset                    forget the caller's tasks, spending and uploads
-    POST /__mock/reset-all                forget everything, every tenant
+    POST /__mock/reset-all                forget everything, every tenant; on a mock started
+                                          with tokens (--token), only with the admin token in
+                                          X-A2E-Mock-Admin (--admin-token), else off
     GET  /__mock/results/{_id}.wav        the result of a completed task (audio/wav); no token
     GET  /__mock/storage/{key}/{name}     a file "copied" by transferToStorage: the same
                                           short WAV whatever the name; no token
@@ -23,6 +25,8 @@ the API, so a test only ever touches its own tasks. HEAD works where GET answers
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -46,15 +50,26 @@ _STORAGE_KEY = re.compile(r"[0-9a-f]{16}")
 _MAX_BODY = 64 * 1024
 _MAX_MESSAGE = 2000
 _OK = "200"
+ADMIN_HEADER = "x-a2e-mock-admin"
 
 
 class Admin:
     """The /__mock/ endpoints as routes: (path, targets by method, parameter names)."""
 
-    def __init__(self, state: State, auth: Authenticator, limiter: RateLimiter | None) -> None:
+    def __init__(
+        self,
+        state: State,
+        auth: Authenticator,
+        limiter: RateLimiter | None,
+        *,
+        shared: bool = False,
+        admin_token: str | None = None,
+    ) -> None:
         self._state = state
         self._auth = auth
         self._limiter = limiter
+        self._shared = shared  # tokens were given: callers are not all one person
+        self._admin_key = None if admin_token is None else _digest(admin_token.encode())
 
     def paths(self) -> list[tuple[str, Mapping[str, Target], Mapping[str, str]]]:
         health = Target("mock health", self._health)
@@ -101,7 +116,21 @@ class Admin:
         return await self._forget(self._auth.caller(request.headers))
 
     async def _reset_all(self, request: Request, params: dict[str, str]) -> Reply:
+        if self._shared:
+            self._check_admin(request)
         return await self._forget(None)
+
+    def _check_admin(self, request: Request) -> None:
+        """ApiError 403 unless the request carries the admin token (compared by digest)."""
+        if self._admin_key is None:
+            raise ApiError(
+                403,
+                "reset-all: off on a mock started with --token; start it with --admin-token "
+                "and send that token in X-A2E-Mock-Admin",
+            )
+        sent = request.headers.get(ADMIN_HEADER)
+        if sent is None or not hmac.compare_digest(_digest(sent.encode()), self._admin_key):
+            raise ApiError(403, "X-A2E-Mock-Admin: missing or not the admin token")
 
     async def _forget(self, tenant: Tenant | None) -> Reply:
         owner = tenant.key if tenant is not None else None
@@ -155,3 +184,7 @@ def _failure(content: bytes) -> tuple[str, str | None]:
     if code is not None and not isinstance(code, str):
         raise ApiError(400, "code: must be a string")
     return message, code
+
+
+def _digest(token: bytes) -> bytes:
+    return hashlib.sha256(token).digest()

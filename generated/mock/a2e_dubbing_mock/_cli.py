@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from ._uploads import DEFAULT_MAX_BYTES
 
 DEFAULT_DB = "a2e-dubbing-mock.sqlite3"
 LEVELS = ("critical", "error", "warning", "info", "debug")
+ADMIN_ENV = "A2E_MOCK_ADMIN_TOKEN"  # rather than --admin-token, which other users see in ps
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             logger=logging.getLogger(LOGGER),
             uploads=args.uploads,
             max_upload_bytes=args.max_upload_bytes,
+            admin_token=args.admin_token,
         )
     except sqlite3.DatabaseError as error:
         print(
@@ -91,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BYTES,
         metavar="N",
         help=f"the largest upload, in bytes (413 above it; default: {DEFAULT_MAX_BYTES})",
+    )
+    run.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_ENV) or None,
+        metavar="TOKEN",
+        help="with --token: what POST /__mock/reset-all needs in its X-A2E-Mock-Admin header "
+        f"(default: ${ADMIN_ENV}; without one, reset-all is off on a mock with --token)",
     )
     run.add_argument("--log-level", choices=LEVELS, default="info")
     return parser

@@ -81,8 +81,11 @@ class MockApp:
         logger: logging.Logger | None,
         uploads: str | os.PathLike[str] | None = None,
         max_upload_bytes: int = DEFAULT_MAX_BYTES,
+        admin_token: str | None = None,
     ) -> None:
         check_options(processing_seconds, fault_rate, rate_limit)
+        if admin_token is not None and not admin_token.strip():
+            raise ValueError("admin_token must not be empty")
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.log = logger if logger is not None else logging.getLogger(LOGGER)
         folder = default_folder(db) if uploads is None else uploads
@@ -103,7 +106,13 @@ class MockApp:
         self._auth = Authenticator(tokens)
         self._dice = FaultDice(fault_rate, seed)
         self._limiter = RateLimiter(rate_limit, self.clock) if rate_limit else None
-        admin = Admin(self.state, self._auth, self._limiter)
+        admin = Admin(
+            self.state,
+            self._auth,
+            self._limiter,
+            shared=tokens is not None,
+            admin_token=admin_token,
+        )
         # The lifespan is the router's: nothing to start, and the store stays open at its
         # shutdown: every write a request waited for is committed, and a test harness may
         # start and stop the lifespan of one app many times (one per test) and keep
@@ -298,6 +307,7 @@ def create_app(
     logger: logging.Logger | None = None,
     uploads: str | os.PathLike[str] | None = None,
     max_upload_bytes: int = DEFAULT_MAX_BYTES,
+    admin_token: str | None = None,
 ) -> MockApp:
     """The mock's ASGI app (asyncio), for uvicorn or in-process use (httpx.ASGITransport).
 
@@ -308,7 +318,9 @@ def create_app(
     clock: e.g. a ManualClock for deterministic tests. uploads: the folder of the files
     uploaded through presigned URLs (default: beside a file database, `<its stem>-uploads`; a
     temporary folder, removed by `close()`, with ":memory:"). max_upload_bytes: the largest
-    upload (413 above it). Call `close()` when done.
+    upload (413 above it). admin_token: with `tokens`, what `POST /__mock/reset-all` needs in
+    its X-A2E-Mock-Admin header (without it, reset-all is off); without `tokens` every
+    caller may reset all, as every caller may be any tenant. Call `close()` when done.
     """
     return MockApp(
         db=db,
@@ -321,4 +333,5 @@ def create_app(
         logger=logger,
         uploads=uploads,
         max_upload_bytes=max_upload_bytes,
+        admin_token=admin_token,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from ._uploads import DEFAULT_MAX_BYTES
 
 DEFAULT_DB = "a2e-dubbing-mock.sqlite3"
 LEVELS = ("critical", "error", "warning", "info", "debug")
+ADMIN_ENV = "A2E_MOCK_ADMIN_TOKEN"  # rather than --admin-token, which other users see in ps
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             logger=logging.getLogger(LOGGER),
             uploads=args.uploads,
             max_upload_bytes=args.max_upload_bytes,
+            admin_token=args.admin_token,
         )
     except sqlite3.DatabaseError as error:
         print(
@@ -90,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_BYTES,
         metavar="N",
         help=f"the largest upload, in bytes (413 above it; default: {DEFAULT_MAX_BYTES})",
+    )
+    run.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_ENV) or None,
+        metavar="TOKEN",
+        help="with --token: what POST /__mock/reset-all needs in its X-A2E-Mock-Admin header "
+        f"(default: ${ADMIN_ENV}; without one, reset-all is off on a mock with --token)",
     )
     run.add_argument("--log-level", choices=LEVELS, default="info")
     return parser
