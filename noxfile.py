@@ -15,9 +15,7 @@ nox.options.sessions = ["tests", "lint"]
 PYTHON_SOURCES = ["generator", "contract_tests", "tests", "examples", "benchmarks", "noxfile.py"]
 # The lowest-versions run leaves out the fresh-venv packaging tests: they install the
 # generated packages with pip's newest picks, whatever this session's versions are.
-# The suite on every core (pytest-xdist); `nox -s tests -- -n 0` runs it in one process.
-PARALLEL = ["-n", "auto"]
-LOWEST_TESTS = [*PARALLEL, "-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
+LOWEST_TESTS = ["-q", "-p", "no:cacheprovider", "--deselect", "tests/test_packages.py"]
 # The security tests outside tests/security (each next to the code it checks).
 SECURITY_ELSEWHERE = [
     "tests/mock/test_tenants.py",
@@ -48,6 +46,15 @@ def demo(session: nox.Session) -> None:
     session.run("python", "examples/demo.py", *session.posargs)
 
 
+def _pytest(session: nox.Session, *args: str) -> None:
+    """The suite on every core (pytest-xdist, a module's tests together: some count what the
+    module's earlier tests sent), then the `one_process` tests, which xdist cannot split.
+    Exit code 5 (nothing selected, e.g. by `-k`) is fine for either part."""
+    parallel = ["-n", "auto", "--dist", "loadfile", "-m", "not one_process"]
+    session.run("python", "-m", "pytest", *parallel, *args, success_codes=[0, 5])
+    session.run("python", "-m", "pytest", "-m", "one_process", *args, success_codes=[0, 5])
+
+
 def _install_spec_linters(session: nox.Session) -> None:
     """Spectral and Redocly, pinned in openapi/lint/package-lock.json (npm ci, Node from pip)."""
     session.run("python", "-c", "from contract_tests._node import npm_tools; npm_tools()")
@@ -58,7 +65,7 @@ def tests(session: nox.Session) -> None:
     """The whole test suite: spec, recordings, generator, client, mock, benchmark plumbing."""
     _install_toolkit(session, "test", "bench")
     _install_spec_linters(session)
-    session.run("python", "-m", "pytest", *PARALLEL, *session.posargs)
+    _pytest(session, *session.posargs)
 
 
 @nox.session
@@ -75,7 +82,7 @@ def lowest(session: nox.Session) -> None:
         env={"VIRTUAL_ENV": str(session.virtualenv.location)},
     )  # fmt: skip
     _install_spec_linters(session)
-    session.run("python", "-m", "pytest", *(session.posargs or LOWEST_TESTS))
+    _pytest(session, *(session.posargs or LOWEST_TESTS))
 
 
 @nox.session

@@ -54,6 +54,8 @@ from contract_tests._checks import (
 from contract_tests._modes import ModeCount
 from contract_tests._spec import SPEC_PATH, Spec
 
+pytestmark = pytest.mark.one_process  # see pyproject.toml
+
 pytest_plugins = ("pytester",)  # the guard of generation modes is shown failing in a pytester run
 
 IN_PROCESS_TOKEN = "sk_test_conformance_in_process"

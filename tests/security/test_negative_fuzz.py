@@ -19,6 +19,8 @@ from schemathesis.generation.case import Case
 from contract_tests._checks import AppSlot, Budget, schemathesis_config
 from contract_tests._spec import SPEC_PATH
 
+pytestmark = pytest.mark.one_process  # see pyproject.toml
+
 FULL = os.environ.get("A2E_SOAK_FULL", "") not in ("", "0")
 PER_OPERATION = 150 if FULL else 25
 AT_LEAST = 1000 if FULL else 100
