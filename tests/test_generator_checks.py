@@ -3,7 +3,6 @@ the generated-file header."""
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 import shutil
@@ -22,7 +21,7 @@ import generator._render
 import generator._verify
 from contract_tests import _api as api
 from generator import GenerationError, build
-from generator._build import IGNORED, OUTPUT_DIR, REPO_ROOT, SPEC_PATH
+from generator._build import OUTPUT_DIR, REPO_ROOT, SPEC_PATH, _files
 from generator._render import RUNTIME_DIR, TEMPLATES_DIR, UNSTAMPED
 
 Edit = Callable[[dict[str, Any]], None]
@@ -280,12 +279,7 @@ def test_a_tree_that_failed_is_checked_again(
 
 
 def test_every_generated_file_starts_with_the_generated_line_naming_what_to_edit() -> None:
-    files = [  # what the generator writes, not what tools leave next to it (a .ruff_cache)
-        p
-        for p in OUTPUT_DIR.rglob("*")
-        if p.is_file()
-        and not any(fnmatch.fnmatch(part, ignored) for part in p.parts for ignored in IGNORED)
-    ]
+    files = _files(OUTPUT_DIR)  # what the generator writes, not what tools leave (.ruff_cache)
     stamped = [p for p in files if not any(p.match(pattern) for pattern in UNSTAMPED)]
     assert len(stamped) > 70
     for path in stamped:

@@ -419,7 +419,8 @@ def _retry_after(value: str | None) -> float | None:
     return None
 
 
-def _retryable(error: BaseException) -> bool:
+def retryable(error: BaseException) -> bool:
+    """Whether a failed upload may succeed later: the network, or a status worth a retry."""
     if isinstance(error, UploadConnectionError):
         return True
     return isinstance(error, UploadHTTPError) and (
@@ -431,7 +432,7 @@ def _retrying(policy: RetryPolicy, attempts: Attempts) -> dict[str, Any]:
     import tenacity
 
     return {
-        "retry": tenacity.retry_if_exception(_retryable),
+        "retry": tenacity.retry_if_exception(retryable),
         "stop": tenacity.stop_after_attempt(policy.max_retries + 1),
         "wait": policy.wait(),
         "before_sleep": attempts.before_sleep,

@@ -25,7 +25,6 @@ the API, so a test only ever touches its own tasks. HEAD works where GET answers
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Mapping
@@ -35,7 +34,7 @@ import orjson
 from starlette.requests import Request
 
 from ._audio import CONTENT_TYPE, tone_wav
-from ._auth import Authenticator, Tenant
+from ._auth import Authenticator, Tenant, tenant_key
 from ._context import State
 from ._errors import ApiError
 from ._http import Reply, Target, base_url, data_response, file_response, read_body
@@ -69,7 +68,7 @@ class Admin:
         self._auth = auth
         self._limiter = limiter
         self._shared = shared  # tokens were given: callers are not all one person
-        self._admin_key = None if admin_token is None else _digest(admin_token.encode())
+        self._admin_key = None if admin_token is None else tenant_key(admin_token.encode())
 
     def paths(self) -> list[tuple[str, Mapping[str, Target], Mapping[str, str]]]:
         health = Target("mock health", self._health)
@@ -129,7 +128,7 @@ class Admin:
                 "and send that token in X-A2E-Mock-Admin",
             )
         sent = request.headers.get(ADMIN_HEADER)
-        if sent is None or not hmac.compare_digest(_digest(sent.encode()), self._admin_key):
+        if sent is None or not hmac.compare_digest(tenant_key(sent.encode()), self._admin_key):
             raise ApiError(403, "X-A2E-Mock-Admin: missing or not the admin token")
 
     async def _forget(self, tenant: Tenant | None) -> Reply:
@@ -184,7 +183,3 @@ def _failure(content: bytes) -> tuple[str, str | None]:
     if code is not None and not isinstance(code, str):
         raise ApiError(400, "code: must be a string")
     return message, code
-
-
-def _digest(token: bytes) -> bytes:
-    return hashlib.sha256(token).digest()

@@ -84,16 +84,15 @@ from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
-    InternalServerError,
     NotFoundError,
     RateLimitError,
 )
 from ._lookup import Found, Lookup
 from ._meta import FAILURE_FIELDS, FAILURE_STATUS, ID_FIELD, RESULT_FIELD, RESULT_STATUS
 from ._response import async_to_raw_response_wrapper
-from ._retry import RetryEvent
+from ._retry import RetryEvent, worth_retrying
 from ._tasks import PageCursor
-from ._upload import _retryable as upload_retryable
+from ._upload import retryable as upload_retryable
 
 START_ROUNDS = 4  # a start whose outcome stayed unknown is looked up and sent again this often
 START_ROUND_DELAY = 2.0  # seconds before the first such round; doubles each round
@@ -1018,11 +1017,9 @@ class _Result(SimpleNamespace):
 
 
 def _transient(error: A2EError) -> bool:
-    """Whether the same request may succeed later: the network, a 429 or a 5xx (of A2E or
-    of the storage an upload goes to)."""
-    if isinstance(error, APIConnectionError | RateLimitError | InternalServerError):
-        return True
-    return upload_retryable(error)
+    """Whether the same request may succeed later (of A2E, or of the storage an upload goes
+    to): the client's retry rule and the upload's."""
+    return worth_retrying(error) or upload_retryable(error)
 
 
 def _status(task: Any) -> str:

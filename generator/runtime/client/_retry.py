@@ -106,6 +106,11 @@ def _retryable_status(error: BaseException) -> bool:
     )
 
 
+def worth_retrying(error: BaseException) -> bool:
+    """Whether the same request may succeed later: the network, or a status worth a retry."""
+    return isinstance(error, APIConnectionError) or _retryable_status(error)
+
+
 def answer_may_be_lost(error: BaseException) -> bool:
     """True when the request may have been carried out although no success answer came.
 
