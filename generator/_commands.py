@@ -26,6 +26,7 @@ from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 
+from generator._names import wire_name
 from generator._parse import GenerationError, Operation, ParsedSpec
 
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -197,7 +198,7 @@ def _params(
                 f"{op.operation_id}: x-a2e-values-from names {values_from!r}, "
                 "which is not an operation with x-a2e-client"
             )
-        wire = _wire_name(prop)
+        wire = wire_name(prop)
         upload = uploaders.get(str(_along(parsed, schema, "x-a2e-upload") or ""), "")
         help_text = _first_sentence(description or str(_along(parsed, schema, "description") or ""))
         if upload:
@@ -232,7 +233,7 @@ def _wire_params(
         schema = parsed.resolve(body.get("content", {}).get("application/json", {}).get("schema"))
         raw = (schema or {}).get("properties", {})
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
-            item = raw.get(_wire_name(prop), {})
+            item = raw.get(wire_name(prop), {})
             description = str(item.get("description", "")) if isinstance(item, dict) else ""
             yield (True, str(prop.python_name)), (prop, "body", item, description)
     declared = {
@@ -244,17 +245,12 @@ def _wire_params(
         ("query", endpoint.query_parameters),
     ):
         for prop in props:
-            item = declared.get((_wire_name(prop), location), {})
+            item = declared.get((wire_name(prop), location), {})
             description = str(item.get("description", ""))
             yield (
                 (False, str(prop.python_name)),
                 (prop, location, item.get("schema", {}), description),
             )
-
-
-def _wire_name(prop: Property) -> str:
-    name = prop.name
-    return str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
 
 
 def _kind(prop: Any) -> tuple[str, str, tuple[str, ...]]:
