@@ -731,22 +731,13 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
             if target is not None:
                 param = _upload_param(param, uploaders.get(str(target)), where)
             params.append(param)
-    raw_params = {
-        (p["name"], p["in"]): p
-        for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
-    }
-    for location, props in (
-        ("path", endpoint.path_parameters),
-        ("query", endpoint.query_parameters),
-    ):
-        for prop in props:
-            where = f"{op.operation_id}: parameter {wire_name(prop)}"
-            keyword = parsed.keywords.keyword(wire_name(prop), where)
-            raw = raw_params.get((wire_name(prop), location), {})
-            schema = parsed.resolve(raw.get("schema", {}))
-            params.append(
-                _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
-            )
+    for _, prop, raw in parsed.parameters(op):
+        where = f"{op.operation_id}: parameter {wire_name(prop)}"
+        keyword = parsed.keywords.keyword(wire_name(prop), where)
+        schema = parsed.resolve(raw.get("schema", {}))
+        params.append(
+            _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
+        )
     params.sort(key=lambda p: p.default is not None)
     returns = _returns(parsed, op)
     idempotent = op.extension("a2e-idempotent", op.method in IDEMPOTENT_METHODS)

@@ -236,21 +236,12 @@ def _wire_params(
             item = raw.get(wire_name(prop), {})
             description = str(item.get("description", "")) if isinstance(item, dict) else ""
             yield (True, str(prop.python_name)), (prop, "body", item, description)
-    declared = {
-        (p["name"], p["in"]): p
-        for p in (parsed.resolve(x) for x in op.definition.get("parameters", []))
-    }
-    for location, props in (
-        ("path", endpoint.path_parameters),
-        ("query", endpoint.query_parameters),
-    ):
-        for prop in props:
-            item = declared.get((wire_name(prop), location), {})
-            description = str(item.get("description", ""))
-            yield (
-                (False, str(prop.python_name)),
-                (prop, location, item.get("schema", {}), description),
-            )
+    for location, prop, item in parsed.parameters(op):
+        description = str(item.get("description", ""))
+        yield (
+            (False, str(prop.python_name)),
+            (prop, location, item.get("schema", {}), description),
+        )
 
 
 def _kind(prop: Any) -> tuple[str, str, tuple[str, ...]]:

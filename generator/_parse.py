@@ -6,6 +6,7 @@ Every renderer receives the same `ParsedSpec`; nothing here knows about template
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,16 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.strings import PythonIdentifier
 
-from generator._names import FIELD_PREFIX, PYTHON_NAME, KeywordNames, apply_attribute_names
+from generator._names import (
+    FIELD_PREFIX,
+    PYTHON_NAME,
+    KeywordNames,
+    apply_attribute_names,
+    wire_name,
+)
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -61,6 +68,20 @@ class ParsedSpec:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             node = self.pointer(node["$ref"])
         return node
+
+    def parameters(self, op: Operation) -> Iterator[tuple[str, Property, dict[str, Any]]]:
+        """(location, parsed property, its definition in the spec or {}) of each path and
+        query parameter of `op`, in that order."""
+        declared = {
+            (p["name"], p["in"]): p
+            for p in (self.resolve(x) for x in op.definition.get("parameters", []))
+        }
+        for location, props in (
+            ("path", op.endpoint.path_parameters),
+            ("query", op.endpoint.query_parameters),
+        ):
+            for prop in props:
+                yield location, prop, declared.get((wire_name(prop), location), {})
 
     def pointer(self, ref: str) -> Any:
         if not ref.startswith("#/"):
