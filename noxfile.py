@@ -56,8 +56,13 @@ def _pytest(session: nox.Session, *args: str) -> None:
 
 
 def _install_spec_linters(session: nox.Session) -> None:
-    """Spectral and Redocly, pinned in openapi/lint/package-lock.json (npm ci, Node from pip)."""
+    """Spectral and Redocly (openapi/lint), and Prism (benchmarks/prism, for the outsider's run
+    through its validating proxy), pinned in their package-lock.json (npm ci, Node from pip)."""
     session.run("python", "-c", "from contract_tests._node import npm_tools; npm_tools()")
+    session.run(
+        "python", "-c", "from contract_tests._node import npm_tools; from contract_tests._outsider "
+        "import PRISM_DIR; npm_tools(PRISM_DIR)",
+    )  # fmt: skip
 
 
 @nox.session

@@ -39,7 +39,6 @@ CONST = "const"  # a field that is always the same value
 HINT_KEYS = ("source", "const", "default", "when")
 WHEN = ("result", "failure")  # lifecycle words a field may be limited to
 LIFECYCLE_KEYS = ("initial", "path", "unfinished", "result", "failure")
-REQUEST_HINTS = ("language",)  # `x-a2e-mock` on a request property: the mock's extra checks
 _FIX = (
     "add `x-a2e-mock: <source>` to it (one of: {sources}), or `x-a2e-mock: {{const: <value>}}`, "
     "or the same field to {request}"
@@ -83,7 +82,6 @@ class TaskSpec:
     record_schema: str
     request_fields: tuple[str, ...]  # the request's properties, stored with each task
     url_fields: tuple[str, ...]  # request properties that are URLs (`format: uri`)
-    language_fields: tuple[str, ...]  # request properties with `x-a2e-mock: language`
     fields: tuple[
         RecordField, ...
     ]  # in the order of the start's success example, then the schema's
@@ -124,6 +122,7 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
     record = _object(parsed, record_ref, f"the `data` of {start.operation_id}'s answer")
     request_name, record_name = _name(request_ref), _name(record_ref)
     request_props = {str(k): v for k, v in request.get("properties", {}).items()}
+    _no_request_hints(request_props, request_name)
     fields = _fields(parsed, record_ref, record, request, request_name, record_name)
     status_field = next(f.name for f in fields if f.source == "status")
     order = _example_order(parsed, start)
@@ -137,7 +136,6 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
             for name, node in request_props.items()
             if parsed.resolve(node).get("format") == "uri"
         ),
-        language_fields=_language_fields(request_props, request_name),
         fields=tuple(sorted(fields, key=lambda f: order.get(f.name, len(order)))),
         lifecycle=_lifecycle(parsed, record["properties"][status_field], record_name, status_field),
     )
@@ -319,19 +317,13 @@ def _python_names(parsed: ParsedSpec, record_ref: str) -> dict[str, str]:
     return names
 
 
-def _language_fields(request_props: dict[str, Any], request_name: str) -> tuple[str, ...]:
-    found = []
+def _no_request_hints(request_props: dict[str, Any], request_name: str) -> None:
     for name, node in request_props.items():
-        hint = node.get(MOCK) if isinstance(node, dict) else None
-        if hint is None:
-            continue
-        if hint not in REQUEST_HINTS:
+        if isinstance(node, dict) and MOCK in node:
             raise GenerationError(
-                f"{request_name}.{name}: {MOCK} on a request property must be one of "
-                f"{', '.join(REQUEST_HINTS)}, got {hint!r}"
+                f"{request_name}.{name}: {MOCK} is for the task record's properties; what a "
+                "request field accepts is its schema's (an `enum` with x-a2e-values-from)"
             )
-        found.append(name)
-    return tuple(found)
 
 
 def _lifecycle(parsed: ParsedSpec, node: dict[str, Any], record: str, field: str) -> Lifecycle:

@@ -60,7 +60,6 @@ def test_the_record_and_lifecycle_are_found_through_the_spec(parsed: ParsedSpec)
     assert by_name["failed_code"].when == "failure"
     assert tasks.lifecycle.path == ("sent", "processing", "completed")
     assert tasks.lifecycle.terminal == ("completed", "failed")
-    assert tasks.language_fields == ("target_lang", "source_lang")
     assert tasks.failure_fields == ("faild_message", "failed_message", "failed_code")
 
 
@@ -218,9 +217,7 @@ def test_a_bad_hint_on_a_request_property_fails(parsed: ParsedSpec) -> None:
         schemas["StartDubbingRequest"]["properties"]["name"]["x-a2e-mock"] = "id"
 
     message = generation_error(parsed, set_hint)
-    assert "StartDubbingRequest.name: x-a2e-mock on a request property must be one of language" in (
-        message
-    )
+    assert "StartDubbingRequest.name: x-a2e-mock is for the task record's properties" in message
 
 
 def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -> None:

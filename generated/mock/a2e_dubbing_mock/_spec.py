@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._operation import BodySpec, OperationSpec, ParamSpec
-from ._shape import FieldSpec, LifecycleSpec, PresignSpec, RecordSpec
+from ._shape import FieldSpec, LifecycleSpec, PresignSpec, RecordSpec, ValuesSpec
 
 API_TITLE: Final = "A2E AI Dubbing API"
 API_VERSION: Final = "2025.02.25"
@@ -221,19 +221,73 @@ SCHEMAS: Final[dict[str, Any]] = {
         "x-a2e-values-from": "listLanguages",
         "description": "A language code such as `en`, `zh` or `pt-BR`: one of the "
         "`value`s that List\n"
-        "available languages answers. A code of this syntax that is not "
-        "in that list is\n"
-        "refused with 422 (our choice: which codes A2E's dubbing accepts "
-        "is unknown). The\n"
-        "syntax is our choice too, wide enough for every code seen in "
-        "clients.\n",
-        "pattern": "^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
+        "available languages answers. The codes this document lists are "
+        "the ones it knows,\n"
+        "from clients (which codes A2E's dubbing accepts is unknown): the "
+        "mock offers exactly\n"
+        "these and refuses any other with 422. A2E may offer more, so the "
+        "client sends any\n"
+        "code it is given, and the live conformance mode compares A2E's "
+        "list with this one.\n",
+        "enum": [
+            "en",
+            "zh",
+            "ja",
+            "ko",
+            "es",
+            "fr",
+            "de",
+            "it",
+            "pt",
+            "pt-BR",
+            "ru",
+            "ar",
+            "hi",
+            "id",
+            "vi",
+            "th",
+            "tr",
+            "nl",
+            "pl",
+            "sv",
+            "uk",
+            "ms",
+            "fil",
+            "yue",
+        ],
+        "x-a2e-labels": {
+            "en": {"en": "English", "zh": "英语"},
+            "zh": {"en": "Chinese", "zh": "中文"},
+            "ja": {"en": "Japanese", "zh": "日语"},
+            "ko": {"en": "Korean", "zh": "韩语"},
+            "es": {"en": "Spanish", "zh": "西班牙语"},
+            "fr": {"en": "French", "zh": "法语"},
+            "de": {"en": "German", "zh": "德语"},
+            "it": {"en": "Italian", "zh": "意大利语"},
+            "pt": {"en": "Portuguese", "zh": "葡萄牙语"},
+            "pt-BR": {"en": "Portuguese (Brazil)", "zh": "葡萄牙语(巴西)"},
+            "ru": {"en": "Russian", "zh": "俄语"},
+            "ar": {"en": "Arabic", "zh": "阿拉伯语"},
+            "hi": {"en": "Hindi", "zh": "印地语"},
+            "id": {"en": "Indonesian", "zh": "印尼语"},
+            "vi": {"en": "Vietnamese", "zh": "越南语"},
+            "th": {"en": "Thai", "zh": "泰语"},
+            "tr": {"en": "Turkish", "zh": "土耳其语"},
+            "nl": {"en": "Dutch", "zh": "荷兰语"},
+            "pl": {"en": "Polish", "zh": "波兰语"},
+            "sv": {"en": "Swedish", "zh": "瑞典语"},
+            "uk": {"en": "Ukrainian", "zh": "乌克兰语"},
+            "ms": {"en": "Malay", "zh": "马来语"},
+            "fil": {"en": "Filipino", "zh": "菲律宾语"},
+            "yue": {"en": "Cantonese", "zh": "粤语"},
+        },
         "example": "en",
     },
     "SourceLanguageCode": {
-        "type": "string",
+        "title": "language",
         "description": "A language code, or `auto` to let A2E detect the language.",
-        "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
+        "x-a2e-values-from": "listLanguages",
+        "anyOf": [{"const": "auto"}, {"$ref": "#/components/schemas/LanguageCode"}],
         "example": "auto",
     },
     "DubbingStatus": {
@@ -276,15 +330,13 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "A2E's web UI (limits are our "
                 "choice).",
             },
-            "target_lang": {"$ref": "#/components/schemas/LanguageCode", "x-a2e-mock": "language"},
+            "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
             "source_lang": {
-                "type": "string",
                 "title": "language",
                 "description": "The language spoken in the source, or `auto` to let A2E detect it.",
-                "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
+                "anyOf": [{"const": "auto"}, {"$ref": "#/components/schemas/LanguageCode"}],
                 "default": "auto",
                 "x-a2e-values-from": "listLanguages",
-                "x-a2e-mock": "language",
             },
             "num_speakers": {
                 "type": "integer",
@@ -595,6 +647,10 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/StartDubbingRequest"},
             defaults={"source_lang": "auto", "num_speakers": 1, "drop_background_audio": False},
             url_fields=tuple(["source_url"]),
+            listed={
+                "target_lang": "unsupported language (see GET /api/v1/anchor/language_list)",
+                "source_lang": "unsupported language (see GET /api/v1/anchor/language_list)",
+            },
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -718,6 +774,7 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/TransferRequest"},
             defaults={},
             url_fields=tuple(["url"]),
+            listed={},
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -732,6 +789,7 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/PresignedUploadRequest"},
             defaults={},
             url_fields=tuple([]),
+            listed={},
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -751,7 +809,6 @@ RECORD: Final = RecordSpec(
         "drop_background_audio",
     ),
     url_fields=("source_url",),
-    language_fields=("target_lang", "source_lang"),
     fields=(
         FieldSpec("name", "request", value="", has_value=True),
         FieldSpec("source_url", "request"),
@@ -790,3 +847,40 @@ PRESIGN: Final[PresignSpec | None] = PresignSpec(
     expires="expiresIn",
     echo=("key",),
 )
+
+# Listed values (an `enum` with x-a2e-values-from and x-a2e-labels), by listing operation.
+VALUES: Final[dict[str, ValuesSpec]] = {
+    "listLanguages": ValuesSpec(
+        operation="listLanguages",
+        value="value",
+        label="label",
+        label_param="lang",
+        default_label="en",
+        labels={
+            "en": {"en": "English", "zh": "英语"},
+            "zh": {"en": "Chinese", "zh": "中文"},
+            "ja": {"en": "Japanese", "zh": "日语"},
+            "ko": {"en": "Korean", "zh": "韩语"},
+            "es": {"en": "Spanish", "zh": "西班牙语"},
+            "fr": {"en": "French", "zh": "法语"},
+            "de": {"en": "German", "zh": "德语"},
+            "it": {"en": "Italian", "zh": "意大利语"},
+            "pt": {"en": "Portuguese", "zh": "葡萄牙语"},
+            "pt-BR": {"en": "Portuguese (Brazil)", "zh": "葡萄牙语(巴西)"},
+            "ru": {"en": "Russian", "zh": "俄语"},
+            "ar": {"en": "Arabic", "zh": "阿拉伯语"},
+            "hi": {"en": "Hindi", "zh": "印地语"},
+            "id": {"en": "Indonesian", "zh": "印尼语"},
+            "vi": {"en": "Vietnamese", "zh": "越南语"},
+            "th": {"en": "Thai", "zh": "泰语"},
+            "tr": {"en": "Turkish", "zh": "土耳其语"},
+            "nl": {"en": "Dutch", "zh": "荷兰语"},
+            "pl": {"en": "Polish", "zh": "波兰语"},
+            "sv": {"en": "Swedish", "zh": "瑞典语"},
+            "uk": {"en": "Ukrainian", "zh": "乌克兰语"},
+            "ms": {"en": "Malay", "zh": "马来语"},
+            "fil": {"en": "Filipino", "zh": "菲律宾语"},
+            "yue": {"en": "Cantonese", "zh": "粤语"},
+        },
+    ),
+}

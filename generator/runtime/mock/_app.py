@@ -234,7 +234,9 @@ class MockApp:
             _check_content_type(request)
             body = validator.body(await read_body(request))
         self.state.lifecycle.nudge()
-        data = await handler(Call(self.state, tenant, params, body, base_url(request)))
+        data = await handler(
+            Call(self.state, tenant, params, body, base_url(request), op.operation_id)
+        )
         if fault is not None and fault.drop_after_commit:
             return Reply(None, "dropped after commit injected")
         return Reply(data_response(data), "200")
