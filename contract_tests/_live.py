@@ -90,6 +90,8 @@ STEPS = (
         keep=_created_id,
     ),
     Step("details of a task", "getDubbingTask", values=_task("read_id")),
+    # the second form public clients use (the spec's conflict): the first live run settles it
+    Step("details of a task, id in the path", "getDubbingTaskByPath", values=_task("read_id")),
     Step(
         "details of an unknown id",
         "getDubbingTask",

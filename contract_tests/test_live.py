@@ -93,7 +93,8 @@ def test_live_exchanges_can_be_recorded_and_pass_the_strict_checks(
     )
     assert not report.drifted, report.render()
     saved = sorted((tmp_path / "rec").glob("*.json"))
-    assert len(saved) == 11  # every API exchange; the PUT to the storage is not A2E's API
+    # every API exchange (both forms of a task's details); the PUT to the storage is not A2E's API
+    assert len(saved) == 12
     validator = StrictValidator(spec)
     for path in saved:
         text = path.read_text()

@@ -69,6 +69,7 @@ class MockOperation:
     params: tuple[MockParam, ...]
     body: MockBody | None
     statuses: list[str]
+    evidence: str = "unknown"  # x-evidence of its path and shapes
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,7 @@ def _operation(parsed: ParsedSpec, op: Operation) -> MockOperation:
         params=tuple(params),
         body=_body(parsed, op),
         statuses=sorted(str(status) for status in op.definition.get("responses", {})),
+        evidence=str(op.extension("evidence", "unknown")),
     )
 
 

@@ -101,7 +101,7 @@ async def test_head_is_allowed_only_where_it_is_listed(client: httpx.AsyncClient
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (START + "/", "path: no operation at this path"),  # no redirect to the other spelling
+        (START + "/x", "path: no operation at this path"),  # a trailing slash is tests/foreign's
         (re.sub(r"\{[^}]+\}", "a/b", _templated().path), "path: no operation at this path"),
         ("/__mock/nothing", "path: no mock endpoint at this path"),
         ("/__mock/tasks/not-an-id/advance", "path: no mock endpoint at this path"),

@@ -57,6 +57,11 @@ async def get_dubbing_task(call: Call) -> Any:
     return _record(call, row)
 
 
+async def get_dubbing_task_by_path(call: Call) -> Any:
+    """The same answer as `get_dubbing_task`, for callers that put the id in the path."""
+    return await get_dubbing_task(call)
+
+
 async def delete_dubbing_task(call: Call) -> Any:
     if not await call.state.store.delete(call.tenant.key, call.params[ID_FIELD]):
         raise ApiError(404, _NOT_FOUND)

@@ -621,6 +621,22 @@ EXAMPLES: Final[dict[str, Any]] = {
         "createdAt": "2024-09-18T03:49:44.704Z",
         "updatedAt": "2024-09-18T03:52:10.118Z",
     },
+    "getDubbingTaskByPath": {
+        "name": "test",
+        "source_url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_voice_clone/b89f5b2e-2c7a-4de5-89b4-17ffee2799b6/audio.WAV",
+        "current_status": "completed",
+        "source_lang": "auto",
+        "target_lang": "en",
+        "num_speakers": 1,
+        "drop_background_audio": False,
+        "duration": 51,
+        "result_url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_dubbing/66ea4dd87db10c73fa29b570/result.wav",
+        "faild_message": "",
+        "_id": "66ea4dd87db10c73fa29b570",
+        "user_id": "665da3d7bcf6ab778bad0f6a",
+        "createdAt": "2024-09-18T03:49:44.704Z",
+        "updatedAt": "2024-09-18T03:52:10.118Z",
+    },
     "getRemainingCoins": {"coins": 1200, "diamonds": 0},
     "listLanguages": [{"value": "en", "label": "English"}, {"value": "zh", "label": "Chinese"}],
     "transferToStorage": {
@@ -696,6 +712,28 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             ParamSpec(
                 name="_id",
                 location="query",
+                required=True,
+                schema={
+                    "type": "string",
+                    "description": "A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.",
+                    "pattern": "^[0-9a-f]{24}$",
+                    "example": "66ea4dd87db10c73fa29b570",
+                },
+                default=None,
+            ),
+        ),
+        body=None,
+        statuses=frozenset(["200", "400", "401", "404", "429", "5XX"]),
+    ),
+    # Get details (id in the path)
+    OperationSpec(
+        operation_id="getDubbingTaskByPath",
+        method="GET",
+        path="/api/v1/userDubbing/{_id}",
+        params=(
+            ParamSpec(
+                name="_id",
+                location="path",
                 required=True,
                 schema={
                     "type": "string",

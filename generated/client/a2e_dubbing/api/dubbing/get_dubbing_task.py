@@ -107,9 +107,13 @@ def sync_detailed(
      The record of one dubbing task: its status, and `result_url` once `completed`.
     Result URLs are signed and said to expire after about 3 days (third-party).
 
-    Evidence: third-party, conflicting: most clients call `detail?_id=`, one called
-    `/api/v1/userDubbing/{_id}` with GET. Uncertain: the answer for an unknown id (404
-    here; A2E may answer 200 with `code != 0`).
+    Evidence: third-party, conflicting: public clients disagree on this path. One calls
+    `detail?_id=`; two call `GET /api/v1/userDubbing/{_id}` (getDubbingTaskByPath, the
+    pattern of A2E's sibling modules, e.g. `GET /api/v1/talkingPhoto/{_id}`). Which of
+    the two A2E serves is unknown: the mock serves both with the same answer, live mode
+    reads both, and the first run against A2E settles it. The client calls this form
+    (`dubbing.get`): it was chosen first, and it never shares a path with the delete.
+    Uncertain: the answer for an unknown id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -144,9 +148,13 @@ def sync(
      The record of one dubbing task: its status, and `result_url` once `completed`.
     Result URLs are signed and said to expire after about 3 days (third-party).
 
-    Evidence: third-party, conflicting: most clients call `detail?_id=`, one called
-    `/api/v1/userDubbing/{_id}` with GET. Uncertain: the answer for an unknown id (404
-    here; A2E may answer 200 with `code != 0`).
+    Evidence: third-party, conflicting: public clients disagree on this path. One calls
+    `detail?_id=`; two call `GET /api/v1/userDubbing/{_id}` (getDubbingTaskByPath, the
+    pattern of A2E's sibling modules, e.g. `GET /api/v1/talkingPhoto/{_id}`). Which of
+    the two A2E serves is unknown: the mock serves both with the same answer, live mode
+    reads both, and the first run against A2E settles it. The client calls this form
+    (`dubbing.get`): it was chosen first, and it never shares a path with the delete.
+    Uncertain: the answer for an unknown id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -176,9 +184,13 @@ async def asyncio_detailed(
      The record of one dubbing task: its status, and `result_url` once `completed`.
     Result URLs are signed and said to expire after about 3 days (third-party).
 
-    Evidence: third-party, conflicting: most clients call `detail?_id=`, one called
-    `/api/v1/userDubbing/{_id}` with GET. Uncertain: the answer for an unknown id (404
-    here; A2E may answer 200 with `code != 0`).
+    Evidence: third-party, conflicting: public clients disagree on this path. One calls
+    `detail?_id=`; two call `GET /api/v1/userDubbing/{_id}` (getDubbingTaskByPath, the
+    pattern of A2E's sibling modules, e.g. `GET /api/v1/talkingPhoto/{_id}`). Which of
+    the two A2E serves is unknown: the mock serves both with the same answer, live mode
+    reads both, and the first run against A2E settles it. The client calls this form
+    (`dubbing.get`): it was chosen first, and it never shares a path with the delete.
+    Uncertain: the answer for an unknown id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -211,9 +223,13 @@ async def asyncio(
      The record of one dubbing task: its status, and `result_url` once `completed`.
     Result URLs are signed and said to expire after about 3 days (third-party).
 
-    Evidence: third-party, conflicting: most clients call `detail?_id=`, one called
-    `/api/v1/userDubbing/{_id}` with GET. Uncertain: the answer for an unknown id (404
-    here; A2E may answer 200 with `code != 0`).
+    Evidence: third-party, conflicting: public clients disagree on this path. One calls
+    `detail?_id=`; two call `GET /api/v1/userDubbing/{_id}` (getDubbingTaskByPath, the
+    pattern of A2E's sibling modules, e.g. `GET /api/v1/talkingPhoto/{_id}`). Which of
+    the two A2E serves is unknown: the mock serves both with the same answer, live mode
+    reads both, and the first run against A2E settles it. The client calls this form
+    (`dubbing.get`): it was chosen first, and it never shares a path with the delete.
+    Uncertain: the answer for an unknown id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
