@@ -30,7 +30,6 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
-    precondition,
     rule,
 )
 
@@ -119,9 +118,10 @@ class FullDisk(RuleBasedStateMachine):
             self.tasks[task[ID]] = (who, name, PATH.index(task[STATUS]))
             self.spent[who] += cost_for(float(task[DURATION]))
 
-    @precondition(lambda self: self.tasks)
     @rule(index=st.integers(0, 10**6))
     def delete(self, index: int) -> None:
+        if not self.tasks:  # (a guard, not a precondition: no draw is wasted)
+            return
         task_id = self._pick(index)
         who = self.tasks[task_id][0]
         answer = self.send(**call("dubbing.delete", task_id=task_id), headers=WHO[who])
@@ -129,9 +129,10 @@ class FullDisk(RuleBasedStateMachine):
         if answer.status_code == 200:
             del self.tasks[task_id]
 
-    @precondition(lambda self: self.tasks)
     @rule(index=st.integers(0, 10**6))
     def advance(self, index: int) -> None:
+        if not self.tasks:
+            return
         task_id = self._pick(index)
         who, name, least = self.tasks[task_id]
         answer = self.send("POST", f"/__mock/tasks/{task_id}/advance", headers=WHO[who])
@@ -158,11 +159,11 @@ class FullDisk(RuleBasedStateMachine):
         put, url = self._presign()
         self._put(put, url, bytes(range(256)) * (size // 256) + b"x" * (size % 256))
 
-    @precondition(lambda self: self.pending)
     @rule()
     def upload_again(self) -> None:
         """The URL of a refused upload still takes its one PUT."""
-        self._put(*self.pending.pop())
+        if self.pending:
+            self._put(*self.pending.pop())
 
     def _put(self, put: str, url: str, content: bytes) -> None:
         answer = self.send("PUT", put, content=content)
