@@ -174,6 +174,23 @@ async def test_a_read_only_file_system(disk: Mount, capsys: pytest.CaptureFixtur
         served.close()
 
 
+def test_a_restart_after_a_clean_shutdown_on_a_full_disk_is_one_line(
+    disk: Mount, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite's limit, not the mock's writes: a clean shutdown removes the -wal and -shm
+    files, and opening the database again must make a 32 KiB -shm file, which a disk
+    without a free byte refuses. One line and exit 2, with the bytes free."""
+    db = disk.path / "mock.sqlite3"
+    create_app(db=db).close()
+    assert not Path(f"{db}-shm").exists()
+    disk.fill()
+    assert main(["serve", "--db", str(db), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"cannot open {db}: the disk" in err
+    assert "bytes free there" in err
+
+
 def test_a_crashed_database_on_a_read_only_file_system_is_one_clear_error(disk: Mount) -> None:
     """Writes still in its -wal file, and no -shm file (SQLite cannot make one on a
     read-only file system): serving the main file alone would lose them, so the mock says

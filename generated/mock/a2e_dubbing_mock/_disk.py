@@ -72,13 +72,24 @@ def describe(error: BaseException) -> str | None:
 
 def on_read_only_file_system(path: str | os.PathLike[str]) -> bool:
     """Whether `path` (or, when it does not exist yet, its folder) is on a read-only mount."""
+    found = _statvfs(path)
+    return found is not None and bool(found.f_flag & os.ST_RDONLY)
+
+
+def free_bytes(path: str | os.PathLike[str]) -> int | None:
+    """The bytes free for this user where `path` is (None: unknown)."""
+    found = _statvfs(path)
+    return None if found is None else found.f_bavail * found.f_frsize
+
+
+def _statvfs(path: str | os.PathLike[str]) -> os.statvfs_result | None:
     where = Path(path)
     if not where.exists():
         where = where.parent
     try:
-        return bool(os.statvfs(where).f_flag & os.ST_RDONLY)
+        return os.statvfs(where)
     except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
-        return False
+        return None
 
 
 def _kind(error: BaseException) -> str | None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, MAX_PROCESSING_SECONDS, create_app
-from ._disk import describe
+from ._disk import describe, free_bytes
 from ._meta import VERSION
 from ._server import serve
 from ._uploads import DEFAULT_MAX_BYTES
@@ -45,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     except (sqlite3.DatabaseError, OSError) as error:
         reason = describe(error)
         if reason is not None:  # the disk, not the file: the same file may work later
-            print(f"a2e-dubbing-mock: cannot open {args.db}: {reason} ({error})", file=sys.stderr)
+            free = free_bytes(args.db)
+            left = "" if free is None else f"; {free} bytes free there"
+            print(
+                f"a2e-dubbing-mock: cannot open {args.db}: {reason} ({error}){left}",
+                file=sys.stderr,
+            )
             return 2
         if isinstance(error, OSError):
             print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
