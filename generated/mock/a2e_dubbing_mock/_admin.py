@@ -36,6 +36,7 @@ from starlette.requests import Request
 from ._audio import CONTENT_TYPE, tone_wav
 from ._auth import Authenticator, Tenant, tenant_key
 from ._context import State
+from ._disk import read_only_mode
 from ._errors import ApiError
 from ._http import Reply, Target, base_url, data_response, file_response, read_body
 from ._ratelimit import RateLimiter
@@ -82,7 +83,7 @@ class Admin:
             "/__mock/results/{task_id}.wav": {"GET": result, "HEAD": result},
             "/__mock/storage/{key}/{name:path}": {"GET": storage, "HEAD": storage},
             UPLOAD_ROUTE: {
-                "PUT": Target("mock upload", self._state.uploads.put),
+                "PUT": Target("mock upload", self._upload),
                 "GET": uploaded,
                 "HEAD": uploaded,
             },
@@ -93,6 +94,11 @@ class Admin:
             "/__mock/tasks/{task_id}/fail": {"POST": Target("mock task fail", self._fail)},
         }
         return [(path, targets, {}) for path, targets in paths.items()]
+
+    async def _upload(self, request: Request, params: dict[str, str]) -> Reply:
+        if not self._state.store.writable:
+            raise read_only_mode()
+        return await self._state.uploads.put(request, params)
 
     async def _health(self, request: Request, params: dict[str, str]) -> Reply:
         return Reply(data_response({"status": "ok"}), _OK)

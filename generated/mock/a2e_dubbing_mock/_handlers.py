@@ -13,6 +13,7 @@ import urllib.parse
 from typing import Any
 
 from ._context import Call
+from ._disk import read_only_mode
 from ._errors import ApiError
 from ._ids import new_id
 from ._languages import listed
@@ -94,6 +95,8 @@ async def get_upload_presigned_url(call: Call) -> Any:
     """A URL for one PUT into the caller's storage, and where the file is then served (the
     field names are the spec's x-a2e-presign; other fields echo the request)."""
     assert PRESIGN is not None  # this handler exists for the operation that has it
+    if not call.state.store.writable:  # its PUT would be refused
+        raise read_only_mode()
     body = call.body
     presigned = call.state.uploads.presign(
         call.tenant.user_id, str(body[PRESIGN.name]), call.base_url

@@ -9,6 +9,7 @@ import logging
 import time
 
 from ._clock import Clock
+from ._disk import describe
 from ._errors import ApiError
 from ._spec import LIFECYCLE
 from ._store import Change, Store
@@ -69,6 +70,7 @@ class Lifecycle:
         self._due = store.next_due() if self._step_ms is not None else None
         self._persisting: asyncio.Task[None] | None = None
         self._persisted_at = 0.0
+        self._disk_trouble = False  # the last background write failed on the disk
 
     def now_ms(self) -> int:
         return int(self._clock.now() * 1000)
@@ -93,15 +95,27 @@ class Lifecycle:
         """Write due steps in the background when some are due (cheap when none is)."""
         if self._due is None or self._persisting is not None or self.now_ms() < self._due:
             return
+        if not self._store.writable:  # read-only: reads derive the steps, none is stored
+            return
         if time.monotonic() - self._persisted_at < self.PERSIST_EVERY:
             return
         self._persisting = asyncio.get_running_loop().create_task(self._persist())
 
     async def _persist(self) -> None:
+        log = logging.getLogger(__name__)
         try:
             await self.catch_up()
-        except Exception:  # the next nudge retries; reads never depended on it
-            logging.getLogger(__name__).exception("could not store due lifecycle steps")
+        except Exception as error:  # the next nudge retries; reads never depended on it
+            reason = describe(error)
+            if reason is None:
+                log.exception("could not store due lifecycle steps")
+            elif not self._disk_trouble:  # one line when it starts, not one per attempt
+                log.warning("could not store due lifecycle steps (%s): retrying", reason)
+            self._disk_trouble = reason is not None
+        else:
+            if self._disk_trouble:
+                log.warning("due lifecycle steps stored again")
+            self._disk_trouble = False
         finally:
             self._persisted_at = time.monotonic()
             self._persisting = None

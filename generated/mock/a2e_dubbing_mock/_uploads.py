@@ -198,7 +198,11 @@ class Uploads:
             partial.unlink(missing_ok=True)
         etag = f'"{digest.hexdigest()}"'
         info = {"name": slot.name, "type": content_type, "size": size, "etag": etag}
-        _write_atomically(meta, orjson.dumps(info))
+        try:
+            _write_atomically(meta, orjson.dumps(info))
+        except BaseException:  # e.g. the disk filled up: the URL stays usable
+            data.unlink(missing_ok=True)
+            raise
         return Reply(Response(b"", headers={"etag": etag}), "200")
 
     async def get(self, request: Request, params: dict[str, str]) -> Reply:

@@ -21,18 +21,28 @@ a field added to the spec needs no new layout. Nothing in the layout depends on 
 spec's status words: `unfinished` (1 or 0) is computed from the lifecycle when a task is
 written, and when a database is opened by a mock generated from another lifecycle, the
 flags and the automatic steps are brought in line with the new one (`_sync_lifecycle`).
+
+Opening a database already at this layout and lifecycle writes nothing, so a mock restarts
+on a full disk. A write the disk refuses (SQLITE_FULL, an I/O error) fails every write of
+its transaction, and what the store keeps in memory forgets what was rolled back (tenant
+ids are remembered only once committed, pending positions are discarded): the next write
+starts from what is on disk. `Store(path, read_only=True)` never writes (see
+`_open_read_only`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._disk import on_read_only_file_system, read_only_mode
 from ._ids import new_id
 from ._spec import LIFECYCLE
 from ._tasks import (
@@ -46,7 +56,7 @@ from ._tasks import (
     dumps,
     loads,
 )
-from ._writer import InlineWriter, ThreadWriter, Writer
+from ._writer import InlineWriter, RefusingWriter, ThreadWriter, Writer
 
 MEMORY = ":memory:"
 # PRAGMA user_version of the layout below; older ones are migrated when opened. 0: the
@@ -298,23 +308,42 @@ class _PendingStarts:
 
 
 class Store:
-    """Tasks, spending and task counts per tenant (a tenant is the hash of a token)."""
+    """Tasks, spending and task counts per tenant (a tenant is the hash of a token).
 
-    def __init__(self, path: str | Path) -> None:
+    Opening a database already at this layout and lifecycle writes nothing (a mock can
+    restart on a full disk). `read_only`: serve an existing database without ever writing
+    to it (every write raises `_disk.read_only_mode()`), e.g. on a read-only file system.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
         self.durable = self.path != MEMORY
+        self.writable = not read_only
+        self._pending = _PendingStarts()
+        self._ids: dict[str, int] = {}  # tenant key -> id, committed ones only
+        self._writer: Writer
+        self._pages = 0  # the writing connection's max_page_count, once open
+        if read_only:
+            self._read = _open_read_only(self.path)
+            self._writer = RefusingWriter(read_only_mode)
+            return
+        if self.durable and on_read_only_file_system(self.path):
+            raise ValueError(
+                f"{self.path} is on a read-only file system: serve it with --read-only "
+                "(create_app(read_only=True)), or give --db a file on a writable one"
+            )
         writer_conn = _connect(self.path)
-        if self.durable:
-            writer_conn.execute("PRAGMA journal_mode=WAL")
-            writer_conn.execute("PRAGMA synchronous=FULL")
         try:
+            if self.durable:
+                (mode,) = writer_conn.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":  # set once: the file remembers it
+                    writer_conn.execute("PRAGMA journal_mode=WAL")
+                writer_conn.execute("PRAGMA synchronous=FULL")
             _prepare(writer_conn, self.path)
         except BaseException:
             writer_conn.close()
             raise
-        self._pending = _PendingStarts()
-        self._ids: dict[str, int] = {}  # tenant key -> id, committed ones only
-        self._writer: Writer
+        self._pages = int(writer_conn.execute("PRAGMA max_page_count").fetchone()[0])
         if self.durable:
             self._read = _connect(self.path)
             self._read.execute("PRAGMA query_only=1")
@@ -527,6 +556,17 @@ class Store:
 
         return await self._writer.run(op)
 
+    async def cap_pages(self, pages: int | None) -> None:
+        """Test hook: let the database grow to at most `pages` pages (0: no more than now),
+        so that a write needing more fails with SQLITE_FULL as on a full disk (SQLite's
+        `max_page_count`, on the writing connection only); None lifts the cap."""
+        limit = self._pages if pages is None else max(1, pages)
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(f"PRAGMA max_page_count = {int(limit)}")
+
+        await self._writer.run(op)
+
     @property
     def commits(self) -> int:
         """Transactions committed since the store was opened (group commit shares them)."""
@@ -564,15 +604,72 @@ def _add_tenant(key: str) -> Any:
     return op
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+def _connect(path: str, *, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, uri=uri)
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
 
 
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write to `path`, an existing database of this layout and
+    lifecycle.
+
+    SQLite reads a WAL database read-only when it can open (or create) its `-wal` and `-shm`
+    files; on a read-only file system after a clean shutdown they are gone and cannot be
+    made, and then the file is opened `immutable` (everything is in it: no WAL to read).
+    """
+    if path == MEMORY:
+        raise ValueError("read_only needs a database file, not :memory:")
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such database (--read-only serves an existing one)")
+    uri = f"file:{urllib.parse.quote(os.path.abspath(path))}"
+    conn = _connect(f"{uri}?mode=ro", uri=True)
+    try:
+        try:
+            current = _up_to_date(conn)
+        except sqlite3.OperationalError as error:
+            conn.close()
+            wal = Path(f"{path}-wal")
+            if wal.is_file() and wal.stat().st_size > 0:  # writes the main file lacks yet
+                raise ValueError(
+                    f"{path}: SQLite cannot read it without writing ({error}), and its "
+                    "-wal file holds writes not yet in the database: open it once where "
+                    "it is writable"
+                ) from None
+            conn = _connect(f"{uri}?immutable=1", uri=True)
+            current = _up_to_date(conn)
+        if not current:
+            raise ValueError(
+                f"{path}: not a database of this mock's layout and lifecycle; open it once "
+                "without --read-only to bring it up to date"
+            )
+        conn.execute("PRAGMA query_only=1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _lifecycle_now() -> str:
+    """What `meta` holds for this mock's lifecycle."""
+    return dumps({"path": list(_PATH), "unfinished": sorted(UNFINISHED)})
+
+
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    """Whether the database is at this layout and its flags at this lifecycle (read only)."""
+    with _snapshot(conn):
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version != SCHEMA_VERSION:
+            return False
+        found = conn.execute("SELECT value FROM meta WHERE key = ?", (_LIFECYCLE_KEY,)).fetchone()
+    return found is not None and found[0] == _lifecycle_now()
+
+
 def _prepare(conn: sqlite3.Connection, path: str) -> None:
     """Create the tables, or bring a database of an earlier layout up to this one; then its
-    lifecycle flags up to this mock's lifecycle."""
+    lifecycle flags up to this mock's lifecycle. Nothing is written when both are current."""
+    if _up_to_date(conn):
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -602,7 +699,8 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
                 f"{SCHEMA_VERSION} (and older ones): use a newer a2e-dubbing-mock or another file"
             )
         _sync_lifecycle(conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(sqlite3.Error):
@@ -616,7 +714,7 @@ _LIFECYCLE_KEY = "lifecycle"
 def _sync_lifecycle(conn: sqlite3.Connection) -> None:
     """Flags and automatic steps as this mock's lifecycle has them: a no-op unless the
     database was last opened by a mock generated from another lifecycle."""
-    current = dumps({"path": list(_PATH), "unfinished": sorted(UNFINISHED)})
+    current = _lifecycle_now()
     found = conn.execute("SELECT value FROM meta WHERE key = ?", (_LIFECYCLE_KEY,)).fetchone()
     if found is not None and found[0] == current:
         return
@@ -746,5 +844,8 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN")
     try:
         yield
-    finally:
-        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):  # the error says more than this would
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
