@@ -20,7 +20,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 from generator._extensions import LABELS, answer_data, answer_properties, answer_required
 from generator._parse import GenerationError, Operation, ParsedSpec
-from generator._records import Lifecycle, TaskSpec, task_spec
+from generator._records import EXPIRES_AFTER, Lifecycle, TaskSpec, result_lifetime, task_spec
 from generator._render import (
     RUNTIME_DIR,
     TEMPLATES_DIR,
@@ -113,6 +113,7 @@ class MockView:
     tasks: TaskSpec  # the task record (x-a2e-mock hints) and its lifecycle (x-a2e-lifecycle)
     presign: MockPresign | None  # the presigned upload (x-a2e-presign), if the spec has one
     values: tuple[MockValues, ...]  # the listed values (x-a2e-labels), by listing operation
+    url_lifetime: int  # seconds the mock's signed file URLs stay valid (x-a2e-expires-after)
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -205,6 +206,7 @@ def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
         max_body_bytes=_max_body_bytes(info),
         tasks=task_spec(parsed),
         presign=_presign(parsed),
+        url_lifetime=_url_lifetime(parsed),
         values=tuple(_values(parsed, name, schema) for name, schema in _labelled(schemas)),
     )
 
@@ -243,6 +245,18 @@ def _values(parsed: ParsedSpec, name: str, schema: dict[str, Any]) -> MockValues
         default_label=str((pick.get("schema") or {}).get("default", "")),
         labels={str(v): dict(schema[LABELS][v]) for v in schema["enum"]},
     )
+
+
+def _url_lifetime(parsed: ParsedSpec) -> int:
+    """`x-a2e-expires-after` of the record's result URL: how long every file URL the mock
+    signs stays valid (results, stored files); generation fails without it."""
+    lifetime = result_lifetime(parsed)
+    if lifetime is None:
+        raise GenerationError(
+            f"the mock signs its file URLs to expire: give the task record's result URL "
+            f"property (x-a2e-mock: result) {EXPIRES_AFTER}: <seconds>"
+        )
+    return lifetime
 
 
 def _presign(parsed: ParsedSpec) -> MockPresign | None:

@@ -21,6 +21,7 @@ from generator._parse import GenerationError, Operation, ParsedSpec
 
 MOCK = "x-a2e-mock"
 LIFECYCLE = "x-a2e-lifecycle"
+EXPIRES_AFTER = "x-a2e-expires-after"  # on the result URL property: seconds it stays valid
 # Values the mock makes for a record field (`x-a2e-mock: <source>`).
 SOURCES: Mapping[str, str] = {
     "id": "the task's id",
@@ -405,3 +406,16 @@ def _lifecycle(parsed: ParsedSpec, node: dict[str, Any], record: str, field: str
         result=result,
         failure=failure,
     )
+
+
+def result_lifetime(parsed: ParsedSpec) -> int | None:
+    """`x-a2e-expires-after` of the record field that holds the result (`x-a2e-mock:
+    result`): the seconds a result URL stays valid once answered; None when not given."""
+    spec = task_spec(parsed)
+    results = spec.named("result")
+    if not results:
+        return None
+    record = parsed.resolve({"$ref": f"#/components/schemas/{spec.record_schema}"})
+    node = parsed.resolve(record.get("properties", {}).get(results[0].name, {}))
+    value = node.get(EXPIRES_AFTER) if isinstance(node, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -100,8 +100,7 @@ def _labelled(document: dict[str, Any]) -> dict[str, Any]:
 def test_labels_must_name_every_listed_value_and_nothing_else(tmp_path: Path) -> None:
     def edit(document: dict[str, Any]) -> None:
         schema = _labelled(document)
-        first, *_ = schema["enum"]
-        schema["enum"] = [*schema["enum"][1:], "xq"]  # `first` named but unlisted, xq unnamed
+        schema["enum"] = [*schema["enum"][1:], "xq"]  # the first named but unlisted, xq unnamed
 
     with pytest.raises(GenerationError) as raised:
         build(_spec(tmp_path, edit), tmp_path / "out")

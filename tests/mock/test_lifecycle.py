@@ -29,6 +29,7 @@ from tests.mock.conftest import (
     Check,
     get_task,
     start_task,
+    unsigned,
 )
 
 pytestmark = pytest.mark.anyio
@@ -58,7 +59,7 @@ async def test_time_moves_a_task_to_completed(
     assert still_sent[STATUS] == "sent"
     assert processing[STATUS] == "processing"
     assert completed[STATUS] == "completed"
-    assert str(completed[RESULT]).startswith("http://mock.test/__mock/results/")
+    assert unsigned(str(completed[RESULT])) == f"http://mock.test/__mock/results/{task[ID]}.wav"
     assert completed[UPDATED] > processing[UPDATED] > task[CREATED]
     assert completed[FAILURE] == ""
 
@@ -152,9 +153,12 @@ async def test_health_and_admin_errors(client: httpx.AsyncClient) -> None:
     assert unknown.json()["code"] == 404
 
 
-async def test_the_result_is_a_valid_wav(client: httpx.AsyncClient, check: Check) -> None:
+async def test_the_result_is_a_valid_wav(
+    app: MockApp, client: httpx.AsyncClient, check: Check
+) -> None:
     task = await start_task(client)
-    not_yet = await client.get(f"/__mock/results/{task[ID]}.wav")
+    # signed as the mock would sign it: the task has no result yet
+    not_yet = await client.get(app.uploads.signer.url("", f"/__mock/results/{task[ID]}.wav"))
     await admin(client, task[ID], "complete")
     url = (await detail(client, check, task[ID]))[RESULT]
     response = await client.get(str(url))  # a plain GET, no token: a signed URL

@@ -17,6 +17,10 @@ API_VERSION: Final = "2025.02.25"
 # info.x-a2e-max-body-bytes: a larger request body is answered with 413.
 MAX_BODY_BYTES: Final = 1048576
 
+# x-a2e-expires-after of the task record's result URL: seconds every file URL the mock
+# signs (a result, a stored file) stays valid from when it is answered.
+URL_LIFETIME: Final = 259200
+
 # components.schemas, the targets of every `$ref` below.
 SCHEMAS: Final[dict[str, Any]] = {
     "Envelope": {
