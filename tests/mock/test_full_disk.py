@@ -403,3 +403,24 @@ def test_disk_errors_are_told_apart_from_other_errors() -> None:
     assert disk_error(OSError(errno.ENOENT, "No such file")) is None
     assert disk_error(sqlite3.IntegrityError("UNIQUE constraint failed")) is None
     assert disk_error(ValueError("no")) is None
+
+
+async def test_a_signing_key_the_disk_refuses_is_not_left_half_made(
+    http: httpx.AsyncClient, mock: MockApp
+) -> None:
+    """The storage's first signed URL makes its key; ENOSPC then leaves no empty key file
+    behind (which every later URL would trip on): 503, and the next call makes it."""
+    secret = mock.uploads.folder / ".secret"
+    assert not secret.exists()
+    with files_full(lambda: True):
+        full(
+            await http.request(
+                PRESIGN.method.upper(), PRESIGN.path, json=presign_body(), headers=AUTH
+            )
+        )
+    assert sorted(p.name for p in mock.uploads.folder.rglob("*")) == []
+    answer = await http.request(
+        PRESIGN.method.upper(), PRESIGN.path, json=presign_body(), headers=AUTH
+    )
+    assert answer.status_code == 200, answer.text
+    assert len(secret.read_bytes()) == 32

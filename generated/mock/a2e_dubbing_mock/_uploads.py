@@ -39,7 +39,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import time
 import urllib.parse
 import wave
 from dataclasses import dataclass
@@ -342,23 +341,27 @@ def _content_type(value: Any) -> str:
 
 
 def _secret(path: Path) -> bytes:
-    """The storage's signing key: made once (readable by its owner only), then reused."""
+    """The storage's signing key: made once (readable by its owner only), then reused.
+
+    The key appears whole or not at all (written aside, then linked into place), so a
+    write the disk refuses leaves nothing behind and the next call tries again."""
     for _ in range(50):
         with contextlib.suppress(FileNotFoundError):
             secret = path.read_bytes()
             if len(secret) == _SECRET_BYTES:
                 return secret
-            if secret:
-                raise ValueError(f"{path} is not a signing key of the mock's storage")
+            raise ValueError(f"{path} is not a signing key of the mock's storage")
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            time.sleep(0.01)  # another mock is writing it: read it again
-            continue
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(secrets.token_bytes(_SECRET_BYTES))
-            stream.flush()
-            os.fsync(stream.fileno())
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(secrets.token_bytes(_SECRET_BYTES))
+                stream.flush()
+                os.fsync(stream.fileno())
+            with contextlib.suppress(FileExistsError):  # another mock made it first: use it
+                os.link(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     raise ValueError(f"{path}: could not read the storage's signing key")
 
 
