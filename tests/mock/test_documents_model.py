@@ -156,7 +156,7 @@ class Documents(RuleBasedStateMachine):
                 del answer[made]
             assert answer == expected(task_id, body, state)
         for tenant in TENANTS:
-            listed = [r.id for r in self.store.unfinished(tenant)]
+            listed = [r.id for r in self.store.unfinished(tenant, 0, None)]  # no steps by time
             assert sorted(listed) == sorted(
                 i
                 for i, (t, _, s) in self.model.items()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import hashlib
-import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -25,7 +24,6 @@ from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._cli import main
 from a2e_dubbing_mock._disk import RETRY_AFTER_SECONDS, disk_error
 from a2e_dubbing_mock._ids import new_id
-from a2e_dubbing_mock._lifecycle import Lifecycle
 from a2e_dubbing_mock._spec import LIFECYCLE
 from a2e_dubbing_mock._store import Store
 from a2e_dubbing_mock._tasks import TaskRow
@@ -38,6 +36,7 @@ from tests.mock.conftest import (
     COINS,
     ID,
     LANGUAGES,
+    PROCESSING,
     SEED_BODY,
     START,
     STATUS,
@@ -267,48 +266,28 @@ async def test_a_failed_commit_fails_every_write_of_its_batch(tmp_path: Path) ->
     assert (after, stored) == (9, [9])
 
 
-async def test_the_lifecycle_keeps_retrying_its_steps_on_a_full_disk(
-    tmp_path: Path,
-    disk: Disk,
-    clock: ManualClock,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+async def test_steps_by_time_are_never_written_so_a_full_disk_does_not_stop_them(
+    tmp_path: Path, disk: Disk, clock: ManualClock
 ) -> None:
-    """Due steps are written in the background; on a full disk that write fails, is logged
-    once (one line, no traceback), reads still show the steps, and it is written once space
-    is back."""
+    """Steps by time are derived when a task is read, never written on their own: on a
+    full disk the task still moves on in every answer, and no write is even tried."""
     db = tmp_path / "steps.sqlite3"
     app = create_app(db=db, clock=clock, processing_seconds=10)
-    monkeypatch.setattr(Lifecycle, "PERSIST_EVERY", 0.0)  # a retry on every request
-    caplog.set_level(logging.INFO)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http:
             task = await start_task(http)
             disk.full = True
+            refused = disk.refused
             clock.advance(30)
-            for _ in range(3):  # each request nudges the background write, which fails
+            for _ in range(3):
                 answer = await get_task(http, task[ID])
                 assert answer.json()["data"][STATUS] == LIFECYCLE.result  # derived
-                await _background(app)
-            assert disk.refused >= 3
+                listed = await http.get(PROCESSING, headers=AUTH)
+                assert [t[ID] for t in listed.json()["data"]] == []  # finished by time
+            assert disk.refused == refused  # nothing was written, nothing was refused
             assert _stored_status(db, task[ID]) == LIFECYCLE.initial
-            disk.full = False
-            await get_task(http, task[ID])
-            await _background(app)
-            assert _stored_status(db, task[ID]) == LIFECYCLE.result
     finally:
         app.close()
-    lines = [r for r in caplog.records if "lifecycle steps" in r.getMessage()]
-    assert [(r.levelname, r.exc_info) for r in lines] == [("WARNING", None)] * 2
-    assert "the disk is full" in lines[0].getMessage()
-    assert "stored again" in lines[1].getMessage()
-
-
-async def _background(app: MockApp) -> None:
-    """Wait for the lifecycle's background write, if one is running."""
-    running = app.state.lifecycle._persisting
-    if running is not None:
-        await running
 
 
 def _stored_status(db: Path, task_id: str) -> str:

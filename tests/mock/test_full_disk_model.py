@@ -202,9 +202,6 @@ class FullDisk(RuleBasedStateMachine):
         assert not wal.exists() or wal.stat().st_size == 0  # opening wrote nothing
 
     def _close(self) -> None:
-        persisting = self.app.state.lifecycle._persisting  # a background write, if any
-        if persisting is not None:
-            self.run(persisting)
         self.run(self.http.aclose())
         self.app.close()
 

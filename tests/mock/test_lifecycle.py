@@ -7,7 +7,6 @@ import io
 import wave
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
@@ -210,18 +209,25 @@ async def test_processing_record_follows_time_too(
     assert [(t[ID], t[STATUS]) for t in later["data"]] == [(late[ID], "processing")]
 
 
-async def test_due_steps_are_written_to_the_store(
+async def test_steps_by_time_are_derived_not_written_until_an_admin_change(
     app: MockApp, client: httpx.AsyncClient, clock: ManualClock
 ) -> None:
+    """Reads and lists derive a task's steps by time (no write per step); an admin change
+    to the task first stores the steps it took."""
+    key = hashlib.sha256(TOKEN.encode()).hexdigest()
     task = await start_task(client)
+    moving = await start_task(client)
+    commits = app.store.commits
     clock.advance(10)
-    await client.get(PROCESSING, headers=AUTH)  # derives at once, writes in the background
-    stored = None
-    for _ in range(100):
-        stored = app.store.get(hashlib.sha256(TOKEN.encode()).hexdigest(), task[ID])
-        if stored is not None and stored.status == "completed":
-            break
-        await anyio.sleep(0.01)
+    assert (await get_task(client, task[ID])).json()["data"][STATUS] == "completed"
+    assert [t[ID] for t in (await client.get(PROCESSING, headers=AUTH)).json()["data"]] == []
+    assert app.store.commits == commits  # nothing written by reading
+    stored = app.store.get(key, task[ID])
+    assert stored is not None
+    assert stored.status == "sent"
+    failed = await admin(client, moving[ID], "fail", json={"message": "too late"})
+    assert failed.status_code == 409, failed.text  # completed by time, then stored so
+    stored = app.store.get(key, moving[ID])
     assert stored is not None
     assert stored.status == "completed"
 

@@ -238,7 +238,6 @@ class MockApp:
         if op.body is not None:
             _check_content_type(request)
             body = validator.body(await read_body(request))
-        self.state.lifecycle.nudge()
         data = await handler(
             Call(self.state, tenant, params, body, base_url(request), op.operation_id)
         )

@@ -56,8 +56,10 @@ async def list_dubbing_tasks(call: Call) -> Any:
 
 
 async def list_processing_dubbing_tasks(call: Call) -> Any:
-    now = call.state.lifecycle.now_ms()
-    rows = [call.state.lifecycle.view(r, now) for r in call.state.store.unfinished(call.tenant.key)]
+    lifecycle = call.state.lifecycle
+    now = lifecycle.now_ms()
+    stored = call.state.store.unfinished(call.tenant.key, now, lifecycle.step_ms)
+    rows = [lifecycle.view(r, now) for r in stored]
     urls = _result_url(call)
     return [_record(call, row, urls) for row in rows if row.status in UNFINISHED]
 

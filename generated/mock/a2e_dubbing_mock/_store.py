@@ -154,8 +154,8 @@ _TENANT = "SELECT id FROM tenants WHERE key = ?"
 _LAST_POS = "SELECT last_pos FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
 _UNFINISHED = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND unfinished = 1 "  # noqa: S608
-    "ORDER BY created_ms DESC, seq DESC"
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
+    "AND NOT coalesce({finished_by}, 0) ORDER BY created_ms DESC, seq DESC"
 )
 _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
 
@@ -178,7 +178,15 @@ def due_sql(words: int) -> str:
     )
 
 
-def advance_sql(words: int) -> str:
+def finished_by_sql(words: int) -> str:
+    """Whether a task's steps by time have taken it to the path's end by :now (NULL when
+    it takes none): its last step is due (words - 2 - stage) steps after its next_ms."""
+    last = words - 1
+    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
+    return f"(next_ms + ({last - 1} - {stage}) * :step <= :now)"
+
+
+def advance_sql(words: int, where: str = "") -> str:
     """Every due step of up to :limit tasks along a path of `words` words, in one statement
     (SQLite computes every SET expression from the row as it was): the steps of
     `_lifecycle.moved`."""
@@ -197,7 +205,7 @@ UPDATE tasks SET
     unfinished = {reached} < {last},
     updated_ms = next_ms + ({taken} - 1) * :step,
     next_ms = CASE WHEN {reached} < {last} THEN next_ms + {taken} * :step END
-WHERE seq IN ({due_sql(words)})"""  # noqa: S608
+WHERE {where or f"seq IN ({due_sql(words)})"}"""  # noqa: S608
 
 
 def path_words(path: tuple[str, ...]) -> dict[str, str]:
@@ -207,6 +215,11 @@ def path_words(path: tuple[str, ...]) -> dict[str, str]:
 _MOVING = _moving(len(_PATH))
 _DUE = due_sql(len(_PATH))
 _ADVANCE = advance_sql(len(_PATH))
+_ADVANCE_TASK = advance_sql(
+    len(_PATH),
+    f"id = :id AND tenant = :tenant AND next_ms <= :now AND status IN ({_moving(len(_PATH))})",
+)
+_UNFINISHED_NOW = _UNFINISHED.format(finished_by=finished_by_sql(len(_PATH)))
 _PATH_WORDS = path_words(_PATH)
 _INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
 _ROW_PLACEHOLDERS = "(" + _marks(len(TaskRow._fields) + 4) + ")"
@@ -394,12 +407,15 @@ class Store:
             rows = read.execute(_PAGE, (tenant_id, newest, limit)).fetchall()
         return [_task(row) for row in rows], count
 
-    def unfinished(self, tenant: str) -> list[TaskRow]:
-        """The tenant's tasks stored as unfinished, newest first."""
+    def unfinished(self, tenant: str, now_ms: int, step_ms: int | None) -> list[TaskRow]:
+        """The tenant's tasks stored as unfinished that their steps by time (one per
+        `step_ms`; None: none) have not finished by `now_ms`, newest first."""
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return []
-        return [_task(r) for r in self._read.execute(_UNFINISHED, (tenant_id,))]
+        args = {"tenant": tenant_id, "now": -1 if step_ms is None else now_ms, **_PATH_WORDS}
+        args["step"] = step_ms or 0
+        return [_task(r) for r in self._read.execute(_UNFINISHED_NOW, args)]
 
     def spent(self, tenant: str) -> int:
         found = self._read.execute(_SPENT, (tenant,)).fetchone()
@@ -426,7 +442,7 @@ class Store:
             "page": (_PAGE, (1, 0, 10)),
             "last_pos": (_LAST_POS, (1,)),
             "spent": (_SPENT, ("t",)),
-            "unfinished": (_UNFINISHED, (1,)),
+            "unfinished": (_UNFINISHED_NOW, {"tenant": 1, "now": 0, "step": 1, **_PATH_WORDS}),
             "next_due": (_NEXT_DUE, ()),
             "due": (_DUE, due),
         }
@@ -498,6 +514,20 @@ class Store:
         def op(conn: sqlite3.Connection) -> int:
             pending.flush(conn)
             return conn.execute(_ADVANCE, args).rowcount
+
+        return await self._writer.run(op)
+
+    async def advance_task(self, tenant: str, task_id: str, now_ms: int, step_ms: int) -> bool:
+        """Write one task's steps whose time has come (`advance_due` for one task)."""
+        tenant_id = self._tenant_id(tenant)
+        if tenant_id is None:
+            return False
+        pending = self._pending
+        args = {"now": now_ms, "step": step_ms, "id": task_id, "tenant": tenant_id, **_PATH_WORDS}
+
+        def op(conn: sqlite3.Connection) -> bool:
+            pending.flush(conn)
+            return conn.execute(_ADVANCE_TASK, args).rowcount > 0
 
         return await self._writer.run(op)
 
