@@ -21,8 +21,9 @@ from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from contract_tests import _api as api
 from contract_tests._cli import main
-from contract_tests._recorder import Scrubber, save, to_recording
+from contract_tests._recorder import save, to_recording
 from contract_tests._recordings import Recording, check_recording
+from contract_tests._scrub import Scrubber
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
 
