@@ -26,9 +26,11 @@ SECURITY_ELSEWHERE = [
     "tests/cli/test_cli_e2e.py",
     "contract_tests/test_recordings.py",
     "contract_tests/test_recorder.py",
+    "contract_tests/test_scrub.py",
+    "contract_tests/test_proxy.py",
     "contract_tests/test_mock_stateful.py",
 ]
-SECURITY_TESTS = "token or key or secret or scrub or tenant or recorder"
+SECURITY_TESTS = "token or key or secret or scrub or tenant or recorder or proxy"
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
