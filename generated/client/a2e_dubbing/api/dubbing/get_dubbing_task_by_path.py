@@ -107,6 +107,8 @@ def sync_detailed(
     `GET /api/v1/talkingVideo/{_id}`), one calls `detail?_id=` (getDubbingTask). Which
     of the two A2E serves is unknown: the mock serves both, live mode reads both. The
     client has no method for this form: it calls getDubbingTask (see there why).
+    Uncertain: whether A2E serves this path for GET at all, and the answer for an unknown
+    id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -146,6 +148,8 @@ def sync(
     `GET /api/v1/talkingVideo/{_id}`), one calls `detail?_id=` (getDubbingTask). Which
     of the two A2E serves is unknown: the mock serves both, live mode reads both. The
     client has no method for this form: it calls getDubbingTask (see there why).
+    Uncertain: whether A2E serves this path for GET at all, and the answer for an unknown
+    id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -180,6 +184,8 @@ async def asyncio_detailed(
     `GET /api/v1/talkingVideo/{_id}`), one calls `detail?_id=` (getDubbingTask). Which
     of the two A2E serves is unknown: the mock serves both, live mode reads both. The
     client has no method for this form: it calls getDubbingTask (see there why).
+    Uncertain: whether A2E serves this path for GET at all, and the answer for an unknown
+    id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
@@ -217,6 +223,8 @@ async def asyncio(
     `GET /api/v1/talkingVideo/{_id}`), one calls `detail?_id=` (getDubbingTask). Which
     of the two A2E serves is unknown: the mock serves both, live mode reads both. The
     client has no method for this form: it calls getDubbingTask (see there why).
+    Uncertain: whether A2E serves this path for GET at all, and the answer for an unknown
+    id (404 here; A2E may answer 200 with `code != 0`).
 
     Args:
         field_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.
