@@ -47,13 +47,15 @@ class Authenticator:
 
     def caller(self, headers: Headers) -> Tenant:
         """The tenant of a request's one Authorization header; ApiError 401 otherwise."""
-        found = None
-        for name, value in headers.raw:
-            if name == b"authorization":
-                if found is not None:
-                    raise ApiError(401, "Authorization: sent more than once")
-                found = value
-        return self.tenant(found)
+        found = [value for name, value in headers.raw if name == b"authorization"]
+        return self.sent(found[-1] if found else None, len(found))
+
+    def sent(self, authorization: bytes | None, count: int) -> Tenant:
+        """The tenant of a request that sent `count` Authorization headers, the last one
+        `authorization`; ApiError 401 unless exactly one that is accepted."""
+        if count > 1:
+            raise ApiError(401, "Authorization: sent more than once")
+        return self.tenant(authorization)
 
     def tenant(self, authorization: bytes | None) -> Tenant:
         """The tenant of an Authorization header value; ApiError 401 when it is not accepted."""

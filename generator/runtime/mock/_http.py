@@ -10,8 +10,10 @@ from typing import Any, NamedTuple
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from ._errors import ApiError, ConnectionDropped
+from ._faults import HEADER as FAULT_HEADER
 from ._ids import trace_id
 from ._operation import OperationSpec
 from ._spec import MAX_BODY_BYTES
@@ -20,13 +22,33 @@ from ._spec import MAX_BODY_BYTES
 ABORT_EXTENSION = "a2e_dubbing_mock.abort"
 MAX_BODY = MAX_BODY_BYTES  # the spec's info.x-a2e-max-body-bytes
 JSON = "application/json"
+_JSON = JSON.encode()
+_FAULT = FAULT_HEADER.encode()
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
+
+
+class JSONResponse:
+    """An answer with a JSON body made beforehand: two ASGI messages, headers made once
+    (Starlette's Response does more work per answer than the mock needs)."""
+
+    __slots__ = ("body", "raw_headers", "status_code")
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.body = body
+        self.status_code = status_code
+        self.raw_headers = [(b"content-type", _JSON), (b"content-length", b"%d" % len(body))]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        await send({"type": "http.response.body", "body": self.body})
 
 
 class Reply(NamedTuple):
     """What to answer (None: drop the connection) and the outcome for the access log."""
 
-    response: Response | None
+    response: Response | JSONResponse | None
     outcome: str
 
 
@@ -42,11 +64,37 @@ class Target:
     op: OperationSpec | None = None  # an operation of the spec: its statuses are documented
 
 
-def base_url(request: Request) -> str:
-    """How the client reached us: its Host header when well-formed, else our address."""
+class Heads(NamedTuple):
+    """The request headers the mock reads, found in one pass over the raw list."""
+
+    host: str = ""
+    authorization: bytes | None = None
+    authorizations: int = 0  # how many Authorization headers came (one is accepted)
+    fault: str | None = None  # X-Mock-Fault
+
+
+def heads(scope: Scope) -> Heads:
+    host = ""
+    authorization = fault = None
+    count = 0
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value.decode("latin-1")
+        elif name == b"authorization":
+            authorization = value
+            count += 1
+        elif name == _FAULT:
+            fault = value.decode("latin-1")
+    return Heads(host, authorization, count, fault)
+
+
+def base_url(request: Request, host: str | None = None) -> str:
+    """How the client reached us: its Host header (`host`, when read already) when
+    well-formed, else our address."""
     scope = request.scope
     scheme = scope.get("scheme", "http")
-    host = request.headers.get("host", "")
+    if host is None:
+        host = request.headers.get("host", "")
     if _HOST.fullmatch(host):
         return f"{scheme}://{host}"
     server = scope.get("server") or ("127.0.0.1", 80)
@@ -89,16 +137,15 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
-def data_response(data: Any) -> Response:
+def data_response(data: Any) -> JSONResponse:
     """HTTP 200 with the success envelope `{code: 0, data, trace_id}`."""
-    body = orjson.dumps({"code": 0, "data": data, "trace_id": trace_id()})
-    return Response(body, media_type=JSON)
+    return JSONResponse(orjson.dumps({"code": 0, "data": data, "trace_id": trace_id()}))
 
 
-def error_response(status: int, code: int, error: ApiError) -> Response:
+def error_response(status: int, code: int, error: ApiError) -> JSONResponse:
     """The error envelope `{code, msg, trace_id}` with HTTP `status`."""
     body = orjson.dumps({"code": code, "msg": error.msg, "trace_id": trace_id()})
-    response = Response(body, status_code=status, media_type=JSON)
+    response = JSONResponse(body, status)
     response.raw_headers.extend(error.headers)
     return response
 
