@@ -42,13 +42,23 @@ class Signer:
         self._key = key  # read on first use: the storage makes it then
         self.clock = clock
         self.lifetime = lifetime  # seconds, unless a URL is given its own
+        # The URLs signed in the current second (the expiry is whole seconds): a task read
+        # again and again signs the same message; a new second starts a new table.
+        self._recent: dict[tuple[str, str, str], str] = {}
+        self._recent_expires = ""
 
     def url(self, base_url: str, path: str, *, use: str = READ, lifetime: int | None = None) -> str:
         """`base_url` + `path` (percent-encoded as it is served) + its expiry and signature,
         valid `lifetime` seconds (by default `self.lifetime`) from now by the mock's clock."""
         seconds = self.lifetime if lifetime is None else lifetime
         expires = str(math.ceil(self.clock.now()) + seconds)
-        signature = self._sign(use, urllib.parse.unquote(path), expires)
+        if expires != self._recent_expires:
+            self._recent = {}
+            self._recent_expires = expires
+        signed = (use, path, expires)
+        signature = self._recent.get(signed)
+        if signature is None:
+            signature = self._recent[signed] = self._sign(use, urllib.parse.unquote(path), expires)
         return f"{base_url}{path}?{_EXPIRES}={expires}&{_SIGNATURE}={signature}"
 
     def check(self, path: str, query: str | bytes, *, use: str = READ) -> None:
@@ -84,7 +94,7 @@ class Signer:
 
     def _sign(self, use: str, path: str, expires: str) -> str:
         message = f"{use}\n{path}\n{expires}".encode("utf-8", "surrogatepass")
-        return hmac.new(self._key(), message, "sha256").hexdigest()
+        return hmac.digest(self._key(), message, "sha256").hex()
 
 
 def _canonical_number(text: str) -> bool:
