@@ -1,8 +1,9 @@
 """Render the client package `a2e_dubbing` into `generated/client/`.
 
-openapi-python-client renders the models and the per-operation functions (with our template
-overrides); we then render the high-level client (`A2E`, `AsyncA2E` and their resources) from
-the same parsed data, and copy the hand-written runtime they share.
+openapi-python-client renders the models (with our template overrides); we then render the
+client (`A2E`, `AsyncA2E` and their resources, whose methods build their requests from the
+spec) from the same parsed data, and copy the hand-written runtime they share.
+openapi-python-client's per-operation layer (`api/`, `client.py`, `errors.py`) is not shipped.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import dataclasses
 import io
 import re
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from openapi_python_client import TEMPLATE_FILTERS, Project
 from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.enum_property import EnumProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.none import NoneProperty
@@ -41,12 +44,18 @@ from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, rend
 DISTRIBUTION = "a2e-dubbing"
 PACKAGE = "a2e_dubbing"
 TEMPLATES = TEMPLATES_DIR / "client"
+# What openapi-python-client renders besides the models: its per-operation functions, their
+# client and their errors. The package ships its own layer instead (`_resources.py`).
+UNSHIPPED = ("api", "client.py", "errors.py")
 # Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base classes.
 BEHAVIOURS = {
     None: ("_resource.SyncResource", "_resource.AsyncResource"),
     "tasks": ("_tasks.SyncTaskResource", "_tasks.AsyncTaskResource"),
 }
 
+
+# The kinds of path and query parameter a method sends as they are (httpx writes them).
+_SCALAR_PARAMETERS = (StringProperty, IntProperty, FloatProperty, BooleanProperty, EnumProperty)
 
 # Methods whose operations are idempotent by HTTP semantics (RFC 9110, 9.2.2); the spec's
 # `x-a2e-idempotent` overrides the method's rule for one operation.
@@ -118,10 +127,9 @@ class Param:
     annotation: str
     default: str | None  # Python code; None when the keyword is required
     description: UntrustedString | None
-    target: str  # the keyword of openapi-python-client's `_get_kwargs`, or of the body model
+    target: str  # the body model's attribute (a body field), else the wire name
     wire: str  # the name in the request (body field, query or path parameter)
-    in_body: bool
-    unset_when_none: bool  # a query or path parameter without a default: None leaves it out
+    location: str  # "body", "path" or "query"
     maximum: int | None  # the schema's maximum, if any
     upload: str | None = None  # x-a2e-upload: the class of the resource that uploads a file
 
@@ -174,7 +182,6 @@ class Method:
     resource: str
     name: str
     operation: Operation
-    module: str
     params: tuple[Param, ...]
     body_model: str | None
     returns: Returns
@@ -254,6 +261,14 @@ class Method:
     def call_params(self) -> tuple[Param, ...]:
         """The spec's parameters, required ones first."""
         return self.params
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
 
     @property
     def args_doc(self) -> tuple[UntrustedString, ...]:
@@ -418,6 +433,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     if errors:
         details = "; ".join(f"{e.header}: {e.detail}" for e in errors)
         raise GenerationError(f"openapi-python-client: {details}")
+    _drop_unshipped(package_dir)
     copy_runtime("client", package_dir)
     # openapi-python-client's environment is lenient (its templates need that): an unknown
     # attribute renders as "". Ours go through a strict overlay of it, with its own cache so
@@ -444,6 +460,19 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         )
     _render_strictly(strict, "_batch_spec.py.jinja", package_dir / "_batch_spec.py", batch=batch)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def _drop_unshipped(package_dir: Path) -> None:
+    """Remove what openapi-python-client renders but the package does not ship: its
+    per-operation layer (the resources build their requests themselves)."""
+    for name in UNSHIPPED:
+        target = package_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        else:
+            raise GenerationError(f"openapi-python-client rendered no {name}: update UNSHIPPED")
 
 
 def _render_strictly(strict: Environment, template: str, target: Path, **context: Any) -> None:
@@ -726,17 +755,19 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
             keyword = parsed.keywords.keyword(wire_name(prop), where)
             raw = fields.get(wire_name(prop), {})
             schema = parsed.resolve(raw)
-            param = _param(prop, keyword, in_body=True, schema=schema)
+            param = _param(prop, keyword, location="body", schema=schema)
             target = raw.get("x-a2e-upload") if isinstance(raw, dict) else None
             if target is not None:
                 param = _upload_param(param, uploaders.get(str(target)), where)
             params.append(param)
-    for _, prop, raw in parsed.parameters(op):
+    for location, prop, raw in parsed.parameters(op):
         where = f"{op.operation_id}: parameter {wire_name(prop)}"
         keyword = parsed.keywords.keyword(wire_name(prop), where)
         schema = parsed.resolve(raw.get("schema", {}))
+        if not isinstance(prop, _SCALAR_PARAMETERS):
+            raise GenerationError(f"{where}: only string, number, boolean and enum parameters")
         params.append(
-            _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
+            _param(prop, keyword, location=location, schema=schema, about=raw.get("description"))
         )
     params.sort(key=lambda p: p.default is not None)
     returns = _returns(parsed, op)
@@ -750,7 +781,6 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         resource=resource,
         name=name,
         operation=op,
-        module=f"api.{op.tag}.{endpoint.name}",
         params=tuple(params),
         body_model=body_model,
         returns=returns,
@@ -776,7 +806,7 @@ def _recover(
         wire_name(p): str(p.python_name)
         for p in (*(model.required_properties or ()), *(model.optional_properties or ()))
     }
-    by_wire = {p.wire: p for p in params if p.in_body}
+    by_wire = {p.wire: p for p in params if p.location == "body"}
     fields = []
     for wire in recover["match"]:
         if wire not in by_wire or wire not in record:
@@ -819,21 +849,19 @@ def _param(
     prop: Property,
     name: str,
     *,
-    in_body: bool,
+    location: str,
     schema: Any,
     about: Any = None,
 ) -> Param:
     """A keyword of a method; `about` is a query or path parameter's own description."""
     annotation = prop.get_type_string(no_optional=True).as_unembedded_code()
     default: str | None = None
-    unset_when_none = False
     if not prop.required:
         if prop.default is not None:
             default = prop.default.python_code.as_unembedded_code()
         else:
             annotation = f"{annotation} | None"
-            default = "None"
-            unset_when_none = not in_body  # a model field takes None for "absent"
+            default = "None"  # left out of the request
     maximum = schema.get("maximum") if isinstance(schema, dict) else None
     return Param(
         name=PythonIdentifier(name, FIELD_PREFIX),
@@ -842,10 +870,9 @@ def _param(
         description=(
             UntrustedString(about) if isinstance(about, str) else getattr(prop, "description", None)
         ),
-        target=str(prop.python_name),
+        target=str(prop.python_name) if location == "body" else wire_name(prop),
         wire=wire_name(prop),
-        in_body=in_body,
-        unset_when_none=unset_when_none,
+        location=location,
         maximum=maximum if isinstance(maximum, int) and not isinstance(maximum, bool) else None,
     )
 

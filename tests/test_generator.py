@@ -212,3 +212,27 @@ def test_the_pinned_versions_are_the_installed_ones() -> None:
     pyproject = (REPO_ROOT / "pyproject.toml").read_text()
     for name, version in PINNED.items():
         assert f'"{name}=={version}"' in pyproject
+
+
+def test_an_operation_without_x_a2e_client_gets_no_method(tmp_path: Path) -> None:
+    """Such an operation is the mock's alone: the client renders without it, and ships no
+    per-operation module for it (nor for any other)."""
+    from generator._client import UNSHIPPED, render_client
+    from generator._parse import parse
+
+    operation = api.op("dubbing.list_processing")
+    lines = f"      x-a2e-client: {operation.name}\n      x-a2e-cli: processing\n"
+    spec = SPEC_PATH.read_text()
+    assert spec.count(lines) == 1
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec.replace(lines, ""))
+    parsed = parse(path)
+    assert operation.operation_id in {op.operation_id for op in parsed.operations}
+    project = tmp_path / "client"
+    render_client(parsed, project, version=package_version(parsed.document))
+    package = project / generator._client.PACKAGE
+    resources = (package / "_resources.py").read_text()
+    assert operation.path not in resources
+    assert "def list_processing(" not in resources
+    assert api.op("dubbing.list").path in resources  # the others are there
+    assert not any((package / name).exists() for name in UNSHIPPED)

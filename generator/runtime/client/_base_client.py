@@ -165,18 +165,21 @@ class _BaseClient:
         return f"{type(self).__name__}(base_url={Redactor().url(self.base_url)!r})"
 
     def _prepare(
-        self, kwargs: Mapping[str, Any], options: RequestOptions | None
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+        options: RequestOptions | None,
     ) -> tuple[str, str, dict[str, Any]]:
-        """Method, URL and httpx options of a request built by an `api` module's `_get_kwargs`,
-        with the call's options applied."""
+        """Method, URL and httpx options of a request, with the call's options applied; a
+        query parameter that is None is left out."""
         headers = self._headers
-        if "headers" in kwargs:
-            headers = {**kwargs["headers"], **headers}
         request: dict[str, Any] = {"headers": headers, "timeout": self.timeout}
-        if "params" in kwargs:
-            request["params"] = kwargs["params"]
-        if "json" in kwargs:
-            request["json"] = kwargs["json"]
+        if query is not None:
+            request["params"] = {k: v for k, v in query.items() if v is not None}
+        if body is not None:
+            request["json"] = body
         if options is not None:
             if options.extra_headers:
                 request["headers"] = {**headers, **options.extra_headers}
@@ -186,7 +189,7 @@ class _BaseClient:
                 request["json"] = merged_body(request.get("json"), options.extra_body)
             if not isinstance(options.timeout, NotGiven):
                 request["timeout"] = options.timeout
-        return str(kwargs["method"]).upper(), self.base_url + str(kwargs["url"]), request
+        return method.upper(), self.base_url + path, request
 
     def _policy_for(self, options: RequestOptions | None) -> RetryPolicy:
         if options is None or isinstance(options.max_retries, NotGiven):
@@ -384,8 +387,11 @@ class SyncAPIClient(_BaseClient):
 
     def _request(
         self,
-        kwargs: Mapping[str, Any],
+        method: str,
+        path: str,
         *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
         parse: Parse[T],
         options: RequestOptions | None = None,
         operation: str = "",
@@ -396,7 +402,7 @@ class SyncAPIClient(_BaseClient):
         raw = _response.RAW.get()
         if raw:
             _response.RAW.set(False)  # the reads this call makes on its own stay plain
-        method, url, request = self._prepare(kwargs, options)
+        method, url, request = self._prepare(method, path, query, body, options)
         where = Where(method, url, request["headers"])
         deadline = _deadline.current()
         last: list[Any] = []
@@ -531,8 +537,11 @@ class AsyncAPIClient(_BaseClient):
 
     async def _request(
         self,
-        kwargs: Mapping[str, Any],
+        method: str,
+        path: str,
         *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
         parse: Parse[T],
         options: RequestOptions | None = None,
         operation: str = "",
@@ -543,7 +552,7 @@ class AsyncAPIClient(_BaseClient):
         raw = _response.RAW.get()
         if raw:
             _response.RAW.set(False)  # the reads this call makes on its own stay plain
-        method, url, request = self._prepare(kwargs, options)
+        method, url, request = self._prepare(method, path, query, body, options)
         where = Where(method, url, request["headers"])
         deadline = _deadline.current()
         last: list[Any] = []

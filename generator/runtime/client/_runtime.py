@@ -77,6 +77,16 @@ def list_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], list[T]]
     return parse_list
 
 
+def expand_path(template: str, values: Mapping[str, Any]) -> str:
+    """The spec's path `template` with each `{name}` replaced by its value, percent-encoded."""
+    from urllib.parse import quote
+
+    path = template
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    return path
+
+
 def ignore_data(data: Any) -> None:
     """For operations whose `data` is undocumented: nothing to parse."""
     del data
