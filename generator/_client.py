@@ -752,7 +752,7 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         uploaders = _uploaders(parsed)
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             where = f"{op.operation_id}: request body property {wire_name(prop)}"
-            keyword = parsed.keywords.keyword(wire_name(prop), where)
+            keyword = parsed.names.keyword(wire_name(prop), where)
             raw = fields.get(wire_name(prop), {})
             schema = parsed.resolve(raw)
             param = _param(prop, keyword, location="body", schema=schema)
@@ -762,7 +762,7 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
             params.append(param)
     for location, prop, raw in parsed.parameters(op):
         where = f"{op.operation_id}: parameter {wire_name(prop)}"
-        keyword = parsed.keywords.keyword(wire_name(prop), where)
+        keyword = parsed.names.keyword(wire_name(prop), where)
         schema = parsed.resolve(raw.get("schema", {}))
         if not isinstance(prop, _SCALAR_PARAMETERS):
             raise GenerationError(f"{where}: only string, number, boolean and enum parameters")

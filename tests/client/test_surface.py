@@ -141,3 +141,10 @@ def test_importing_the_client_loads_no_models_no_attrs_no_tenacity() -> None:
     heavy = {"attrs", "tenacity", "asyncio", "secrets"} & loaded
     assert heavy == set()
     assert not any(name.startswith("a2e_dubbing.models.") for name in loaded)
+
+
+def test_the_records_former_id_attribute_still_works_with_a_deprecation_warning() -> None:
+    record = DubbingTask.from_dict(task())
+    with pytest.warns(DeprecationWarning, match=r"DubbingTask\.id is deprecated.*`task_id`"):
+        former = record.id  # type: ignore[attr-defined,unused-ignore]
+    assert former == record.task_id == task()[api.record().id.wire]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
-    _id_field = "id"
+    _id_field = "task_id"
     _created_field = "created_at"
     _lookup_page_size = 100
 
@@ -360,7 +360,7 @@ class DubbingWithRawResponse:
 class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
-    _id_field = "id"
+    _id_field = "task_id"
     _created_field = "created_at"
     _lookup_page_size = 100
 

@@ -124,7 +124,7 @@ def warn_renamed(old: str, new: str, removed_in: str) -> None:
     import warnings
 
     warnings.warn(
-        f"{old} is deprecated: A2E renamed it; use `{new}` (the old name goes in {removed_in})",
+        f"{old} is deprecated: it was renamed; use `{new}` (the old name goes in {removed_in})",
         DeprecationWarning,
         stacklevel=3,
     )

@@ -23,7 +23,7 @@ from ._deadline import Deadline
 from ._download import AsyncDownloadMixin, SyncDownloadMixin
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
 from ._lookup import Found, Lookup
-from ._meta import FAILURE_STATUS, RESULT_STATUS
+from ._meta import FAILURE_STATUS, RESULT_STATUS, STATUS_FIELD
 from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
 from ._resource import AsyncResource, SyncResource
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -36,13 +36,8 @@ if TYPE_CHECKING:
 
 
 class Task(Protocol):
-    """What the behaviours read of a task record."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def current_status(self) -> str: ...
+    """A task record: a generated model, whose fields the behaviours read by the names the
+    spec gives them (`_meta`: ID_FIELD, STATUS_FIELD, ...)."""
 
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -84,14 +79,14 @@ class Polling:
     def changed(self, task: Task) -> bool:
         """True the first time and whenever the status word differs from the last one."""
         self._last = task
-        status = str(task.current_status)
+        status = str(getattr(task, STATUS_FIELD))
         changed, self._status = status != self._status, status
         return changed
 
     def finished(self, task: Task) -> bool:
         """True at the result word (completed); raises `TaskFailedError` at the failure word
         (failed); else False (unfinished, or a word this client does not know)."""
-        status = str(task.current_status)
+        status = str(getattr(task, STATUS_FIELD))
         if status == FAILURE_STATUS:
             raise TaskFailedError(task)
         return status == RESULT_STATUS
