@@ -49,8 +49,8 @@ TEMPLATES = TEMPLATES_DIR / "client"
 UNSHIPPED = ("api", "client.py", "errors.py")
 # Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base classes.
 BEHAVIOURS = {
-    None: ("_resource.SyncResource", "_resource.AsyncResource"),
-    "tasks": ("_tasks.SyncTaskResource", "_tasks.AsyncTaskResource"),
+    None: ("_base_client.SyncResource", "_base_client.AsyncResource"),
+    "tasks": ("_task_resource.SyncTaskResource", "_task_resource.AsyncTaskResource"),
 }
 
 

@@ -22,7 +22,7 @@ from a2e_dubbing import (
     WaitTimeoutError,
     _retry,
 )
-from a2e_dubbing._tasks import PageCursor, Polling
+from a2e_dubbing._task_resource import PageCursor, Polling
 
 from contract_tests import _api as api
 from contract_tests._api import Field

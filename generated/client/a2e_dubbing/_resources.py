@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from . import _options, _resource, _response, _runtime, _tasks, _upload
+from . import _base_client, _options, _response, _runtime, _task_resource, _upload
 
 if TYPE_CHECKING:
     import os
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
 
 
-class Dubbing(_tasks.SyncTaskResource["DubbingTask"]):
+class Dubbing(_task_resource.SyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
     _id_field = "task_id"
@@ -357,7 +357,7 @@ class DubbingWithRawResponse:
         self.delete = _response.to_raw_response_wrapper(resource.delete)
 
 
-class AsyncDubbing(_tasks.AsyncTaskResource["DubbingTask"]):
+class AsyncDubbing(_task_resource.AsyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
     _id_field = "task_id"
@@ -684,7 +684,7 @@ class AsyncDubbingWithRawResponse:
         self.delete = _response.async_to_raw_response_wrapper(resource.delete)
 
 
-class Account(_resource.SyncResource):
+class Account(_base_client.SyncResource):
     """The caller's account (credits)."""
 
     @property
@@ -747,7 +747,7 @@ class AccountWithRawResponse:
         self.remaining_coins = _response.to_raw_response_wrapper(resource.remaining_coins)
 
 
-class AsyncAccount(_resource.AsyncResource):
+class AsyncAccount(_base_client.AsyncResource):
     """The caller's account (credits)."""
 
     @property
@@ -810,7 +810,7 @@ class AsyncAccountWithRawResponse:
         self.remaining_coins = _response.async_to_raw_response_wrapper(resource.remaining_coins)
 
 
-class Languages(_resource.SyncResource):
+class Languages(_base_client.SyncResource):
     """Languages A2E offers."""
 
     @property
@@ -878,7 +878,7 @@ class LanguagesWithRawResponse:
         self.list = _response.to_raw_response_wrapper(resource.list)
 
 
-class AsyncLanguages(_resource.AsyncResource):
+class AsyncLanguages(_base_client.AsyncResource):
     """Languages A2E offers."""
 
     @property
@@ -946,7 +946,7 @@ class AsyncLanguagesWithRawResponse:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
 
 
-class Storage(_resource.SyncResource, _upload.SyncUploadMixin):
+class Storage(_base_client.SyncResource, _upload.SyncUploadMixin):
     """A2E's own file storage."""
 
     @property
@@ -1075,7 +1075,7 @@ class StorageWithRawResponse:
         self.presigned_upload_url = _response.to_raw_response_wrapper(resource.presigned_upload_url)
 
 
-class AsyncStorage(_resource.AsyncResource, _upload.AsyncUploadMixin):
+class AsyncStorage(_base_client.AsyncResource, _upload.AsyncUploadMixin):
     """A2E's own file storage."""
 
     @property

@@ -1,5 +1,6 @@
 """The HTTP side of `A2E` and `AsyncA2E`: key, base URL, timeouts, retries, the envelope,
-per-call options, raw answers and the limit on an answer's size."""
+per-call options, raw answers and the limit on an answer's size; and the base classes of
+their resources."""
 
 from __future__ import annotations
 
@@ -601,3 +602,17 @@ class AsyncAPIClient(_BaseClient):
                 recover=look if recover is not None else None,
                 gone=gone if gone_is_done else None,
             )
+
+
+class SyncResource:
+    """A group of operations of `A2E` (`client.dubbing`, ...)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """A group of operations of `AsyncA2E`."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

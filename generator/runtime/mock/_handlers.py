@@ -16,7 +16,7 @@ from ._errors import ApiError
 from ._ids import new_id
 from ._languages import AUTO, CODES, language_list
 from ._spec import EXAMPLES, PRESIGN, RECORD
-from ._tasks import ID_FIELD, UNFINISHED, TaskRow, cost_of, new_task, record
+from ._task_records import ID_FIELD, UNFINISHED, TaskRow, cost_of, new_task, record
 from ._uploads import wav_seconds
 
 _NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"

@@ -18,13 +18,13 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
+from ._base_client import AsyncResource, SyncResource
 from ._deadline import Deadline
 from ._download import AsyncDownloadMixin, SyncDownloadMixin
 from ._errors import A2EError, TaskFailedError, WaitTimeoutError
 from ._lookup import Found, Lookup
 from ._meta import FAILURE_STATUS, RESULT_STATUS, STATUS_FIELD
 from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
-from ._resource import AsyncResource, SyncResource
 from ._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 
 if TYPE_CHECKING:
