@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from jinja2 import Environment, StrictUndefined, UndefinedError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    UndefinedError,
+)
 from openapi_python_client import TEMPLATE_FILTERS, Project
 from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.parser.properties.any import AnyProperty
@@ -35,6 +42,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 from generator._batch import batch_view
 from generator._commands import cli_view
+from generator._edits import EditingLoader
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._records import task_spec
@@ -47,6 +55,8 @@ TEMPLATES = TEMPLATES_DIR / "client"
 # What openapi-python-client renders besides the models: its per-operation functions, their
 # client and their errors. The package ships its own layer instead (`_resources.py`).
 UNSHIPPED = ("api", "client.py", "errors.py")
+# Its helpers of the models (`Unset`), private here: the models import them from there.
+PRIVATE = {"types.py": "_types.py"}
 # Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base classes.
 BEHAVIOURS = {
     None: ("_base_client.SyncResource", "_base_client.AsyncResource"),
@@ -413,6 +423,13 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         parsed.config, output_path=package_dir, package_name_override=PACKAGE, overwrite=False
     )
     project = Project(openapi=parsed.data, config=config, custom_template_path=TEMPLATES)
+    # Our own templates first, then openapi-python-client's with our edits (generator/_edits).
+    project.env.loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(TEMPLATES)),
+            EditingLoader(PackageLoader("openapi_python_client"), TEMPLATES / "edits"),
+        ]
+    )
     install_filters(project.env)
     project.env.globals.update(
         view=view,
@@ -464,7 +481,8 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
 
 def _drop_unshipped(package_dir: Path) -> None:
     """Remove what openapi-python-client renders but the package does not ship: its
-    per-operation layer (the resources build their requests themselves)."""
+    per-operation layer (the resources build their requests themselves); make its helpers
+    of the models private."""
     for name in UNSHIPPED:
         target = package_dir / name
         if target.is_dir():
@@ -473,6 +491,8 @@ def _drop_unshipped(package_dir: Path) -> None:
             target.unlink()
         else:
             raise GenerationError(f"openapi-python-client rendered no {name}: update UNSHIPPED")
+    for name, private in PRIVATE.items():
+        (package_dir / name).rename(package_dir / private)
 
 
 def _render_strictly(strict: Environment, template: str, target: Path, **context: Any) -> None:

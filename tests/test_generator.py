@@ -236,3 +236,36 @@ def test_an_operation_without_x_a2e_client_gets_no_method(tmp_path: Path) -> Non
     assert "def list_processing(" not in resources
     assert api.op("dubbing.list").path in resources  # the others are there
     assert not any((package / name).exists() for name in UNSHIPPED)
+
+
+def test_an_edit_whose_upstream_text_moved_fails_naming_the_hunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openapi-python-client's templates are used with small edits; a newer version whose
+    template no longer has an edit's text fails generation, pointing at the edit."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    edit = templates / "client" / "edits" / "str_enum.py.jinja.edit"
+    text = edit.read_text(encoding="utf-8")
+    assert "from enum import StrEnum\n=======" in text
+    edit.write_text(text.replace("from enum import StrEnum\n=", "from enum import OldEnum\n="))
+    monkeypatch.setattr(generator._client, "TEMPLATES", templates / "client")
+    with pytest.raises(GenerationError, match=r"str_enum\.py\.jinja\.edit:\d+: .* 0 times"):
+        build(SPEC_PATH, tmp_path / "out")
+
+
+def test_edits_apply_in_order_and_exactly_once(tmp_path: Path) -> None:
+    from generator._edits import apply, read_hunks
+
+    edit = tmp_path / "t.edit"
+    edit.write_text(
+        "# a comment\n<<<<<<< upstream\nb\n=======\nB\nB2\n>>>>>>> ours\n"
+        "<<<<<<< upstream\nc\n=======\n>>>>>>> ours\n"
+    )
+    hunks = read_hunks(edit)
+    assert apply("a\nb\nc\n", hunks, "t") == "a\nB\nB2\n"
+    with pytest.raises(GenerationError, match="2 times"):
+        apply("b\nb\nc\n", hunks, "t")
+    edit.write_text("<<<<<<< upstream\nb\n=======\n")
+    with pytest.raises(GenerationError, match="without its"):
+        read_hunks(edit)

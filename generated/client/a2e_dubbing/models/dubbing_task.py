@@ -9,8 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import _runtime
+from .._types import UNSET, Unset
 from ..models.dubbing_status import DubbingStatus
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DubbingTask")
 
