@@ -26,9 +26,11 @@ SECURITY_ELSEWHERE = [
     "tests/cli/test_cli_e2e.py",
     "contract_tests/test_recordings.py",
     "contract_tests/test_recorder.py",
+    "contract_tests/test_scrub.py",
+    "contract_tests/test_proxy.py",
     "contract_tests/test_mock_stateful.py",
 ]
-SECURITY_TESTS = "token or key or secret or scrub or tenant or recorder"
+SECURITY_TESTS = "token or key or secret or scrub or tenant or recorder or proxy"
 GENERATED = sorted(str(p.parent) for p in Path("generated").glob("*/pyproject.toml"))
 
 
@@ -56,8 +58,13 @@ def _pytest(session: nox.Session, *args: str) -> None:
 
 
 def _install_spec_linters(session: nox.Session) -> None:
-    """Spectral and Redocly, pinned in openapi/lint/package-lock.json (npm ci, Node from pip)."""
+    """Spectral and Redocly (openapi/lint), and Prism (benchmarks/prism, for the outsider's run
+    through its validating proxy), pinned in their package-lock.json (npm ci, Node from pip)."""
     session.run("python", "-c", "from contract_tests._node import npm_tools; npm_tools()")
+    session.run(
+        "python", "-c", "from contract_tests._node import npm_tools; from contract_tests._outsider "
+        "import PRISM_DIR; npm_tools(PRISM_DIR)",
+    )  # fmt: skip
 
 
 @nox.session

@@ -19,22 +19,20 @@ AssertionError whose message names the operation and the JSON path, for example:
     undocumented-field: field 'voice_id' is not in the spec
 
 The module also holds what the schemathesis tests of the mock share: the example budget
-(`BUDGET`, default or deep), the schemathesis configuration (`schemathesis_config`) and
-`offer_languages`, which keeps generated language codes within those the mock offers.
+(`BUDGET`, default or deep) and the schemathesis configuration (`schemathesis_config`).
+Generated cases are sent as generated: the spec says which values the mock accepts (a
+listed language code is an `enum`), so a case the spec calls valid is one the mock takes.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
-import zlib
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
-from a2e_dubbing_mock import LANGUAGES
 from schemathesis import CheckContext, Response
 from schemathesis.generation.case import Case
 
@@ -195,49 +193,6 @@ def schemathesis_config(
     if base_url is not None:
         project["base-url"] = base_url
     return schemathesis.Config.from_dict(project)
-
-
-OFFERED = tuple(code for code, _, _ in LANGUAGES)
-_LANGUAGE_FIELDS = {"target_lang": (), "source_lang": ("auto",)}
-
-
-def offer_languages(case: Case[Any]) -> None:
-    """Swap generated language codes the mock does not offer for ones it does.
-
-    The spec leaves open which codes dubbing accepts (LanguageCode: "which codes dubbing
-    accepts is unknown") and documents 422 for an invalid field; the mock accepts exactly
-    the codes its language list answers. A code of the right syntax that the mock does not
-    list (e.g. `ok`) is replaced by a listed one, chosen from the code itself so runs stay
-    repeatable, and the rest of the request is tested as generated. Codes of the wrong
-    syntax (negative cases) are left alone.
-    """
-    op = _operation(case)
-    if op is None or op.operation_id != "startDubbing":
-        return
-    body = case.body
-    if not isinstance(body, dict):
-        return
-    for field, also_valid in _LANGUAGE_FIELDS.items():
-        value = body.get(field)
-        if (
-            isinstance(value, str)
-            and value not in OFFERED
-            and value not in also_valid
-            and _language_syntax(field, value)
-        ):
-            body[field] = OFFERED[zlib.crc32(value.encode("utf-8", "replace")) % len(OFFERED)]
-
-
-def _language_syntax(field: str, value: str) -> bool:
-    """`value` matches the spec's pattern of `field` (as JSON Schema reads it: no final newline)."""
-    return _pattern(field).search(value) is not None and not value.endswith("\n")
-
-
-@functools.cache
-def _pattern(field: str) -> re.Pattern[str]:
-    spec = load_spec()
-    request = spec.document["components"]["schemas"]["StartDubbingRequest"]
-    return re.compile(str(spec.resolve(request["properties"][field])["pattern"]))
 
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

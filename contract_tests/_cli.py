@@ -5,6 +5,10 @@
     a2e-conformance record --base-url URL GET /api/v1/user/remainingCoins
     a2e-conformance proxy --upstream URL       # record every exchange passing through
 
+`record` and `proxy` save into contract_tests/recordings/ only from A2E's servers (the
+spec's `servers`); anything else needs `--out DIR`. `record` sends a request that spends
+credits or stores something only with `--allow-writes`, as live mode does.
+
 Exit status: 0 when everything matches the spec, 1 on drift, 2 on a usage or input error.
 """
 
@@ -20,7 +24,7 @@ from pathlib import Path
 import httpx
 
 from contract_tests._drift import DriftReport, Subject
-from contract_tests._live import DEFAULT_SOURCE, run_live
+from contract_tests._live import DEFAULT_SOURCE, WRITES_NOT_ALLOWED, is_write, run_live
 from contract_tests._recorder import record_call
 from contract_tests._recordings import (
     RECORDINGS_DIR,
@@ -29,6 +33,7 @@ from contract_tests._recordings import (
     check_recording,
     load_recordings,
 )
+from contract_tests._scrub import REDACTED, Scrubber
 from contract_tests._spec import SPEC_PATH, Spec
 from contract_tests._strict import StrictValidator
 
@@ -55,9 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     live = commands.add_parser("live", help="check a running server (A2E, or the mock)")
     live.add_argument("--base-url", default=os.environ.get("A2E_BASE_URL"), help="the server")
-    live.add_argument(
-        "--allow-writes", action="store_true", help="also start a dubbing (spends credits)"
-    )
+    _allow_writes(live, "also start a dubbing (spends credits)")
     live.add_argument(
         "--source-url", default=DEFAULT_SOURCE, help="the source to dub with --allow-writes"
     )
@@ -69,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     record = commands.add_parser("record", help="send one request and save it as a recording")
     record.add_argument("--base-url", default=os.environ.get("A2E_BASE_URL"), help="the server")
-    record.add_argument("--out", type=Path, default=RECORDINGS_DIR, help="where to save it")
+    record.add_argument("--out", type=Path, metavar="DIR", help=_OUT_HELP)
+    _allow_writes(record, "send it even if it spends credits or stores something")
     record.add_argument("--name", help="file name stem (default: a timestamp)")
     record.add_argument("--query", action="append", default=[], metavar="KEY=VALUE")
     record.add_argument("--json", dest="body", help="the JSON body")
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     proxy = commands.add_parser("proxy", help="forward to a server and record every exchange")
     proxy.add_argument("--upstream", default=os.environ.get("A2E_BASE_URL"), help="the server")
-    proxy.add_argument("--out", type=Path, default=RECORDINGS_DIR, help="where to save them")
+    proxy.add_argument("--out", type=Path, metavar="DIR", help=_OUT_HELP)
     proxy.add_argument("--host", default="127.0.0.1")
     proxy.add_argument("--port", type=int, default=8089, help="0 picks a free port")
     proxy.set_defaults(run=_proxy)
@@ -87,9 +91,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (RecordingFormatError, OSError, ValueError) as error:
-        print(f"a2e-conformance: error: {error}", file=sys.stderr)
+    except (RecordingFormatError, OSError, ValueError, httpx.HTTPError) as error:
+        print(f"a2e-conformance: error: {_safe(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+
+
+_OUT_HELP = "where to save (default: contract_tests/recordings/, from A2E's servers only)"
+
+
+def _allow_writes(parser: argparse.ArgumentParser, what: str) -> None:
+    """The flag live mode and `record` need before sending what spends credits or stores."""
+    parser.add_argument("--allow-writes", action="store_true", help=what)
+
+
+def _safe(message: str) -> str:
+    """`message` without the key or anything shaped like a credential."""
+    key = _key()
+    return Scrubber().text(message.replace(key, REDACTED) if key else message)
+
+
+def _folder(spec: Spec, url: str, out: Path | None) -> Path:
+    """Where recordings of exchanges with `url` go: `out`, else the recordings of the real
+    API, which only A2E's servers (the spec's `servers`) make."""
+    if out is not None:
+        return out
+    if not spec.serves(url):
+        raise ValueError(
+            f"{url} is not one of A2E's servers ({', '.join(spec.servers)}), and only "
+            "exchanges with A2E belong in contract_tests/recordings/: give --out DIR to "
+            "record elsewhere"
+        )
+    return RECORDINGS_DIR
 
 
 def drift_report(spec: Spec, recordings_dir: Path) -> DriftReport:
@@ -157,18 +189,22 @@ def _record(args: argparse.Namespace) -> int:
     key = _key()
     if key is None:
         raise ValueError("A2E_API_KEY is not set: a recording needs a real answer")
+    spec = Spec.load(args.spec)
+    base_url = _need(args.base_url, "--base-url")
+    folder = _folder(spec, base_url, args.out)
+    if is_write(args.method, spec.match(args.method, args.path)) and not args.allow_writes:
+        raise ValueError(
+            f"{args.method} {args.path} spends credits or stores something: {WRITES_NOT_ALLOWED}"
+        )
     query = dict(item.split("=", 1) for item in args.query)
     body = json.loads(args.body) if args.body else None
-    with httpx.Client(base_url=_need(args.base_url, "--base-url"), timeout=60.0) as client:
+    with httpx.Client(base_url=base_url, timeout=60.0) as client:
         path = record_call(
             client, args.method, args.path, query=query, body=body, api_key=key,
-            folder=args.out, spec=Spec.load(args.spec), stem=args.name,
+            folder=folder, spec=spec, stem=args.name,
         )  # fmt: skip
     print(f"saved {path}")
-    recording = Recording.load(path)
-    findings = check_recording(
-        recording, Spec.load(args.spec), StrictValidator(Spec.load(args.spec))
-    )
+    findings = check_recording(Recording.load(path), spec, StrictValidator(spec))
     for finding in findings:
         print(f"  drift: {finding.violation}")
     return EXIT_DRIFT if findings else 0
@@ -177,7 +213,9 @@ def _record(args: argparse.Namespace) -> int:
 def _proxy(args: argparse.Namespace) -> int:
     from contract_tests._proxy import serve
 
-    serve(_need(args.upstream, "--upstream"), args.out, Spec.load(args.spec), args.host, args.port)
+    spec = Spec.load(args.spec)
+    upstream = _need(args.upstream, "--upstream")
+    serve(upstream, _folder(spec, upstream, args.out), spec, args.host, args.port)
     return 0
 
 

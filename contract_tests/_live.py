@@ -1,8 +1,8 @@
 """The live gate: real requests to a running server, every answer checked strictly.
 
 Read-only operations run by default. Operations that spend credits or store files (start
-dubbing, save to storage) run only when writes are allowed; the task started is deleted
-at the end. Asking for a presigned upload (the spec's `x-a2e-presign` operation) stores
+dubbing, save to storage, delete: `is_write`) run only when writes are allowed; the task
+started is deleted at the end. Asking for a presigned upload (the spec's `x-a2e-presign` operation) stores
 nothing, so its answer is checked by default, which settles the unpublished shape on the
 first run; the upload itself (a PUT of a short WAV to the URL answered, then a GET of the
 file's URL) only with writes allowed.
@@ -24,7 +24,8 @@ from contract_tests import _api as api
 from contract_tests._drift import DriftReport, Subject
 from contract_tests._recorder import record
 from contract_tests._recordings import Finding
-from contract_tests._spec import Spec
+from contract_tests._scrub import Scrubber
+from contract_tests._spec import Operation, Spec
 from contract_tests._strict import StrictValidator, Violation
 
 # A2E's own sample (the seed page's source): small, public, reachable by A2E.
@@ -33,6 +34,17 @@ DEFAULT_SOURCE = (
     "b89f5b2e-2c7a-4de5-89b4-17ffee2799b6/audio.WAV"
 )
 UNKNOWN_ID = "ffffffffffffffffffffffff"
+# Why a write was not sent: live mode's and `record`'s word.
+WRITES_NOT_ALLOWED = "writes not allowed (--allow-writes)"
+_SAFE_METHODS = ("get", "head", "options")
+
+
+def is_write(method: str, op: Operation | None) -> bool:
+    """Whether a request spends credits or stores something: any method but GET, HEAD and
+    OPTIONS, except asking for a presigned upload (`x-a2e-presign`), which stores nothing."""
+    if op is not None and "x-a2e-presign" in op.definition:
+        return False
+    return method.lower() not in _SAFE_METHODS
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,7 @@ class Step:
 
     name: str
     operation: str
-    write: bool = False
+    write: bool = False  # a write whatever its operation (`is_write`) says: the upload probe
     expect_error: bool = False
     authenticated: bool = True
     values: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda state: {}  # None: skip
@@ -81,7 +93,6 @@ STEPS = (
     Step(
         "start dubbing (spends credits)",
         "startDubbing",
-        write=True,
         values=lambda s: {
             "source_url": s["source_url"],
             "target_lang": "en",
@@ -90,6 +101,8 @@ STEPS = (
         keep=_created_id,
     ),
     Step("details of a task", "getDubbingTask", values=_task("read_id")),
+    # the second form public clients use (the spec's conflict): the first live run settles it
+    Step("details of a task, id in the path", "getDubbingTaskByPath", values=_task("read_id")),
     Step(
         "details of an unknown id",
         "getDubbingTask",
@@ -100,13 +113,11 @@ STEPS = (
     Step(
         "save a URL to storage",
         "transferToStorage",
-        write=True,
         values=lambda s: {"url": s["source_url"]},
     ),
     Step(
         "delete the task started here",
         "deleteDubbingTask",
-        write=True,
         values=_task("created_id"),
     ),
 )
@@ -186,6 +197,8 @@ def run_live(
     timeout: float = 60.0,
 ) -> DriftReport:
     """Run every step against `base_url` and report what differs from the spec."""
+    if record_to is not None:
+        Scrubber(api_key)  # a key that cannot be scrubbed is refused before anything is sent
     validator = StrictValidator(spec)
     state: dict[str, Any] = {"source_url": source_url, "id_field": api.record(spec).id.wire}
     subjects: list[Subject] = []
@@ -198,8 +211,9 @@ def run_live(
         for step in steps:
             subject = Subject(step.name, step.operation)
             subjects.append(subject)
-            if step.write and not allow_writes:
-                subject.skipped = "writes not allowed (--allow-writes)"
+            op = spec.operation(step.operation)
+            if (step.write or is_write(op.method, op)) and not allow_writes:
+                subject.skipped = WRITES_NOT_ALLOWED
                 continue
             if step.probe is not None:
                 try:
@@ -214,7 +228,6 @@ def run_live(
             if values is None:
                 subject.skipped = "no task id to use"
                 continue
-            op = spec.operation(step.operation)
             headers = {"Authorization": f"Bearer {api_key}"} if step.authenticated else {}
             try:
                 request = api.op(step.operation, spec).call(**values)

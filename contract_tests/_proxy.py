@@ -1,26 +1,35 @@
-"""A recording proxy: forwards every request to the upstream server and saves the exchange."""
+"""A recording proxy: forwards every request to the upstream server, answers with upstream's
+answer and saves the exchange. A recording that cannot be saved (refused by the scrubber,
+a full disk...) is dropped with a warning: the caller still gets the answer of the work
+upstream already did."""
 
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from contract_tests._recorder import KEPT_HEADERS, record
+from contract_tests._scrub import Scrubber
 from contract_tests._spec import Spec
 
 _FORWARDED = ("authorization", "content-type", "accept", "x-mock-fault")
+_LOG = logging.getLogger("a2e_conformance.proxy")
 
 
 def proxy_app(upstream: str, folder: Path, spec: Spec) -> Starlette:
-    """An ASGI app that forwards to `upstream` and records into `folder`."""
+    """An ASGI app that forwards to `upstream` and records into `folder`; prints a line
+    per exchange recorded (method, path, status, file)."""
     client = httpx.AsyncClient(base_url=upstream, timeout=120.0)
 
     async def forward(request: Request) -> Response:
@@ -32,14 +41,27 @@ def proxy_app(upstream: str, folder: Path, spec: Spec) -> Starlette:
             content=await request.body(),
             headers=headers,
         )
-        record(
-            answer,
-            origin=upstream,
-            api_key=headers.get("authorization", "").removeprefix("Bearer ").strip(),
-            description=f"{request.method} {request.url.path}, recorded by a2e-conformance proxy",
-            folder=folder,
-            spec=spec,
-        )
+        try:
+            saved = await run_in_threadpool(
+                record,
+                answer,
+                origin=upstream,
+                api_key="",  # the request's Authorization header is scrubbed by value
+                description=f"{request.method} {request.url.path}, recorded by a2e-conformance proxy",
+                folder=folder,
+                spec=spec,
+            )
+        except Exception as error:  # upstream's answer goes back whatever happens here
+            _LOG.warning(
+                "recording dropped: %s %s answered %s: %s",
+                request.method,
+                _template(spec, request.method, request.url.path),
+                answer.status_code,
+                _reason(error),
+            )
+        else:
+            path = json.loads(saved.read_text(encoding="utf-8"))["request"]["path"]
+            print(f"recorded {request.method} {path} {answer.status_code} -> {saved}", flush=True)
         kept = {k: answer.headers[k] for k in KEPT_HEADERS if k in answer.headers}
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 
@@ -52,10 +74,25 @@ def proxy_app(upstream: str, folder: Path, spec: Spec) -> Starlette:
     return Starlette(routes=[Route("/{path:path}", forward, methods=methods)], lifespan=lifespan)
 
 
+def _template(spec: Spec, method: str, path: str) -> str:
+    """The spec's path of the operation at `path` (no values: nothing secret in it)."""
+    op = spec.match(method, path)
+    return op.path if op else "(a path the spec does not have)"
+
+
+def _reason(error: Exception) -> str:
+    """Why a recording was dropped, without a secret: the recorder's own refusals and
+    file-system errors say why; anything else is named by its type only."""
+    if isinstance(error, ValueError | OSError):
+        return Scrubber().text(str(error))
+    return f"{type(error).__name__} in the recorder"
+
+
 def serve(upstream: str, folder: Path, spec: Spec, host: str, port: int) -> None:
     """Serve the proxy until interrupted; prints `Listening on http://HOST:PORT` when ready."""
     import uvicorn
 
+    logging.basicConfig(format="a2e-conformance proxy: %(message)s")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))

@@ -47,11 +47,17 @@ class Recording:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise RecordingFormatError(f"{path.name}: not readable JSON: {exc}") from exc
-        errors = sorted(_format_validator().iter_errors(data), key=lambda e: list(e.path))
-        if errors:
-            lines = "; ".join(f"{e.json_path}: {e.message}" for e in errors)
-            raise RecordingFormatError(f"{path.name}: not a recording ({lines})")
+        check_format(data, path.name)
         return cls(path=path, data=data)
+
+
+def check_format(data: Any, name: str) -> None:
+    """Raise RecordingFormatError, naming the file `name`, unless `data` follows
+    `recording.schema.json`."""
+    errors = sorted(_format_validator().iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        lines = "; ".join(f"{e.json_path}: {e.message}" for e in errors)
+        raise RecordingFormatError(f"{name}: not a recording ({lines})")
 
 
 @dataclass(frozen=True)

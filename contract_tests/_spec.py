@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -76,6 +77,15 @@ class Spec:
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node
 
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The URLs of the spec's `servers`."""
+        return tuple(s["url"] for s in self.document.get("servers", ()) if "url" in s)
+
+    def serves(self, url: str) -> bool:
+        """Whether `url` is on one of the spec's servers (same scheme, host and port)."""
+        return _origin(url) in {_origin(server) for server in self.servers}
+
     def operation(self, operation_id: str) -> Operation:
         for op in self.operations:
             if op.operation_id == operation_id:
@@ -137,6 +147,15 @@ def _path_pattern(template: str) -> re.Pattern[str]:
         f"(?P<{_group(p[1:-1])}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
     )
     return re.compile(regex)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname or "", parts.port or _DEFAULT_PORTS.get(scheme)
 
 
 def _group(name: str) -> str:

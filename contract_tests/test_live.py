@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import socket
-import threading
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from a2e_dubbing_mock import create_app
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from contract_tests import _api as api
 from contract_tests._cli import main
 from contract_tests._live import run_live
+from contract_tests._local import serving
 from contract_tests._recordings import Recording, check_recording
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
@@ -93,7 +88,8 @@ def test_live_exchanges_can_be_recorded_and_pass_the_strict_checks(
     )
     assert not report.drifted, report.render()
     saved = sorted((tmp_path / "rec").glob("*.json"))
-    assert len(saved) == 11  # every API exchange; the PUT to the storage is not A2E's API
+    # every API exchange (both forms of a task's details); the PUT to the storage is not A2E's API
+    assert len(saved) == 12
     validator = StrictValidator(spec)
     for path in saved:
         text = path.read_text()
@@ -125,30 +121,13 @@ class _Drifted:
         await self.app(scope, receive, altered)
 
 
-@contextlib.contextmanager
-def _serve(app: Any) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 def test_a_drifted_server_fails_with_a_readable_report(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("A2E_API_KEY", "sk_live_check")
     app = create_app()
     try:
-        with _serve(_Drifted(app)) as url:
+        with serving(_Drifted(app)) as url:
             code = main(["live", "--base-url", url, "--allow-writes"])
     finally:
         app.close()
@@ -192,7 +171,7 @@ def test_the_presigned_upload_shape_is_checked_without_writes(
     monkeypatch.setenv("A2E_API_KEY", "sk_live_upload_check")
     app = create_app()
     try:
-        with _serve(_NoFileUrl(app, spec)) as url:
+        with serving(_NoFileUrl(app, spec)) as url:
             code = main(["live", "--base-url", url])
         stored = list(app.uploads.folder.rglob("*.data"))
     finally:
@@ -211,7 +190,7 @@ def test_a_refused_upload_is_drift(
     monkeypatch.setenv("A2E_API_KEY", "sk_live_upload_refused")
     app = create_app(max_upload_bytes=10)  # smaller than the probe: the storage says 413
     try:
-        with _serve(app) as url:
+        with serving(app) as url:
             code = main(["live", "--base-url", url, "--allow-writes"])
     finally:
         app.close()

@@ -46,7 +46,6 @@ from contract_tests._checks import (
     OUR_CHECKS,
     AppSlot,
     envelope_code_matches_status,
-    offer_languages,
     schemathesis_config,
     undocumented_fields,
     undocumented_status_code,
@@ -84,7 +83,6 @@ def test_the_mock_conforms_in_process(
     case: Case[Any], in_process_mock: MockApp, request: pytest.FixtureRequest
 ) -> None:
     MODES.add(request.node.name, case)
-    offer_languages(case)
     response = case.call_and_validate()
     assert_sent_with_token(case, response, IN_PROCESS_TOKEN)
 
@@ -94,7 +92,6 @@ def test_the_mock_conforms_over_a_socket(
     case: Case[Any], a2e_mock_server_session: MockServer, request: pytest.FixtureRequest
 ) -> None:
     MODES.add(request.node.name, case)
-    offer_languages(case)
     response = case.call_and_validate(base_url=a2e_mock_server_session.url)
     assert str(response.request.url).startswith(a2e_mock_server_session.url)
     assert_sent_with_token(case, response, SOCKET_TOKEN)
@@ -376,7 +373,6 @@ def schemathesis_run(operation: api.Op, mode: GenerationMode, examples: int = 25
         case=BROKEN[operation.path][operation.method].as_strategy(generation_mode=mode)
     )
     def run(case: Case[Any]) -> None:
-        offer_languages(case)
         case.call_and_validate()
 
     run()

@@ -55,7 +55,6 @@ from contract_tests._checks import (
     DEFAULT_BUDGET,
     AppSlot,
     Budget,
-    offer_languages,
     schemathesis_config,
 )
 from contract_tests._spec import SPEC_PATH
@@ -260,9 +259,6 @@ def state_machine(
 
         def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return dict(kwargs)
-
-        def before_call(self, case: Case[Any]) -> None:
-            offer_languages(case)
 
         def validate_response(
             self,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -21,8 +22,9 @@ from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from contract_tests import _api as api
 from contract_tests._cli import main
-from contract_tests._recorder import Scrubber, save, to_recording
-from contract_tests._recordings import Recording, check_recording
+from contract_tests._recorder import save, to_recording
+from contract_tests._recordings import RECORDINGS_DIR, Recording, check_recording
+from contract_tests._scrub import Scrubber
 from contract_tests._spec import Spec
 from contract_tests._strict import StrictValidator
 
@@ -64,7 +66,7 @@ def test_record_one_call(
     monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
     body = json.dumps({"source_url": "https://example.com/a.mp3", "target_lang": "en"})
     argv = ["record", "--base-url", a2e_mock_server.url, "--out", str(tmp_path), "--name", "demo"]
-    assert main([*argv, "--json", body, *_record_args("dubbing.start")]) == 0
+    assert main([*argv, "--allow-writes", "--json", body, *_record_args("dubbing.start")]) == 0
     assert main([*argv, *_record_args("dubbing.list", page_num=1, page_size=5)]) == 0
     saved = sorted(tmp_path.glob("*.json"))
     assert [p.name for p in saved] == ["list_dubbing_tasks.demo.json", "start_dubbing.demo.json"]
@@ -92,8 +94,68 @@ def test_record_needs_a_key(
     assert "A2E_API_KEY is not set" in capsys.readouterr().err
 
 
+def _recordings_dir() -> list[Path]:
+    return sorted(RECORDINGS_DIR.iterdir())
+
+
+def test_record_refuses_a_server_that_is_not_a2es_without_out(
+    monkeypatch: pytest.MonkeyPatch,
+    a2e_mock_server: MockServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
+    before = _recordings_dir()
+    argv = ["record", "--base-url", a2e_mock_server.url, *_record_args("account.remaining_coins")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{a2e_mock_server.url} is not one of A2E's servers" in err
+    assert "give --out DIR to record elsewhere" in err
+    assert _recordings_dir() == before
+    assert main(["proxy", "--upstream", a2e_mock_server.url, "--port", "0"]) == 2
+    assert "give --out DIR" in capsys.readouterr().err
+
+
+def test_the_spec_says_which_servers_are_a2es(spec: Spec) -> None:
+    assert spec.servers == tuple(s["url"] for s in spec.document["servers"])
+    for url in spec.servers:
+        assert spec.serves(url)
+        assert spec.serves(url.upper() + ":443/api/v1/")
+    host = httpx.URL(spec.servers[0]).host
+    for other in (f"http://{host}", f"https://{host}.example.com", "http://127.0.0.1:8080"):
+        assert not spec.serves(other)
+
+
+def test_a_write_needs_allow_writes_and_nothing_is_sent_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+    a2e_mock_server: MockServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("A2E_API_KEY", a2e_mock_server.token)
+    body = json.dumps({"source_url": "https://example.com/a.mp3", "target_lang": "en"})
+    argv = ["record", "--base-url", a2e_mock_server.url, "--out", str(tmp_path)]
+    assert main([*argv, "--json", body, *_record_args("dubbing.start")]) == 2
+    err = capsys.readouterr().err
+    start = api.op("dubbing.start")
+    assert err == (
+        f"a2e-conformance: error: POST {start.path} spends credits or stores something: "
+        "writes not allowed (--allow-writes)\n"
+    )
+    with httpx.Client(base_url=a2e_mock_server.url, headers=a2e_mock_server.headers) as http:
+        assert http.get(api.op("dubbing.list").path).json()["data"]["count"] == 0
+    assert list(tmp_path.iterdir()) == []
+    # Asking for a presigned upload stores nothing: no flag needed (as in live mode).
+    presign = next(o for o in api.operations() if "x-a2e-presign" in o.definition)
+    name = presign.definition["x-a2e-presign"]["name"]
+    upload = json.dumps({name: "probe.wav"})
+    assert main([*argv, "--json", upload, presign.method, presign.path]) == 0
+
+
 @pytest.fixture
-def proxy(a2e_mock_server: MockServer, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def proxy(
+    a2e_mock_server: MockServer, tmp_path: Path
+) -> Iterator[tuple[str, Path, Callable[[], str]]]:
     out = tmp_path / "recorded"
     command = [
         sys.executable, "-m", "contract_tests", "proxy",
@@ -102,24 +164,38 @@ def proxy(a2e_mock_server: MockServer, tmp_path: Path) -> Iterator[tuple[str, Pa
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
     )
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        assert selector.select(timeout=30), "the proxy did not start"
-    line = process.stdout.readline()
+    stdout = process.stdout
+    assert stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for printed in stdout:
+            lines.put(printed)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def next_line() -> str:
+        try:
+            return lines.get(timeout=30)
+        except queue.Empty:
+            raise AssertionError("the proxy printed nothing") from None
+
     try:
+        line = next_line()
         assert line.startswith("Listening on http://127.0.0.1:"), line
-        yield line.removeprefix("Listening on ").strip(), out
+        yield line.removeprefix("Listening on ").strip(), out, next_line
     finally:
         process.terminate()
         process.wait(timeout=15)
-        process.stdout.close()
+        reader.join(timeout=15)
+        stdout.close()
 
 
 def test_the_proxy_records_what_a_client_does(
-    proxy: tuple[str, Path], a2e_mock_server: MockServer, spec: Spec
+    proxy: tuple[str, Path, Callable[[], str]], a2e_mock_server: MockServer, spec: Spec
 ) -> None:
-    url, out = proxy
+    url, out, next_line = proxy
     with A2E(api_key=a2e_mock_server.token, base_url=url) as client:
         task = client.dubbing.start(source_url="https://example.com/b.mp3", target_lang="ja")
         assert client.dubbing.get(task.task_id).task_id == task.task_id
@@ -127,6 +203,14 @@ def test_the_proxy_records_what_a_client_does(
     names = sorted(p.name.split(".")[0] for p in out.glob("*.json"))
     assert names == ["delete_dubbing_task", "get_dubbing_task", "start_dubbing"]
     _checked(sorted(out.glob("*.json")), spec, a2e_mock_server.token)
+    # One line per exchange recorded: method, path, status and file; never the key.
+    printed = [next_line() for _ in names]
+    files = {p.name.split(".")[0]: p for p in out.glob("*.json")}
+    start = api.call("dubbing.start")["url"]
+    assert printed[0] == f"recorded POST {start} 200 -> {files['start_dubbing']}\n"
+    deleted = api.op("dubbing.delete").path.replace("{_id}", task.task_id)
+    assert printed[2] == f"recorded DELETE {deleted} 200 -> {files['delete_dubbing_task']}\n"
+    assert not any(a2e_mock_server.token in line for line in printed)
 
 
 def test_the_scrubber_removes_tokens_account_ids_and_signatures() -> None:

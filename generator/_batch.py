@@ -24,14 +24,13 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator._names import wire_name
 from generator._parse import GenerationError, ParsedSpec
-from generator._records import task_spec
+from generator._records import result_lifetime, task_spec
 
 if TYPE_CHECKING:
     from generator._client import Method, Resource
 
 BALANCE = "x-a2e-balance"
 UPLOAD_METHOD = "upload"  # what x-a2e-presign adds to its resource (runtime `_upload` mixins)
-EXPIRES_AFTER = "x-a2e-expires-after"
 SOURCE_ANNOTATION = "str | os.PathLike[str]"  # a URL, or a local file to upload
 
 
@@ -108,7 +107,7 @@ def batch_view(parsed: ParsedSpec, resources: tuple[Resource, ...]) -> BatchView
         upload=upload,
         match=tuple((f.param, f.attribute) for f in match),
         balance=_balance(parsed, resources),
-        result_lifetime=_result_lifetime(parsed),
+        result_lifetime=result_lifetime(parsed),
     )
 
 
@@ -146,15 +145,3 @@ def _balance_attribute(parsed: ParsedSpec, method: Method) -> str | None:
                 props = (*(model.required_properties or ()), *(model.optional_properties or ()))
                 return next(str(p.python_name) for p in props if wire_name(p) == wire)
     return None
-
-
-def _result_lifetime(parsed: ParsedSpec) -> int | None:
-    """`x-a2e-expires-after` of the record field that holds the result (`x-a2e-mock: result`)."""
-    spec = task_spec(parsed)
-    results = spec.named("result")
-    if not results:
-        return None
-    record = parsed.resolve({"$ref": f"#/components/schemas/{spec.record_schema}"})
-    node = parsed.resolve(record.get("properties", {}).get(results[0].name, {}))
-    value = node.get(EXPIRES_AFTER) if isinstance(node, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -91,6 +91,18 @@ EXTENSIONS: dict[str, tuple[frozenset[str], dict[str, Any]]] = {
         },
     ),
     "x-a2e-upload": (frozenset({"schema"}), {"type": "string", "minLength": 1}),
+    "x-a2e-labels": (
+        frozenset({"schema"}),
+        {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "string", "minLength": 1},
+            },
+        },
+    ),
     # Checked by the modules that read them (their shape is theirs to define).
     "x-a2e-mock": (frozenset({"schema"}), {}),
     "x-a2e-lifecycle": (frozenset({"schema"}), {}),
@@ -98,6 +110,7 @@ EXTENSIONS: dict[str, tuple[frozenset[str], dict[str, Any]]] = {
     "x-a2e-cli-columns": (frozenset({"schema"}), {}),
     "x-a2e-values-from": (frozenset({"schema"}), {}),
 }
+LABELS = "x-a2e-labels"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -193,6 +206,26 @@ def _references(parsed: ParsedSpec) -> Iterator[str]:
         yield from _recover_names(parsed, op)
         yield from _presign_names(parsed, op)
     yield from _upload_targets(parsed)
+    yield from _label_keys(parsed)
+
+
+def _label_keys(parsed: ParsedSpec) -> Iterator[str]:
+    """`x-a2e-labels` names every value of its schema's `enum`, and nothing else."""
+    for name, schema in ((parsed.document.get("components") or {}).get("schemas") or {}).items():
+        if not isinstance(schema, dict) or LABELS not in schema:
+            continue
+        where = f"components.schemas.{name}: {LABELS}"
+        values = [str(v) for v in schema.get("enum") or []]
+        if not values or "x-a2e-values-from" not in schema:
+            yield f"{where} is for a schema with `enum` and x-a2e-values-from"
+            continue
+        labels = schema[LABELS] if isinstance(schema[LABELS], dict) else {}
+        missing = [v for v in values if v not in labels]
+        extra = [str(k) for k in labels if k not in values]
+        if missing:
+            yield f"{where} has no names for {', '.join(missing)} (add them, or drop the value)"
+        if extra:
+            yield f"{where} names {', '.join(extra)}, which the enum does not list"
 
 
 def _recover_names(parsed: ParsedSpec, op: Operation) -> Iterator[str]:
@@ -281,16 +314,16 @@ def _upload_targets(parsed: ParsedSpec) -> Iterator[str]:
 
 def answer_properties(parsed: ParsedSpec, op: Operation) -> dict[str, Any]:
     """The properties of the `data` of an operation's success envelope (by wire name)."""
-    data = _answer_data(parsed, op)
+    data = answer_data(parsed, op)
     return dict(data.get("properties") or {}) if isinstance(data, dict) else {}
 
 
 def answer_required(parsed: ParsedSpec, op: Operation) -> list[str]:
-    data = _answer_data(parsed, op)
+    data = answer_data(parsed, op)
     return list(data.get("required") or []) if isinstance(data, dict) else []
 
 
-def _answer_data(parsed: ParsedSpec, op: Operation) -> Any:
+def answer_data(parsed: ParsedSpec, op: Operation) -> Any:
     ok = parsed.resolve((op.definition.get("responses") or {}).get("200") or {})
     schema = parsed.resolve(
         ((ok.get("content") or {}).get("application/json") or {}).get("schema") or {}

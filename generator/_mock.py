@@ -18,9 +18,9 @@ from typing import Any
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier
 
-from generator._extensions import answer_properties, answer_required
+from generator._extensions import LABELS, answer_data, answer_properties, answer_required
 from generator._parse import GenerationError, Operation, ParsedSpec
-from generator._records import Lifecycle, TaskSpec, task_spec
+from generator._records import EXPIRES_AFTER, Lifecycle, TaskSpec, result_lifetime, task_spec
 from generator._render import (
     RUNTIME_DIR,
     TEMPLATES_DIR,
@@ -56,6 +56,7 @@ class MockBody:
     schema: dict[str, Any]
     defaults: dict[str, Any]
     url_fields: list[str]
+    listed: dict[str, str]  # field -> why a value is refused (x-a2e-values-from)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class MockOperation:
     params: tuple[MockParam, ...]
     body: MockBody | None
     statuses: list[str]
+    evidence: str = "unknown"  # x-evidence of its path and shapes
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,19 @@ class MockPresign:
     url: str  # the answer property: where the file is served afterwards
     expires: str | None  # the answer property: seconds the PUT URL stays valid
     echo: tuple[str, ...]  # the other answer properties with a namesake in the request
+
+
+@dataclass(frozen=True)
+class MockValues:
+    """Values a schema lists (`enum` with x-a2e-values-from and x-a2e-labels): what the mock
+    accepts there and what the listing operation answers."""
+
+    operation_id: str  # the operation that lists them (x-a2e-values-from)
+    value: str  # the property of a listed item that holds the value
+    label: str  # the property of a listed item that holds its name
+    label_param: str  # the operation's parameter that picks the names' language
+    default_label: str  # that parameter's default
+    labels: dict[str, dict[str, str]]  # value -> language of the name -> name (enum order)
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,8 @@ class MockView:
     max_body_bytes: int  # info.x-a2e-max-body-bytes: larger request bodies get 413
     tasks: TaskSpec  # the task record (x-a2e-mock hints) and its lifecycle (x-a2e-lifecycle)
     presign: MockPresign | None  # the presigned upload (x-a2e-presign), if the spec has one
+    values: tuple[MockValues, ...]  # the listed values (x-a2e-labels), by listing operation
+    url_lifetime: int  # seconds the mock's signed file URLs stay valid (x-a2e-expires-after)
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -189,7 +206,57 @@ def mock_view(parsed: ParsedSpec, *, version: str) -> MockView:
         max_body_bytes=_max_body_bytes(info),
         tasks=task_spec(parsed),
         presign=_presign(parsed),
+        url_lifetime=_url_lifetime(parsed),
+        values=tuple(_values(parsed, name, schema) for name, schema in _labelled(schemas)),
     )
+
+
+def _labelled(schemas: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(str(k), v) for k, v in schemas.items() if isinstance(v, dict) and LABELS in v]
+
+
+def _values(parsed: ParsedSpec, name: str, schema: dict[str, Any]) -> MockValues:
+    """The listing of `schema`'s values (x-a2e-labels; `_extensions` checked its keys)."""
+    where = f"components.schemas.{name}"
+    by_id = {op.operation_id: op for op in parsed.operations}
+    op = by_id.get(str(schema.get("x-a2e-values-from")))
+    if op is None:
+        raise GenerationError(f"{where}: {LABELS} needs x-a2e-values-from naming an operation")
+    data = answer_data(parsed, op)
+    item = parsed.resolve(data.get("items") or {}) if isinstance(data, dict) else {}
+    ref = f"#/components/schemas/{name}"
+    props = item.get("properties") or {} if isinstance(item, dict) else {}
+    values = [k for k, v in props.items() if isinstance(v, dict) and v.get("$ref") == ref]
+    labels = [k for k in item.get("required") or [] if k not in values] if props else []
+    params = [parsed.resolve(p) for p in op.definition.get("parameters") or []]
+    picks = [p for p in params if p.get("in") == "query"]
+    if len(values) != 1 or len(labels) != 1 or len(picks) != 1:
+        raise GenerationError(
+            f"{where}: the mock answers {op.operation_id} from {LABELS} when its answer is a "
+            f"list of items with one property that is a $ref to {name} and one other required "
+            "property (the name), and it has one query parameter (the names' language)"
+        )
+    pick = picks[0]
+    return MockValues(
+        operation_id=op.operation_id,
+        value=values[0],
+        label=labels[0],
+        label_param=str(pick["name"]),
+        default_label=str((pick.get("schema") or {}).get("default", "")),
+        labels={str(v): dict(schema[LABELS][v]) for v in schema["enum"]},
+    )
+
+
+def _url_lifetime(parsed: ParsedSpec) -> int:
+    """`x-a2e-expires-after` of the record's result URL: how long every file URL the mock
+    signs stays valid (results, stored files); generation fails without it."""
+    lifetime = result_lifetime(parsed)
+    if lifetime is None:
+        raise GenerationError(
+            f"the mock signs its file URLs to expire: give the task record's result URL "
+            f"property (x-a2e-mock: result) {EXPIRES_AFTER}: <seconds>"
+        )
+    return lifetime
 
 
 def _presign(parsed: ParsedSpec) -> MockPresign | None:
@@ -264,6 +331,7 @@ def _operation(parsed: ParsedSpec, op: Operation) -> MockOperation:
         params=tuple(params),
         body=_body(parsed, op),
         statuses=sorted(str(status) for status in op.definition.get("responses", {})),
+        evidence=str(op.extension("evidence", "unknown")),
     )
 
 
@@ -278,17 +346,26 @@ def _body(parsed: ParsedSpec, op: Operation) -> MockBody | None:
     resolved = parsed.resolve(schema)
     defaults: dict[str, Any] = {}
     url_fields: list[str] = []
+    listed: dict[str, str] = {}
+    paths = {
+        other.operation_id: f"{other.method.upper()} {other.path}" for other in parsed.operations
+    }
     for name, prop in resolved.get("properties", {}).items():
         prop = parsed.resolve(prop)
         if "default" in prop:
             defaults[str(name)] = prop["default"]
         if prop.get("format") == "uri":
             url_fields.append(str(name))
+        source = prop.get("x-a2e-values-from")
+        if source in paths:
+            noun = prop.get("title") or "value"
+            listed[str(name)] = f"unsupported {noun} (see {paths[source]})"
     return MockBody(
         required=bool(request_body.get("required", False)),
         schema=dict(schema),
         defaults=defaults,
         url_fields=url_fields,
+        listed=listed,
     )
 
 

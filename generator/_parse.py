@@ -5,7 +5,6 @@ Every renderer receives the same `ParsedSpec`; nothing here knows about template
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +113,7 @@ def parse(spec_path: Path) -> ParsedSpec:
         overwrite=True,
         output_path=None,
     )
-    data = GeneratorData.from_dict(copy.deepcopy(document), config=config)
+    data = GeneratorData.from_dict(_for_parser(document), config=config)
     if isinstance(data, GeneratorError):
         raise GenerationError(_describe([data]))
     problems = list(data.errors)
@@ -164,6 +163,29 @@ def _schema_occurrences(document: dict[str, Any]) -> list[tuple[str, dict[str, A
             if key in node:
                 stack.append((where, node[key]))
     return found
+
+
+VALUES_FROM = "x-a2e-values-from"
+_CHOICES = ("enum", "const", "anyOf", "oneOf")
+
+
+def _for_parser(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `document` for openapi-python-client: a schema with x-a2e-values-from is a
+    plain string there (A2E's list may hold values this document does not know yet)."""
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if VALUES_FROM in node:
+            node = {k: v for k, v in node.items() if k not in _CHOICES}
+            node["type"] = "string"
+        return {key: visit(value) for key, value in node.items()}
+
+    result = visit(document)  # new containers throughout: `document` stays as it is
+    assert isinstance(result, dict)
+    return result
 
 
 def _keyword_occurrences(parsed: ParsedSpec) -> list[tuple[str, dict[str, Any], str]]:

@@ -21,6 +21,7 @@ from generator._parse import GenerationError, Operation, ParsedSpec
 
 MOCK = "x-a2e-mock"
 LIFECYCLE = "x-a2e-lifecycle"
+EXPIRES_AFTER = "x-a2e-expires-after"  # on the result URL property: seconds it stays valid
 # Values the mock makes for a record field (`x-a2e-mock: <source>`).
 SOURCES: Mapping[str, str] = {
     "id": "the task's id",
@@ -39,7 +40,6 @@ CONST = "const"  # a field that is always the same value
 HINT_KEYS = ("source", "const", "default", "when")
 WHEN = ("result", "failure")  # lifecycle words a field may be limited to
 LIFECYCLE_KEYS = ("initial", "path", "unfinished", "result", "failure")
-REQUEST_HINTS = ("language",)  # `x-a2e-mock` on a request property: the mock's extra checks
 _FIX = (
     "add `x-a2e-mock: <source>` to it (one of: {sources}), or `x-a2e-mock: {{const: <value>}}`, "
     "or the same field to {request}"
@@ -83,7 +83,6 @@ class TaskSpec:
     record_schema: str
     request_fields: tuple[str, ...]  # the request's properties, stored with each task
     url_fields: tuple[str, ...]  # request properties that are URLs (`format: uri`)
-    language_fields: tuple[str, ...]  # request properties with `x-a2e-mock: language`
     fields: tuple[
         RecordField, ...
     ]  # in the order of the start's success example, then the schema's
@@ -124,6 +123,7 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
     record = _object(parsed, record_ref, f"the `data` of {start.operation_id}'s answer")
     request_name, record_name = _name(request_ref), _name(record_ref)
     request_props = {str(k): v for k, v in request.get("properties", {}).items()}
+    _no_request_hints(request_props, request_name)
     fields = _fields(parsed, record_ref, record, request, request_name, record_name)
     status_field = next(f.name for f in fields if f.source == "status")
     order = _example_order(parsed, start)
@@ -137,7 +137,6 @@ def task_spec(parsed: ParsedSpec) -> TaskSpec:
             for name, node in request_props.items()
             if parsed.resolve(node).get("format") == "uri"
         ),
-        language_fields=_language_fields(request_props, request_name),
         fields=tuple(sorted(fields, key=lambda f: order.get(f.name, len(order)))),
         lifecycle=_lifecycle(parsed, record["properties"][status_field], record_name, status_field),
     )
@@ -319,19 +318,13 @@ def _python_names(parsed: ParsedSpec, record_ref: str) -> dict[str, str]:
     return names
 
 
-def _language_fields(request_props: dict[str, Any], request_name: str) -> tuple[str, ...]:
-    found = []
+def _no_request_hints(request_props: dict[str, Any], request_name: str) -> None:
     for name, node in request_props.items():
-        hint = node.get(MOCK) if isinstance(node, dict) else None
-        if hint is None:
-            continue
-        if hint not in REQUEST_HINTS:
+        if isinstance(node, dict) and MOCK in node:
             raise GenerationError(
-                f"{request_name}.{name}: {MOCK} on a request property must be one of "
-                f"{', '.join(REQUEST_HINTS)}, got {hint!r}"
+                f"{request_name}.{name}: {MOCK} is for the task record's properties; what a "
+                "request field accepts is its schema's (an `enum` with x-a2e-values-from)"
             )
-        found.append(name)
-    return tuple(found)
 
 
 def _lifecycle(parsed: ParsedSpec, node: dict[str, Any], record: str, field: str) -> Lifecycle:
@@ -413,3 +406,16 @@ def _lifecycle(parsed: ParsedSpec, node: dict[str, Any], record: str, field: str
         result=result,
         failure=failure,
     )
+
+
+def result_lifetime(parsed: ParsedSpec) -> int | None:
+    """`x-a2e-expires-after` of the record field that holds the result (`x-a2e-mock:
+    result`): the seconds a result URL stays valid once answered; None when not given."""
+    spec = task_spec(parsed)
+    results = spec.named("result")
+    if not results:
+        return None
+    record = parsed.resolve({"$ref": f"#/components/schemas/{spec.record_schema}"})
+    node = parsed.resolve(record.get("properties", {}).get(results[0].name, {}))
+    value = node.get(EXPIRES_AFTER) if isinstance(node, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

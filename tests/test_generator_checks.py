@@ -92,6 +92,36 @@ def test_a_misplaced_or_malformed_extension_is_an_error_and_all_are_listed(
     assert "unique 'no_such' must be one of match" in message
 
 
+def _labelled(document: dict[str, Any]) -> dict[str, Any]:
+    """The schema whose values have names (`x-a2e-labels`: the language codes today)."""
+    return next(s for s in document["components"]["schemas"].values() if "x-a2e-labels" in s)
+
+
+def test_labels_must_name_every_listed_value_and_nothing_else(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        schema = _labelled(document)
+        schema["enum"] = [*schema["enum"][1:], "xq"]  # the first named but unlisted, xq unnamed
+
+    with pytest.raises(GenerationError) as raised:
+        build(_spec(tmp_path, edit), tmp_path / "out")
+    message = str(raised.value)
+    assert "has no names for xq" in message
+    assert "which the enum does not list" in message
+
+
+def test_a_listed_value_is_a_plain_string_for_the_client() -> None:
+    """The client sends and reads a code the spec does not list (A2E's list may be longer)."""
+    from a2e_dubbing.models import StartDubbingRequest
+
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    unlisted = "xq"
+    assert unlisted not in _labelled(document)["enum"]
+    request = StartDubbingRequest(source_url="https://e.com/a.mp3", target_lang=unlisted)
+    wire = request.to_dict()
+    assert wire["target_lang"] == unlisted
+    assert StartDubbingRequest.from_dict({**wire, "source_lang": unlisted}).source_lang == unlisted
+
+
 def test_two_operations_cannot_be_the_same_client_method(tmp_path: Path) -> None:
     def edit(document: dict[str, Any]) -> None:
         _operation(document, "getDubbingTask")["x-a2e-client"] = "dubbing.list"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,15 @@ CREATED = RECORD.created.wire
 UPDATED = RECORD.updated.wire
 TENANT = RECORD.tenant.wire
 STARTUP_TIMEOUT = 20.0
+
+
+def unsigned(url: str) -> str:
+    """A file URL the mock answered, without its query, which must be exactly its expiry
+    and signature (`_signing`)."""
+    parts = urllib.parse.urlsplit(url)
+    names = sorted(name for name, _ in urllib.parse.parse_qsl(parts.query))
+    assert names == ["expires", "signature"], url
+    return urllib.parse.urlunsplit(parts._replace(query=""))
 
 
 @pytest.fixture(scope="session")

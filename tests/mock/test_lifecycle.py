@@ -7,7 +7,6 @@ import io
 import wave
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
@@ -29,6 +28,7 @@ from tests.mock.conftest import (
     Check,
     get_task,
     start_task,
+    unsigned,
 )
 
 pytestmark = pytest.mark.anyio
@@ -58,7 +58,7 @@ async def test_time_moves_a_task_to_completed(
     assert still_sent[STATUS] == "sent"
     assert processing[STATUS] == "processing"
     assert completed[STATUS] == "completed"
-    assert str(completed[RESULT]).startswith("http://mock.test/__mock/results/")
+    assert unsigned(str(completed[RESULT])) == f"http://mock.test/__mock/results/{task[ID]}.wav"
     assert completed[UPDATED] > processing[UPDATED] > task[CREATED]
     assert completed[FAILURE] == ""
 
@@ -152,9 +152,12 @@ async def test_health_and_admin_errors(client: httpx.AsyncClient) -> None:
     assert unknown.json()["code"] == 404
 
 
-async def test_the_result_is_a_valid_wav(client: httpx.AsyncClient, check: Check) -> None:
+async def test_the_result_is_a_valid_wav(
+    app: MockApp, client: httpx.AsyncClient, check: Check
+) -> None:
     task = await start_task(client)
-    not_yet = await client.get(f"/__mock/results/{task[ID]}.wav")
+    # signed as the mock would sign it: the task has no result yet
+    not_yet = await client.get(app.uploads.signer.url("", f"/__mock/results/{task[ID]}.wav"))
     await admin(client, task[ID], "complete")
     url = (await detail(client, check, task[ID]))[RESULT]
     response = await client.get(str(url))  # a plain GET, no token: a signed URL
@@ -206,18 +209,25 @@ async def test_processing_record_follows_time_too(
     assert [(t[ID], t[STATUS]) for t in later["data"]] == [(late[ID], "processing")]
 
 
-async def test_due_steps_are_written_to_the_store(
+async def test_steps_by_time_are_derived_not_written_until_an_admin_change(
     app: MockApp, client: httpx.AsyncClient, clock: ManualClock
 ) -> None:
+    """Reads and lists derive a task's steps by time (no write per step); an admin change
+    to the task first stores the steps it took."""
+    key = hashlib.sha256(TOKEN.encode()).hexdigest()
     task = await start_task(client)
+    moving = await start_task(client)
+    commits = app.store.commits
     clock.advance(10)
-    await client.get(PROCESSING, headers=AUTH)  # derives at once, writes in the background
-    stored = None
-    for _ in range(100):
-        stored = app.store.get(hashlib.sha256(TOKEN.encode()).hexdigest(), task[ID])
-        if stored is not None and stored.status == "completed":
-            break
-        await anyio.sleep(0.01)
+    assert (await get_task(client, task[ID])).json()["data"][STATUS] == "completed"
+    assert [t[ID] for t in (await client.get(PROCESSING, headers=AUTH)).json()["data"]] == []
+    assert app.store.commits == commits  # nothing written by reading
+    stored = app.store.get(key, task[ID])
+    assert stored is not None
+    assert stored.status == "sent"
+    failed = await admin(client, moving[ID], "fail", json={"message": "too late"})
+    assert failed.status_code == 409, failed.text  # completed by time, then stored so
+    stored = app.store.get(key, moving[ID])
     assert stored is not None
     assert stored.status == "completed"
 

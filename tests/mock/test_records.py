@@ -60,7 +60,6 @@ def test_the_record_and_lifecycle_are_found_through_the_spec(parsed: ParsedSpec)
     assert by_name["failed_code"].when == "failure"
     assert tasks.lifecycle.path == ("sent", "processing", "completed")
     assert tasks.lifecycle.terminal == ("completed", "failed")
-    assert tasks.language_fields == ("target_lang", "source_lang")
     assert tasks.failure_fields == ("faild_message", "failed_message", "failed_code")
 
 
@@ -218,9 +217,7 @@ def test_a_bad_hint_on_a_request_property_fails(parsed: ParsedSpec) -> None:
         schemas["StartDubbingRequest"]["properties"]["name"]["x-a2e-mock"] = "id"
 
     message = generation_error(parsed, set_hint)
-    assert "StartDubbingRequest.name: x-a2e-mock on a request property must be one of language" in (
-        message
-    )
+    assert "StartDubbingRequest.name: x-a2e-mock is for the task record's properties" in message
 
 
 def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -> None:
@@ -240,12 +237,21 @@ def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -
     )
     record = compile_record(fields)
     doc = {"request": {"asked": "yes"}, "failure-message": "no speech", "failure-code": "E1"}
-    sent = record(TaskRow("a" * 24, 0, 0, LIFECYCLE.initial, None, doc), "u", "http://m")
-    failed = record(TaskRow("a" * 24, 0, 0, LIFECYCLE.failure, None, {"request": {}}), "u", "")
-    done = record(TaskRow("b" * 24, 0, 0, LIFECYCLE.result, None, doc), "u", "http://m")
+    signed: list[str] = []
+
+    def result_url(task_id: str) -> str:  # asked only for a result, each time
+        signed.append(task_id)
+        return f"signed URL of {task_id}"
+
+    sent = record(TaskRow("a" * 24, 0, 0, LIFECYCLE.initial, None, doc), "u", result_url)
+    failed = record(
+        TaskRow("a" * 24, 0, 0, LIFECYCLE.failure, None, {"request": {}}), "u", result_url
+    )
+    done = record(TaskRow("b" * 24, 0, 0, LIFECYCLE.result, None, doc), "u", result_url)
     assert list(sent) == [odd, "asked", "kind", "status", "url", "code"]
     assert sent[odd] == {"nested": [1, "two"]}
     assert (sent["asked"], sent["kind"], sent["url"], sent["code"]) == ("yes", "plain", "", None)
     assert list(failed) == [odd, "kind", "why", "status", "url", "code"]  # `asked` left out
     assert failed["why"] == ""  # failed without a message
-    assert done["url"] == f"http://m/__mock/results/{'b' * 24}.wav"
+    assert done["url"] == f"signed URL of {'b' * 24}"
+    assert signed == ["b" * 24]

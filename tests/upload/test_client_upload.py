@@ -4,6 +4,7 @@ mock (over a socket and in-process) and against fakes that lose answers."""
 from __future__ import annotations
 
 import tracemalloc
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -46,8 +47,9 @@ def test_upload_returns_the_url_where_the_file_is_served(
     got = httpx.get(url)  # no key: the address A2E fetches
     assert (got.status_code, got.content) == (200, talk.read_bytes())
     assert got.headers["content-type"] == "audio/wav"  # guessed from the extension
-    assert "?" not in url
-    assert url.endswith("/My%20talk.wav")
+    served = urllib.parse.urlsplit(url)
+    assert sorted(urllib.parse.parse_qs(served.query)) == ["expires", "signature"]
+    assert served.path.endswith("/My%20talk.wav")
     size = talk.stat().st_size
     assert seen[0] == (0, size)
     assert seen[-1] == (size, size)

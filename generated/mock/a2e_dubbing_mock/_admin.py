@@ -11,16 +11,20 @@
     POST /__mock/reset-all                forget everything, every tenant; on a mock started
                                           with tokens (--token), only with the admin token in
                                           X-A2E-Mock-Admin (--admin-token), else off
-    GET  /__mock/results/{_id}.wav        the result of a completed task (audio/wav); no token
-    GET  /__mock/storage/{key}/{name}     a file "copied" by transferToStorage: the same
-                                          short WAV whatever the name; no token
+    GET  /__mock/results/{_id}.wav?expires=...&signature=...
+                                          the result of a completed task (audio/wav)
+    GET  /__mock/storage/{key}/{name}?expires=...&signature=...
+                                          a file "copied" by transferToStorage: the same
+                                          short WAV whatever the name
     PUT  /__mock/uploads/{user}/{slot}/{name}?expires=...&signature=...
                                           the upload to a presigned URL (see `_uploads`)
-    GET  /__mock/uploads/{user}/{slot}/{name}
-                                          the uploaded file; no token
+    GET  /__mock/uploads/{user}/{slot}/{name}?expires=...&signature=...
+                                          the uploaded file
 
 Task and reset calls identify the tenant with the same `Authorization: Bearer sk_...` as
-the API, so a test only ever touches its own tasks. HEAD works where GET answers a file.
+the API, so a test only ever touches its own tasks. File URLs need no token but their
+signature (`_signing`): exactly as the API answered them, before they expire; anything
+else is 403, whether the file exists or not. HEAD works where GET answers a file.
 """
 
 from __future__ import annotations
@@ -36,12 +40,14 @@ from starlette.requests import Request
 from ._audio import CONTENT_TYPE, tone_wav
 from ._auth import Authenticator, Tenant, tenant_key
 from ._context import State
+from ._disk import read_only_mode
 from ._errors import ApiError
 from ._http import Reply, Target, base_url, data_response, file_response, read_body
 from ._ratelimit import RateLimiter
 from ._spec import LIFECYCLE
-from ._task_records import ID_FIELD, TaskRow, record
+from ._task_records import ID_FIELD, RESULT_PATH, RESULT_SUFFIX, TaskRow, record, result_url
 from ._uploads import ROUTE as UPLOAD_ROUTE
+from ._uploads import STORAGE_PATH
 
 PREFIX = "/__mock/"
 _ID = re.compile(r"[0-9a-f]{24}")
@@ -79,10 +85,10 @@ class Admin:
             "/__mock/health": {"GET": health},
             "/__mock/reset": {"POST": Target("mock reset", self._reset)},
             "/__mock/reset-all": {"POST": Target("mock reset-all", self._reset_all)},
-            "/__mock/results/{task_id}.wav": {"GET": result, "HEAD": result},
-            "/__mock/storage/{key}/{name:path}": {"GET": storage, "HEAD": storage},
+            f"{RESULT_PATH}{{task_id}}{RESULT_SUFFIX}": {"GET": result, "HEAD": result},
+            f"{STORAGE_PATH}{{key}}/{{name:path}}": {"GET": storage, "HEAD": storage},
             UPLOAD_ROUTE: {
-                "PUT": Target("mock upload", self._state.uploads.put),
+                "PUT": Target("mock upload", self._upload),
                 "GET": uploaded,
                 "HEAD": uploaded,
             },
@@ -94,10 +100,20 @@ class Admin:
         }
         return [(path, targets, {}) for path, targets in paths.items()]
 
+    async def _upload(self, request: Request, params: dict[str, str]) -> Reply:
+        if not self._state.store.writable:
+            raise read_only_mode()
+        return await self._state.uploads.put(request, params)
+
     async def _health(self, request: Request, params: dict[str, str]) -> Reply:
         return Reply(data_response({"status": "ok"}), _OK)
 
+    def _check_signature(self, request: Request) -> None:
+        """ApiError 403 unless the file URL is signed (checked before anything is read)."""
+        self._state.uploads.signer.check(request.scope["path"], request.scope["query_string"])
+
     async def _result(self, request: Request, params: dict[str, str]) -> Reply:
+        self._check_signature(request)
         task_id = params["task_id"]
         row = self._state.store.find(task_id) if _ID.fullmatch(task_id) else None
         if row is None or self._state.lifecycle.view(row).status != LIFECYCLE.result:
@@ -107,6 +123,7 @@ class Admin:
         return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
 
     async def _storage(self, request: Request, params: dict[str, str]) -> Reply:
+        self._check_signature(request)
         if _STORAGE_KEY.fullmatch(params["key"]) is None or not params["name"]:
             raise ApiError(404, "path: no stored file at this path")
         return Reply(file_response(request, tone_wav(), CONTENT_TYPE), _OK)
@@ -142,18 +159,18 @@ class Admin:
     async def _advance(self, request: Request, params: dict[str, str]) -> Reply:
         task_id, tenant = self._task(request, params)
         row = await self._state.lifecycle.advance(tenant.key, task_id)
-        return _task_reply(request, row, tenant)
+        return self._task_reply(request, row, tenant)
 
     async def _complete(self, request: Request, params: dict[str, str]) -> Reply:
         task_id, tenant = self._task(request, params)
         row = await self._state.lifecycle.complete(tenant.key, task_id)
-        return _task_reply(request, row, tenant)
+        return self._task_reply(request, row, tenant)
 
     async def _fail(self, request: Request, params: dict[str, str]) -> Reply:
         task_id, tenant = self._task(request, params)
         message, code = _failure(await read_body(request, _MAX_BODY))
         row = await self._state.lifecycle.fail(tenant.key, task_id, message, code)
-        return _task_reply(request, row, tenant)
+        return self._task_reply(request, row, tenant)
 
     def _task(self, request: Request, params: dict[str, str]) -> tuple[str, Tenant]:
         task_id = params["task_id"]
@@ -161,9 +178,9 @@ class Admin:
             raise ApiError(404, "path: no mock endpoint at this path")
         return task_id, self._auth.caller(request.headers)
 
-
-def _task_reply(request: Request, row: TaskRow, tenant: Tenant) -> Reply:
-    return Reply(data_response(record(row, tenant.user_id, base_url(request))), _OK)
+    def _task_reply(self, request: Request, row: TaskRow, tenant: Tenant) -> Reply:
+        urls = result_url(self._state.uploads.signer, base_url(request))
+        return Reply(data_response(record(row, tenant.user_id, urls)), _OK)
 
 
 def _failure(content: bytes) -> tuple[str, str | None]:

@@ -19,6 +19,7 @@ from ._admin import PREFIX, Admin
 from ._auth import Authenticator
 from ._clock import Clock, SystemClock
 from ._context import Call, Handler, State
+from ._disk import disk_error
 from ._errors import ApiError, ConnectionDropped, InjectedFault
 from ._faults import HEADER, Fault, FaultDice, parse_fault
 from ._handler_table import HANDLERS
@@ -83,6 +84,7 @@ class MockApp:
         uploads: str | os.PathLike[str] | None = None,
         max_upload_bytes: int = DEFAULT_MAX_BYTES,
         admin_token: str | None = None,
+        read_only: bool = False,
     ) -> None:
         check_options(processing_seconds, fault_rate, rate_limit)
         if admin_token is not None and not admin_token.strip():
@@ -92,7 +94,7 @@ class MockApp:
         folder = default_folder(db) if uploads is None else uploads
         files = Uploads(folder, clock=self.clock, max_bytes=max_upload_bytes)
         try:
-            store = Store(os.fspath(db))
+            store = Store(os.fspath(db), read_only=read_only)
         except BaseException:
             files.close()
             raise
@@ -183,22 +185,24 @@ class MockApp:
             else:
                 await response(scope, receive, send)
         except ApiError as error:
-            status = error.status
-            if target is not None and target.op is not None and not target.op.documents(status):
-                status = 200  # an undocumented status: A2E's "HTTP 200 with code != 0"
-            await error_response(status, error.status, error)(scope, receive, send)
-            outcome = str(status) if status == error.status else f"{status} code={error.status}"
+            outcome = await _answer_error(error, target, scope, receive, send)
             if isinstance(error, InjectedFault):
                 outcome += " injected"
         except ConnectionDropped:
             raise
         except ClientDisconnect:
             outcome = "client gone"
-        except Exception:
-            self.log.exception("internal error in %s %s", method, label)
-            internal = ApiError(500, "internal error of the mock")
-            await error_response(500, 500, internal)(scope, receive, send)
-            outcome = "500"
+        except Exception as error:
+            refused = disk_error(error)  # full, failing or read-only: nothing was stored
+            if refused is None:
+                self.log.exception("internal error in %s %s", method, label)
+                internal = ApiError(500, "internal error of the mock")
+                await error_response(500, 500, internal)(scope, receive, send)
+                outcome = "500"
+            else:
+                self.log.warning("%s %s: %s (%s)", method, label, refused.msg, error)
+                outcome = await _answer_error(refused, target, scope, receive, send)
+                outcome += f" disk {refused.kind}"
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             self.log.info("%s %s %s %.1fms", method, label, outcome, elapsed)
@@ -234,8 +238,9 @@ class MockApp:
         if op.body is not None:
             _check_content_type(request)
             body = validator.body(await read_body(request))
-        self.state.lifecycle.nudge()
-        data = await handler(Call(self.state, tenant, params, body, base_url(request)))
+        data = await handler(
+            Call(self.state, tenant, params, body, base_url(request), op.operation_id)
+        )
         if fault is not None and fault.drop_after_commit:
             return Reply(None, "dropped after commit injected")
         return Reply(data_response(data), "200")
@@ -252,6 +257,17 @@ class MockApp:
                 f"X-Mock-Fault: status {fault.status} is not documented for {op.operation_id}",
             )
         return fault
+
+
+async def _answer_error(
+    error: ApiError, target: Target | None, scope: Scope, receive: Receive, send: Send
+) -> str:
+    """Answer `error` in A2E's envelope; the outcome for the access log."""
+    status = error.status
+    if target is not None and target.op is not None and not target.op.documents(status):
+        status = 200  # an undocumented status: A2E's "HTTP 200 with code != 0"
+    await error_response(status, error.status, error)(scope, receive, send)
+    return str(status) if status == error.status else f"{status} code={error.status}"
 
 
 def _not_allowed(method: str, targets: Mapping[str, Target]) -> ApiError:
@@ -309,6 +325,7 @@ def create_app(
     uploads: str | os.PathLike[str] | None = None,
     max_upload_bytes: int = DEFAULT_MAX_BYTES,
     admin_token: str | None = None,
+    read_only: bool = False,
 ) -> MockApp:
     """The mock's ASGI app (asyncio), for uvicorn or in-process use (httpx.ASGITransport).
 
@@ -321,7 +338,13 @@ def create_app(
     temporary folder, removed by `close()`, with ":memory:"). max_upload_bytes: the largest
     upload (413 above it). admin_token: with `tokens`, what `POST /__mock/reset-all` needs in
     its X-A2E-Mock-Admin header (without it, reset-all is off); without `tokens` every
-    caller may reset all, as every caller may be any tenant. Call `close()` when done.
+    caller may reset all, as every caller may be any tenant. read_only: serve an existing
+    database without writing to it (e.g. on a read-only file system): reads are answered,
+    writes get 503. Call `close()` when done.
+
+    A write the disk refuses (full, failing, read-only) is answered 503 in A2E's envelope,
+    with Retry-After unless the disk is read-only; it stored nothing, and the next write
+    tries again.
     """
     return MockApp(
         db=db,
@@ -335,4 +358,5 @@ def create_app(
         uploads=uploads,
         max_upload_bytes=max_upload_bytes,
         admin_token=admin_token,
+        read_only=read_only,
     )

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ._app import DEFAULT_PROCESSING_SECONDS, LOGGER, MAX_PROCESSING_SECONDS, create_app
+from ._disk import describe, free_bytes
 from ._meta import VERSION
 from ._server import serve
 from ._uploads import DEFAULT_MAX_BYTES
@@ -40,15 +41,28 @@ def main(argv: list[str] | None = None) -> int:
             uploads=args.uploads,
             max_upload_bytes=args.max_upload_bytes,
             admin_token=args.admin_token,
+            read_only=args.read_only,
         )
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, OSError) as error:
+        reason = describe(error)
+        if reason is not None:  # the disk, not the file: the same file may work later
+            free = free_bytes(args.db)
+            left = "" if free is None else f"; {free} bytes free there"
+            print(
+                f"a2e-dubbing-mock: cannot open {args.db}: {reason} ({error}){left}",
+                file=sys.stderr,
+            )
+            return 2
+        if isinstance(error, OSError):
+            print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
+            return 2
         print(
             f"a2e-dubbing-mock: cannot use {args.db} as the mock's database ({error}): give "
             "--db a new file name, or a database this mock wrote",
             file=sys.stderr,
         )
         return 2
-    except (ValueError, OSError) as error:
+    except ValueError as error:
         print(f"a2e-dubbing-mock: {error}", file=sys.stderr)
         return 2
     try:
@@ -101,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="with --token: what POST /__mock/reset-all needs in its X-A2E-Mock-Admin header "
         f"(default: ${ADMIN_ENV}; without one, reset-all is off on a mock with --token)",
+    )
+    run.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve an existing --db without writing to it (e.g. on a read-only file "
+        "system): reads are answered, writes get 503",
     )
     run.add_argument("--log-level", choices=LEVELS, default="info")
     return parser

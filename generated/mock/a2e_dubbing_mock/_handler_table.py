@@ -16,6 +16,7 @@ HANDLERS: Final[dict[str, Handler]] = {
     "listDubbingTasks": _handlers.list_dubbing_tasks,
     "listProcessingDubbingTasks": _handlers.list_processing_dubbing_tasks,
     "getDubbingTask": _handlers.get_dubbing_task,
+    "getDubbingTaskByPath": _handlers.get_dubbing_task_by_path,
     "deleteDubbingTask": _handlers.delete_dubbing_task,
     "getRemainingCoins": _handlers.get_remaining_coins,
     "listLanguages": _handlers.list_languages,

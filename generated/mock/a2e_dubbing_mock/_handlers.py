@@ -13,12 +13,22 @@ import urllib.parse
 from typing import Any
 
 from ._context import Call
+from ._disk import read_only_mode
 from ._errors import ApiError
 from ._ids import new_id
-from ._languages import AUTO, CODES, language_list
+from ._languages import listed
 from ._spec import EXAMPLES, PRESIGN, RECORD
-from ._task_records import ID_FIELD, UNFINISHED, TaskRow, cost_of, new_task, record
-from ._uploads import wav_seconds
+from ._task_records import (
+    ID_FIELD,
+    UNFINISHED,
+    ResultURL,
+    TaskRow,
+    cost_of,
+    new_task,
+    record,
+    result_url,
+)
+from ._uploads import STORAGE_PATH, wav_seconds
 
 _NOT_FOUND = f"{ID_FIELD}: no dubbing task with this {ID_FIELD}"
 
@@ -27,9 +37,6 @@ async def start_dubbing(call: Call) -> Any:
     """A new task: the request as the spec's record (`_spec.RECORD`), in the lifecycle's
     initial word."""
     body = call.body
-    for name in RECORD.language_fields:
-        if name in body:
-            _check_language(name, body[name])
     state = call.state
     now = state.clock.now()
     created_ms = int(now * 1000)
@@ -37,27 +44,36 @@ async def start_dubbing(call: Call) -> Any:
     row = new_task(new_id(now), created_ms, body, next_ms, duration=_uploaded_duration(call))
     row = await state.store.insert(call.tenant.key, row, cost_of(row))
     state.lifecycle.scheduled(row.next_ms)
-    return record(row, call.tenant.user_id, call.base_url)
+    return record(row, call.tenant.user_id, _result_url(call))
 
 
 async def list_dubbing_tasks(call: Call) -> Any:
     size = int(call.params["pageSize"])
     offset = (int(call.params["pageNum"]) - 1) * size
     rows, count = call.state.store.page(call.tenant.key, size, offset)
-    return {"rows": [_record(call, row) for row in rows], "count": count}
+    urls = _result_url(call)
+    return {"rows": [_record(call, row, urls) for row in rows], "count": count}
 
 
 async def list_processing_dubbing_tasks(call: Call) -> Any:
-    now = call.state.lifecycle.now_ms()
-    rows = [call.state.lifecycle.view(r, now) for r in call.state.store.unfinished(call.tenant.key)]
-    return [_record(call, row) for row in rows if row.status in UNFINISHED]
+    lifecycle = call.state.lifecycle
+    now = lifecycle.now_ms()
+    stored = call.state.store.unfinished(call.tenant.key, now, lifecycle.step_ms)
+    rows = [lifecycle.view(r, now) for r in stored]
+    urls = _result_url(call)
+    return [_record(call, row, urls) for row in rows if row.status in UNFINISHED]
 
 
 async def get_dubbing_task(call: Call) -> Any:
     row = call.state.store.get(call.tenant.key, call.params[ID_FIELD])
     if row is None:
         raise ApiError(404, _NOT_FOUND)
-    return _record(call, row)
+    return _record(call, row, _result_url(call))
+
+
+async def get_dubbing_task_by_path(call: Call) -> Any:
+    """The same answer as `get_dubbing_task`, for callers that put the id in the path."""
+    return await get_dubbing_task(call)
 
 
 async def delete_dubbing_task(call: Call) -> Any:
@@ -74,7 +90,7 @@ async def get_remaining_coins(call: Call) -> Any:
 
 
 async def list_languages(call: Call) -> Any:
-    return language_list(str(call.params["lang"]))
+    return listed(call.operation_id, call.params)
 
 
 async def transfer_to_storage(call: Call) -> Any:
@@ -85,13 +101,16 @@ async def transfer_to_storage(call: Call) -> Any:
     if name in ("", ".", ".."):  # no dot segments: a client would resolve them away
         name = "file"
     # one path segment, whatever the name decodes to ("../x" stays inside the storage)
-    return {"url": f"{call.base_url}/__mock/storage/{digest}/{urllib.parse.quote(name, safe='')}"}
+    path = f"{STORAGE_PATH}{digest}/{urllib.parse.quote(name, safe='')}"
+    return {"url": call.state.uploads.signer.url(call.base_url, path)}
 
 
 async def get_upload_presigned_url(call: Call) -> Any:
     """A URL for one PUT into the caller's storage, and where the file is then served (the
     field names are the spec's x-a2e-presign; other fields echo the request)."""
     assert PRESIGN is not None  # this handler exists for the operation that has it
+    if not call.state.store.writable:  # its PUT would be refused
+        raise read_only_mode()
     body = call.body
     presigned = call.state.uploads.presign(
         call.tenant.user_id, str(body[PRESIGN.name]), call.base_url
@@ -115,13 +134,11 @@ def _uploaded_duration(call: Call) -> float | None:
     return None
 
 
-def _record(call: Call, row: TaskRow) -> dict[str, Any]:
+def _record(call: Call, row: TaskRow, urls: ResultURL) -> dict[str, Any]:
     """The task as it is now, as A2E answers it."""
-    return record(call.state.lifecycle.view(row), call.tenant.user_id, call.base_url)
+    return record(call.state.lifecycle.view(row), call.tenant.user_id, urls)
 
 
-def _check_language(field: str, code: str) -> None:
-    """A code the mock offers (or `auto` where the field's pattern allows it)."""
-    if code in CODES or code == AUTO:
-        return
-    raise ApiError(422, f"{field}: unsupported language (see /api/v1/anchor/language_list)")
+def _result_url(call: Call) -> ResultURL:
+    """Result URLs signed for this answer (each read answers fresh ones)."""
+    return result_url(call.state.uploads.signer, call.base_url)

@@ -4,10 +4,6 @@ time, or when an admin says so."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
-
 from ._clock import Clock
 from ._errors import ApiError
 from ._spec import LIFECYCLE
@@ -47,13 +43,13 @@ class Lifecycle:
 
     With `processing_seconds` S a task takes S to go along the lifecycle's path, the same
     time at each word (`sent` for S/2, then `processing` for S/2, then `completed`). With
-    None tasks move only through the admin calls. Reads derive the current state (no
-    write on the read path); due steps are also written to the store in the background,
-    at most every PERSIST_EVERY seconds (PERSIST_ROWS tasks per write), and before every
-    admin change.
+    None tasks move only through the admin calls. Reads derive the current state from the
+    stored one and the clock, so steps by time are never written on their own (no write
+    per step: under load that was two more writes per task, competing with the starts).
+    A task's due steps are written before an admin change to it (`catch_up_task`), and
+    `catch_up` writes every due step (PERSIST_ROWS tasks per write) when asked.
     """
 
-    PERSIST_EVERY = 0.25
     # Tasks moved per write: a long write would hold up the starts queued behind it on
     # the one writer thread; more steps due are written at once, in further writes.
     PERSIST_ROWS = 256
@@ -67,8 +63,6 @@ class Lifecycle:
             None if processing_seconds is None else round(processing_seconds * 1000 / STEPS)
         )
         self._due = store.next_due() if self._step_ms is not None else None
-        self._persisting: asyncio.Task[None] | None = None
-        self._persisted_at = 0.0
 
     def now_ms(self) -> int:
         return int(self._clock.now() * 1000)
@@ -82,29 +76,17 @@ class Lifecycle:
         if due_ms is not None and (self._due is None or due_ms < self._due):
             self._due = due_ms
 
+    @property
+    def step_ms(self) -> int | None:
+        """Milliseconds per automatic step (None: tasks move only through admin calls)."""
+        return self._step_ms
+
     def view(self, row: TaskRow, now_ms: int | None = None) -> TaskRow:
         """The task as it is at `now_ms` (default: now), steps due since it was stored applied."""
         step = self._step_ms
         if step is None or row.next_ms is None:
             return row
         return moved(row, self.now_ms() if now_ms is None else now_ms, step)
-
-    def nudge(self) -> None:
-        """Write due steps in the background when some are due (cheap when none is)."""
-        if self._due is None or self._persisting is not None or self.now_ms() < self._due:
-            return
-        if time.monotonic() - self._persisted_at < self.PERSIST_EVERY:
-            return
-        self._persisting = asyncio.get_running_loop().create_task(self._persist())
-
-    async def _persist(self) -> None:
-        try:
-            await self.catch_up()
-        except Exception:  # the next nudge retries; reads never depended on it
-            logging.getLogger(__name__).exception("could not store due lifecycle steps")
-        finally:
-            self._persisted_at = time.monotonic()
-            self._persisting = None
 
     async def catch_up(self) -> None:
         """Write every step whose time has come to the store."""
@@ -144,7 +126,8 @@ class Lifecycle:
         return await self._apply(tenant, task_id, change)
 
     async def _current(self, tenant: str, task_id: str) -> TaskRow:
-        await self.catch_up()
+        if self._step_ms is not None:  # its steps by time, stored before it changes
+            await self._store.advance_task(tenant, task_id, self.now_ms(), self._step_ms)
         row = self._store.get(tenant, task_id)
         if row is None:
             raise ApiError(404, _NOT_FOUND)

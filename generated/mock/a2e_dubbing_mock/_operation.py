@@ -27,6 +27,8 @@ class BodySpec:
     schema: Mapping[str, Any]
     defaults: Mapping[str, Any] = field(default_factory=dict)
     url_fields: tuple[str, ...] = ()  # top-level fields that must be absolute URLs with a host
+    # top-level fields whose values the spec lists (x-a2e-values-from) -> why one is refused
+    listed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

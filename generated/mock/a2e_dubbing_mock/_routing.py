@@ -52,12 +52,19 @@ def router(
 
     Each path matches whatever the method, so `serve` answers 405 with every method of the
     path; a path without parameters wins over templated ones (OpenAPI), and fewer
-    parameters over more. Anything else reaches `serve` with no targets (404).
+    parameters over more. A path with trailing slashes is the path without them (callers
+    write both; our choice, as most web frameworks do: A2E's rule is unknown). Anything else
+    reaches `serve` with no targets (404).
     """
     ordered = sorted(paths, key=lambda path: path[0].count("{"))
     routes = [Route(path, PathEndpoint(serve, targets, names)) for path, targets, names in ordered]
 
     async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            await routing({**scope, "path": path.rstrip("/") or "/"}, receive, send)
+            return
         await serve(scope, receive, send, None, {})
 
-    return Router(routes, redirect_slashes=False, default=not_found)
+    routing = Router(routes, redirect_slashes=False, default=not_found)
+    return routing

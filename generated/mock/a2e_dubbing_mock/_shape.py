@@ -35,7 +35,6 @@ class RecordSpec:
     start: str  # the operationId that starts a task
     request_fields: tuple[str, ...]  # the start request's properties (stored with the task)
     url_fields: tuple[str, ...]  # those that are URLs (a task's made-up duration follows them)
-    language_fields: tuple[str, ...]  # those that must name one of the mock's languages
     fields: tuple[FieldSpec, ...]
 
 
@@ -48,6 +47,19 @@ class LifecycleSpec:
     unfinished: tuple[str, ...]  # listed by processingRecord
     result: str  # terminal, with the result
     failure: str  # terminal, with the failure
+
+
+@dataclass(frozen=True)
+class ValuesSpec:
+    """Values a schema lists (its `enum`, with `x-a2e-labels`): the mock accepts exactly
+    these, and its listing operation answers them."""
+
+    operation: str  # the operationId that lists them
+    value: str  # the property of a listed item that holds the value
+    label: str  # the property of a listed item that holds its name
+    label_param: str  # the operation's query parameter that picks the names' language
+    default_label: str  # that parameter's default
+    labels: dict[str, dict[str, str]]  # value -> language of the name -> name
 
 
 @dataclass(frozen=True)

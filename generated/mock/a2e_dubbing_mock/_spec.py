@@ -9,13 +9,17 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._operation import BodySpec, OperationSpec, ParamSpec
-from ._shape import FieldSpec, LifecycleSpec, PresignSpec, RecordSpec
+from ._shape import FieldSpec, LifecycleSpec, PresignSpec, RecordSpec, ValuesSpec
 
 API_TITLE: Final = "A2E AI Dubbing API"
 API_VERSION: Final = "2025.02.25"
 
 # info.x-a2e-max-body-bytes: a larger request body is answered with 413.
 MAX_BODY_BYTES: Final = 1048576
+
+# x-a2e-expires-after of the task record's result URL: seconds every file URL the mock
+# signs (a result, a stored file) stays valid from when it is answered.
+URL_LIFETIME: Final = 259200
 
 # components.schemas, the targets of every `$ref` below.
 SCHEMAS: Final[dict[str, Any]] = {
@@ -221,19 +225,73 @@ SCHEMAS: Final[dict[str, Any]] = {
         "x-a2e-values-from": "listLanguages",
         "description": "A language code such as `en`, `zh` or `pt-BR`: one of the "
         "`value`s that List\n"
-        "available languages answers. A code of this syntax that is not "
-        "in that list is\n"
-        "refused with 422 (our choice: which codes A2E's dubbing accepts "
-        "is unknown). The\n"
-        "syntax is our choice too, wide enough for every code seen in "
-        "clients.\n",
-        "pattern": "^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
+        "available languages answers. The codes this document lists are "
+        "the ones it knows,\n"
+        "from clients (which codes A2E's dubbing accepts is unknown): the "
+        "mock offers exactly\n"
+        "these and refuses any other with 422. A2E may offer more, so the "
+        "client sends any\n"
+        "code it is given, and the live conformance mode compares A2E's "
+        "list with this one.\n",
+        "enum": [
+            "en",
+            "zh",
+            "ja",
+            "ko",
+            "es",
+            "fr",
+            "de",
+            "it",
+            "pt",
+            "pt-BR",
+            "ru",
+            "ar",
+            "hi",
+            "id",
+            "vi",
+            "th",
+            "tr",
+            "nl",
+            "pl",
+            "sv",
+            "uk",
+            "ms",
+            "fil",
+            "yue",
+        ],
+        "x-a2e-labels": {
+            "en": {"en": "English", "zh": "英语"},
+            "zh": {"en": "Chinese", "zh": "中文"},
+            "ja": {"en": "Japanese", "zh": "日语"},
+            "ko": {"en": "Korean", "zh": "韩语"},
+            "es": {"en": "Spanish", "zh": "西班牙语"},
+            "fr": {"en": "French", "zh": "法语"},
+            "de": {"en": "German", "zh": "德语"},
+            "it": {"en": "Italian", "zh": "意大利语"},
+            "pt": {"en": "Portuguese", "zh": "葡萄牙语"},
+            "pt-BR": {"en": "Portuguese (Brazil)", "zh": "葡萄牙语(巴西)"},
+            "ru": {"en": "Russian", "zh": "俄语"},
+            "ar": {"en": "Arabic", "zh": "阿拉伯语"},
+            "hi": {"en": "Hindi", "zh": "印地语"},
+            "id": {"en": "Indonesian", "zh": "印尼语"},
+            "vi": {"en": "Vietnamese", "zh": "越南语"},
+            "th": {"en": "Thai", "zh": "泰语"},
+            "tr": {"en": "Turkish", "zh": "土耳其语"},
+            "nl": {"en": "Dutch", "zh": "荷兰语"},
+            "pl": {"en": "Polish", "zh": "波兰语"},
+            "sv": {"en": "Swedish", "zh": "瑞典语"},
+            "uk": {"en": "Ukrainian", "zh": "乌克兰语"},
+            "ms": {"en": "Malay", "zh": "马来语"},
+            "fil": {"en": "Filipino", "zh": "菲律宾语"},
+            "yue": {"en": "Cantonese", "zh": "粤语"},
+        },
         "example": "en",
     },
     "SourceLanguageCode": {
-        "type": "string",
+        "title": "language",
         "description": "A language code, or `auto` to let A2E detect the language.",
-        "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
+        "x-a2e-values-from": "listLanguages",
+        "anyOf": [{"const": "auto"}, {"$ref": "#/components/schemas/LanguageCode"}],
         "example": "auto",
     },
     "DubbingStatus": {
@@ -276,15 +334,13 @@ SCHEMAS: Final[dict[str, Any]] = {
                 "A2E's web UI (limits are our "
                 "choice).",
             },
-            "target_lang": {"$ref": "#/components/schemas/LanguageCode", "x-a2e-mock": "language"},
+            "target_lang": {"$ref": "#/components/schemas/LanguageCode"},
             "source_lang": {
-                "type": "string",
                 "title": "language",
                 "description": "The language spoken in the source, or `auto` to let A2E detect it.",
-                "pattern": "^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$",
+                "anyOf": [{"const": "auto"}, {"$ref": "#/components/schemas/LanguageCode"}],
                 "default": "auto",
                 "x-a2e-values-from": "listLanguages",
-                "x-a2e-mock": "language",
             },
             "num_speakers": {
                 "type": "integer",
@@ -574,6 +630,22 @@ EXAMPLES: Final[dict[str, Any]] = {
         "createdAt": "2024-09-18T03:49:44.704Z",
         "updatedAt": "2024-09-18T03:52:10.118Z",
     },
+    "getDubbingTaskByPath": {
+        "name": "test",
+        "source_url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_voice_clone/b89f5b2e-2c7a-4de5-89b4-17ffee2799b6/audio.WAV",
+        "current_status": "completed",
+        "source_lang": "auto",
+        "target_lang": "en",
+        "num_speakers": 1,
+        "drop_background_audio": False,
+        "duration": 51,
+        "result_url": "https://dh24as48lv9ce.cloudfront.net/adam2eve/stable/user_dubbing/66ea4dd87db10c73fa29b570/result.wav",
+        "faild_message": "",
+        "_id": "66ea4dd87db10c73fa29b570",
+        "user_id": "665da3d7bcf6ab778bad0f6a",
+        "createdAt": "2024-09-18T03:49:44.704Z",
+        "updatedAt": "2024-09-18T03:52:10.118Z",
+    },
     "getRemainingCoins": {"coins": 1200, "diamonds": 0},
     "listLanguages": [{"value": "en", "label": "English"}, {"value": "zh", "label": "Chinese"}],
     "transferToStorage": {
@@ -600,6 +672,10 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/StartDubbingRequest"},
             defaults={"source_lang": "auto", "num_speakers": 1, "drop_background_audio": False},
             url_fields=tuple(["source_url"]),
+            listed={
+                "target_lang": "unsupported language (see GET /api/v1/anchor/language_list)",
+                "source_lang": "unsupported language (see GET /api/v1/anchor/language_list)",
+            },
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -645,6 +721,28 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             ParamSpec(
                 name="_id",
                 location="query",
+                required=True,
+                schema={
+                    "type": "string",
+                    "description": "A 24-digit lowercase hexadecimal id, as every A2E record id seen so far.",
+                    "pattern": "^[0-9a-f]{24}$",
+                    "example": "66ea4dd87db10c73fa29b570",
+                },
+                default=None,
+            ),
+        ),
+        body=None,
+        statuses=frozenset(["200", "400", "401", "404", "429", "5XX"]),
+    ),
+    # Get details (id in the path)
+    OperationSpec(
+        operation_id="getDubbingTaskByPath",
+        method="GET",
+        path="/api/v1/userDubbing/{_id}",
+        params=(
+            ParamSpec(
+                name="_id",
+                location="path",
                 required=True,
                 schema={
                     "type": "string",
@@ -723,6 +821,7 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/TransferRequest"},
             defaults={},
             url_fields=tuple(["url"]),
+            listed={},
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -737,6 +836,7 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
             schema={"$ref": "#/components/schemas/PresignedUploadRequest"},
             defaults={},
             url_fields=tuple([]),
+            listed={},
         ),
         statuses=frozenset(["200", "400", "401", "413", "415", "422", "429", "5XX"]),
     ),
@@ -756,7 +856,6 @@ RECORD: Final = RecordSpec(
         "drop_background_audio",
     ),
     url_fields=("source_url",),
-    language_fields=("target_lang", "source_lang"),
     fields=(
         FieldSpec("name", "request", value="", has_value=True),
         FieldSpec("source_url", "request"),
@@ -795,3 +894,40 @@ PRESIGN: Final[PresignSpec | None] = PresignSpec(
     expires="expiresIn",
     echo=("key",),
 )
+
+# Listed values (an `enum` with x-a2e-values-from and x-a2e-labels), by listing operation.
+VALUES: Final[dict[str, ValuesSpec]] = {
+    "listLanguages": ValuesSpec(
+        operation="listLanguages",
+        value="value",
+        label="label",
+        label_param="lang",
+        default_label="en",
+        labels={
+            "en": {"en": "English", "zh": "英语"},
+            "zh": {"en": "Chinese", "zh": "中文"},
+            "ja": {"en": "Japanese", "zh": "日语"},
+            "ko": {"en": "Korean", "zh": "韩语"},
+            "es": {"en": "Spanish", "zh": "西班牙语"},
+            "fr": {"en": "French", "zh": "法语"},
+            "de": {"en": "German", "zh": "德语"},
+            "it": {"en": "Italian", "zh": "意大利语"},
+            "pt": {"en": "Portuguese", "zh": "葡萄牙语"},
+            "pt-BR": {"en": "Portuguese (Brazil)", "zh": "葡萄牙语(巴西)"},
+            "ru": {"en": "Russian", "zh": "俄语"},
+            "ar": {"en": "Arabic", "zh": "阿拉伯语"},
+            "hi": {"en": "Hindi", "zh": "印地语"},
+            "id": {"en": "Indonesian", "zh": "印尼语"},
+            "vi": {"en": "Vietnamese", "zh": "越南语"},
+            "th": {"en": "Thai", "zh": "泰语"},
+            "tr": {"en": "Turkish", "zh": "土耳其语"},
+            "nl": {"en": "Dutch", "zh": "荷兰语"},
+            "pl": {"en": "Polish", "zh": "波兰语"},
+            "sv": {"en": "Swedish", "zh": "瑞典语"},
+            "uk": {"en": "Ukrainian", "zh": "乌克兰语"},
+            "ms": {"en": "Malay", "zh": "马来语"},
+            "fil": {"en": "Filipino", "zh": "菲律宾语"},
+            "yue": {"en": "Cantonese", "zh": "粤语"},
+        },
+    ),
+}

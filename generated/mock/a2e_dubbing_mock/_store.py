@@ -22,18 +22,28 @@ a field added to the spec needs no new layout. Nothing in the layout depends on 
 spec's status words: `unfinished` (1 or 0) is computed from the lifecycle when a task is
 written, and when a database is opened by a mock generated from another lifecycle, the
 flags and the automatic steps are brought in line with the new one (`_sync_lifecycle`).
+
+Opening a database already at this layout and lifecycle writes nothing, so a mock restarts
+on a full disk. A write the disk refuses (SQLITE_FULL, an I/O error) fails every write of
+its transaction, and what the store keeps in memory forgets what was rolled back (tenant
+ids are remembered only once committed, pending positions are discarded): the next write
+starts from what is on disk. `Store(path, read_only=True)` never writes (see
+`_open_read_only`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._disk import on_read_only_file_system, read_only_mode
 from ._ids import new_id
 from ._spec import LIFECYCLE
 from ._task_records import (
@@ -47,7 +57,7 @@ from ._task_records import (
     dumps,
     loads,
 )
-from ._writer import InlineWriter, ThreadWriter, Writer
+from ._writer import InlineWriter, RefusingWriter, ThreadWriter, Writer
 
 MEMORY = ":memory:"
 # PRAGMA user_version of the layout below; older ones are migrated when opened. 0: the
@@ -144,8 +154,8 @@ _TENANT = "SELECT id FROM tenants WHERE key = ?"
 _LAST_POS = "SELECT last_pos FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
 _UNFINISHED = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = ? AND unfinished = 1 "  # noqa: S608
-    "ORDER BY created_ms DESC, seq DESC"
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
+    "AND NOT coalesce({finished_by}, 0) ORDER BY created_ms DESC, seq DESC"
 )
 _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
 
@@ -168,7 +178,15 @@ def due_sql(words: int) -> str:
     )
 
 
-def advance_sql(words: int) -> str:
+def finished_by_sql(words: int) -> str:
+    """Whether a task's steps by time have taken it to the path's end by :now (NULL when
+    it takes none): its last step is due (words - 2 - stage) steps after its next_ms."""
+    last = words - 1
+    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
+    return f"(next_ms + ({last - 1} - {stage}) * :step <= :now)"
+
+
+def advance_sql(words: int, where: str = "") -> str:
     """Every due step of up to :limit tasks along a path of `words` words, in one statement
     (SQLite computes every SET expression from the row as it was): the steps of
     `_lifecycle.moved`."""
@@ -187,7 +205,7 @@ UPDATE tasks SET
     unfinished = {reached} < {last},
     updated_ms = next_ms + ({taken} - 1) * :step,
     next_ms = CASE WHEN {reached} < {last} THEN next_ms + {taken} * :step END
-WHERE seq IN ({due_sql(words)})"""  # noqa: S608
+WHERE {where or f"seq IN ({due_sql(words)})"}"""  # noqa: S608
 
 
 def path_words(path: tuple[str, ...]) -> dict[str, str]:
@@ -197,6 +215,11 @@ def path_words(path: tuple[str, ...]) -> dict[str, str]:
 _MOVING = _moving(len(_PATH))
 _DUE = due_sql(len(_PATH))
 _ADVANCE = advance_sql(len(_PATH))
+_ADVANCE_TASK = advance_sql(
+    len(_PATH),
+    f"id = :id AND tenant = :tenant AND next_ms <= :now AND status IN ({_moving(len(_PATH))})",
+)
+_UNFINISHED_NOW = _UNFINISHED.format(finished_by=finished_by_sql(len(_PATH)))
 _PATH_WORDS = path_words(_PATH)
 _INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
 _ROW_PLACEHOLDERS = "(" + _marks(len(TaskRow._fields) + 4) + ")"
@@ -299,23 +322,42 @@ class _PendingStarts:
 
 
 class Store:
-    """Tasks, spending and task counts per tenant (a tenant is the hash of a token)."""
+    """Tasks, spending and task counts per tenant (a tenant is the hash of a token).
 
-    def __init__(self, path: str | Path) -> None:
+    Opening a database already at this layout and lifecycle writes nothing (a mock can
+    restart on a full disk). `read_only`: serve an existing database without ever writing
+    to it (every write raises `_disk.read_only_mode()`), e.g. on a read-only file system.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
         self.durable = self.path != MEMORY
+        self.writable = not read_only
+        self._pending = _PendingStarts()
+        self._ids: dict[str, int] = {}  # tenant key -> id, committed ones only
+        self._writer: Writer
+        self._pages = 0  # the writing connection's max_page_count, once open
+        if read_only:
+            self._read = _open_read_only(self.path)
+            self._writer = RefusingWriter(read_only_mode)
+            return
+        if self.durable and on_read_only_file_system(self.path):
+            raise ValueError(
+                f"{self.path} is on a read-only file system: serve it with --read-only "
+                "(create_app(read_only=True)), or give --db a file on a writable one"
+            )
         writer_conn = _connect(self.path)
-        if self.durable:
-            writer_conn.execute("PRAGMA journal_mode=WAL")
-            writer_conn.execute("PRAGMA synchronous=FULL")
         try:
+            if self.durable:
+                (mode,) = writer_conn.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":  # set once: the file remembers it
+                    writer_conn.execute("PRAGMA journal_mode=WAL")
+                writer_conn.execute("PRAGMA synchronous=FULL")
             _prepare(writer_conn, self.path)
         except BaseException:
             writer_conn.close()
             raise
-        self._pending = _PendingStarts()
-        self._ids: dict[str, int] = {}  # tenant key -> id, committed ones only
-        self._writer: Writer
+        self._pages = int(writer_conn.execute("PRAGMA max_page_count").fetchone()[0])
         if self.durable:
             self._read = _connect(self.path)
             self._read.execute("PRAGMA query_only=1")
@@ -365,12 +407,15 @@ class Store:
             rows = read.execute(_PAGE, (tenant_id, newest, limit)).fetchall()
         return [_task(row) for row in rows], count
 
-    def unfinished(self, tenant: str) -> list[TaskRow]:
-        """The tenant's tasks stored as unfinished, newest first."""
+    def unfinished(self, tenant: str, now_ms: int, step_ms: int | None) -> list[TaskRow]:
+        """The tenant's tasks stored as unfinished that their steps by time (one per
+        `step_ms`; None: none) have not finished by `now_ms`, newest first."""
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return []
-        return [_task(r) for r in self._read.execute(_UNFINISHED, (tenant_id,))]
+        args = {"tenant": tenant_id, "now": -1 if step_ms is None else now_ms, **_PATH_WORDS}
+        args["step"] = step_ms or 0
+        return [_task(r) for r in self._read.execute(_UNFINISHED_NOW, args)]
 
     def spent(self, tenant: str) -> int:
         found = self._read.execute(_SPENT, (tenant,)).fetchone()
@@ -397,7 +442,7 @@ class Store:
             "page": (_PAGE, (1, 0, 10)),
             "last_pos": (_LAST_POS, (1,)),
             "spent": (_SPENT, ("t",)),
-            "unfinished": (_UNFINISHED, (1,)),
+            "unfinished": (_UNFINISHED_NOW, {"tenant": 1, "now": 0, "step": 1, **_PATH_WORDS}),
             "next_due": (_NEXT_DUE, ()),
             "due": (_DUE, due),
         }
@@ -472,6 +517,20 @@ class Store:
 
         return await self._writer.run(op)
 
+    async def advance_task(self, tenant: str, task_id: str, now_ms: int, step_ms: int) -> bool:
+        """Write one task's steps whose time has come (`advance_due` for one task)."""
+        tenant_id = self._tenant_id(tenant)
+        if tenant_id is None:
+            return False
+        pending = self._pending
+        args = {"now": now_ms, "step": step_ms, "id": task_id, "tenant": tenant_id, **_PATH_WORDS}
+
+        def op(conn: sqlite3.Connection) -> bool:
+            pending.flush(conn)
+            return conn.execute(_ADVANCE_TASK, args).rowcount > 0
+
+        return await self._writer.run(op)
+
     async def transition(
         self, tenant: str, task_id: str, change: Change
     ) -> tuple[bool, TaskRow | None]:
@@ -528,6 +587,17 @@ class Store:
 
         return await self._writer.run(op)
 
+    async def cap_pages(self, pages: int | None) -> None:
+        """Test hook: let the database grow to at most `pages` pages (0: no more than now),
+        so that a write needing more fails with SQLITE_FULL as on a full disk (SQLite's
+        `max_page_count`, on the writing connection only); None lifts the cap."""
+        limit = self._pages if pages is None else max(1, pages)
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(f"PRAGMA max_page_count = {int(limit)}")
+
+        await self._writer.run(op)
+
     @property
     def commits(self) -> int:
         """Transactions committed since the store was opened (group commit shares them)."""
@@ -565,15 +635,72 @@ def _add_tenant(key: str) -> Any:
     return op
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+def _connect(path: str, *, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, uri=uri)
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
 
 
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write to `path`, an existing database of this layout and
+    lifecycle.
+
+    SQLite reads a WAL database read-only when it can open (or create) its `-wal` and `-shm`
+    files; on a read-only file system after a clean shutdown they are gone and cannot be
+    made, and then the file is opened `immutable` (everything is in it: no WAL to read).
+    """
+    if path == MEMORY:
+        raise ValueError("read_only needs a database file, not :memory:")
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such database (--read-only serves an existing one)")
+    uri = f"file:{urllib.parse.quote(os.path.abspath(path))}"
+    conn = _connect(f"{uri}?mode=ro", uri=True)
+    try:
+        try:
+            current = _up_to_date(conn)
+        except sqlite3.OperationalError as error:
+            conn.close()
+            wal = Path(f"{path}-wal")
+            if wal.is_file() and wal.stat().st_size > 0:  # writes the main file lacks yet
+                raise ValueError(
+                    f"{path}: SQLite cannot read it without writing ({error}), and its "
+                    "-wal file holds writes not yet in the database: open it once where "
+                    "it is writable"
+                ) from None
+            conn = _connect(f"{uri}?immutable=1", uri=True)
+            current = _up_to_date(conn)
+        if not current:
+            raise ValueError(
+                f"{path}: not a database of this mock's layout and lifecycle; open it once "
+                "without --read-only to bring it up to date"
+            )
+        conn.execute("PRAGMA query_only=1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _lifecycle_now() -> str:
+    """What `meta` holds for this mock's lifecycle."""
+    return dumps({"path": list(_PATH), "unfinished": sorted(UNFINISHED)})
+
+
+def _up_to_date(conn: sqlite3.Connection) -> bool:
+    """Whether the database is at this layout and its flags at this lifecycle (read only)."""
+    with _snapshot(conn):
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version != SCHEMA_VERSION:
+            return False
+        found = conn.execute("SELECT value FROM meta WHERE key = ?", (_LIFECYCLE_KEY,)).fetchone()
+    return found is not None and found[0] == _lifecycle_now()
+
+
 def _prepare(conn: sqlite3.Connection, path: str) -> None:
     """Create the tables, or bring a database of an earlier layout up to this one; then its
-    lifecycle flags up to this mock's lifecycle."""
+    lifecycle flags up to this mock's lifecycle. Nothing is written when both are current."""
+    if _up_to_date(conn):
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -603,7 +730,8 @@ def _prepare(conn: sqlite3.Connection, path: str) -> None:
                 f"{SCHEMA_VERSION} (and older ones): use a newer a2e-dubbing-mock or another file"
             )
         _sync_lifecycle(conn)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(sqlite3.Error):
@@ -617,7 +745,7 @@ _LIFECYCLE_KEY = "lifecycle"
 def _sync_lifecycle(conn: sqlite3.Connection) -> None:
     """Flags and automatic steps as this mock's lifecycle has them: a no-op unless the
     database was last opened by a mock generated from another lifecycle."""
-    current = dumps({"path": list(_PATH), "unfinished": sorted(UNFINISHED)})
+    current = _lifecycle_now()
     found = conn.execute("SELECT value FROM meta WHERE key = ?", (_LIFECYCLE_KEY,)).fetchone()
     if found is not None and found[0] == current:
         return
@@ -747,5 +875,8 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN")
     try:
         yield
-    finally:
-        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):  # the error says more than this would
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -32,6 +32,7 @@ class Call:
     params: dict[str, Any]
     body: dict[str, Any]
     base_url: str  # how the client reaches this server, e.g. http://127.0.0.1:8000
+    operation_id: str  # the spec's operationId of the operation called
 
 
 # A handler answers the `data` of the success envelope (or raises ApiError).

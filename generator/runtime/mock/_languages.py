@@ -1,39 +1,24 @@
-"""The languages the mock offers: what `language_list` answers and dubbing accepts."""
+"""Listed values (the spec's `enum`s with x-a2e-labels): what a listing operation answers."""
 
 from __future__ import annotations
 
-# (code, English name, Chinese name). Codes follow the spec's LanguageCode pattern.
-LANGUAGES: tuple[tuple[str, str, str], ...] = (
-    ("en", "English", "英语"),
-    ("zh", "Chinese", "中文"),
-    ("ja", "Japanese", "日语"),
-    ("ko", "Korean", "韩语"),
-    ("es", "Spanish", "西班牙语"),
-    ("fr", "French", "法语"),
-    ("de", "German", "德语"),
-    ("it", "Italian", "意大利语"),
-    ("pt", "Portuguese", "葡萄牙语"),
-    ("pt-BR", "Portuguese (Brazil)", "葡萄牙语(巴西)"),
-    ("ru", "Russian", "俄语"),
-    ("ar", "Arabic", "阿拉伯语"),
-    ("hi", "Hindi", "印地语"),
-    ("id", "Indonesian", "印尼语"),
-    ("vi", "Vietnamese", "越南语"),
-    ("th", "Thai", "泰语"),
-    ("tr", "Turkish", "土耳其语"),
-    ("nl", "Dutch", "荷兰语"),
-    ("pl", "Polish", "波兰语"),
-    ("sv", "Swedish", "瑞典语"),
-    ("uk", "Ukrainian", "乌克兰语"),
-    ("ms", "Malay", "马来语"),
-    ("fil", "Filipino", "菲律宾语"),
-    ("yue", "Cantonese", "粤语"),
-)
-CODES: frozenset[str] = frozenset(code for code, _, _ in LANGUAGES)
-AUTO = "auto"
+from typing import Any
+
+from ._spec import VALUES
 
 
-def language_list(label_lang: str) -> list[dict[str, str]]:
-    """`[{value, label}]` with labels in Chinese for `zh`, in English otherwise."""
-    column = 2 if label_lang.split("-")[0] == "zh" else 1
-    return [{"value": row[0], "label": row[column]} for row in LANGUAGES]
+def listed(operation_id: str, params: dict[str, Any]) -> list[dict[str, str]]:
+    """The items `operation_id` answers: each value with its name in the language asked
+    for (its main subtag, then the parameter's default, then any name it has)."""
+    spec = VALUES[operation_id]
+    asked = str(params.get(spec.label_param) or spec.default_label)
+    tried = (asked, asked.split("-")[0], spec.default_label)
+    items = []
+    for value, names in spec.labels.items():
+        label = next((names[lang] for lang in tried if lang in names), next(iter(names.values())))
+        items.append({spec.value: value, spec.label: label})
+    return items
+
+
+# The mock's languages, in the spec's order: what listLanguages answers.
+LANGUAGES: tuple[str, ...] = tuple(value for spec in VALUES.values() for value in spec.labels)

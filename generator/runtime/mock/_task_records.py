@@ -19,9 +19,11 @@ from typing import Any, Final, NamedTuple
 import orjson
 
 from ._shape import CONST, REQUEST, FieldSpec
+from ._signing import Signer
 from ._spec import LIFECYCLE, RECORD
 
 RESULT_PATH = "/__mock/results/"
+RESULT_SUFFIX = ".wav"
 UNFINISHED: Final = frozenset(LIFECYCLE.unfinished)
 # The record field that holds a task's id: its name is also the id parameter's.
 ID_FIELD: Final = next(f.name for f in RECORD.fields if f.source == "id")
@@ -102,24 +104,43 @@ _MADE: Final = {
     "created": "iso_ms(row.created_ms)",
     "updated": "iso_ms(row.updated_ms)",
     "duration": "doc.get(DOC_DURATION, 0.0)",
-    "result": "f'{base_url}{RESULT_PATH}{row.id}.wav' if status == RESULT else ''",
+    "result": "result_url(row.id) if status == RESULT else ''",
     "failure-message": "str(doc.get(DOC_FAILURE_MESSAGE) or '') if status == FAILURE else ''",
     "failure-code": "doc.get(DOC_FAILURE_CODE) if status == FAILURE else None",
 }
 _WHEN: Final = {"result": LIFECYCLE.result, "failure": LIFECYCLE.failure}
 
 
-def compile_record(fields: tuple[FieldSpec, ...]) -> Callable[[TaskRow, str, str], dict[str, Any]]:
-    """`record` for `fields`: one dict display in their order, compiled once (as dataclasses
-    compiles `__init__`), so that an answer costs what a hand-written one would. Names and
-    values from the spec enter as `repr` of a str, or as variables, never as code."""
+# The URL of a task's result, by its id (signed afresh at each call: `result_url`).
+ResultURL = Callable[[str], str]
+Record = Callable[[TaskRow, str, ResultURL], dict[str, Any]]
+
+
+def result_path(task_id: str) -> str:
+    """The path of a task's result file (its URL without the signature)."""
+    return f"{RESULT_PATH}{task_id}{RESULT_SUFFIX}"
+
+
+def result_url(signer: Signer, base_url: str) -> ResultURL:
+    """The result URLs a record answers: signed now, valid as long as the spec says."""
+
+    def url(task_id: str) -> str:
+        return signer.url(base_url, result_path(task_id))
+
+    return url
+
+
+def compile_record(fields: tuple[FieldSpec, ...]) -> Record:
+    """`record(row, user_id, result_url)` for `fields`: one dict display in their order,
+    compiled once (as dataclasses compiles `__init__`), so that an answer costs what a
+    hand-written one would. Names and values from the spec enter as `repr` of a str, or as
+    variables, never as code."""
     namespace: dict[str, Any] = {
         "_OMIT": _OMIT,
         "DOC_REQUEST": DOC_REQUEST,
         "DOC_DURATION": DOC_DURATION,
         "DOC_FAILURE_MESSAGE": DOC_FAILURE_MESSAGE,
         "DOC_FAILURE_CODE": DOC_FAILURE_CODE,
-        "RESULT_PATH": RESULT_PATH,
         "RESULT": LIFECYCLE.result,
         "FAILURE": LIFECYCLE.failure,
         "iso_ms": iso_ms,
@@ -144,7 +165,7 @@ def compile_record(fields: tuple[FieldSpec, ...]) -> Callable[[TaskRow, str, str
         items.append(f"        {key}: {expression},")
     source = "\n".join(
         (
-            "def record(row, user_id, base_url):",
+            "def record(row, user_id, result_url):",
             "    doc = row.doc",
             "    request = doc[DOC_REQUEST]",
             "    status = row.status",
@@ -156,7 +177,7 @@ def compile_record(fields: tuple[FieldSpec, ...]) -> Callable[[TaskRow, str, str
         )
     )
     exec(compile(source, f"<{__name__}.record>", "exec"), namespace)  # noqa: S102
-    function: Callable[[TaskRow, str, str], dict[str, Any]] = namespace["record"]
+    function: Record = namespace["record"]
     return function
 
 

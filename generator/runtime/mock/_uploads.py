@@ -5,14 +5,15 @@ A presigned upload URL (the answer of the spec's `x-a2e-presign` operation) is
     {base}/__mock/uploads/{user_id}/{slot}/{name}?expires={epoch s}&signature={hex}
 
 `slot` is 128 random bits (unguessable), `user_id` the tenant that asked (its files are
-its own: a reset forgets them), `name` the last part of the requested key, and
-`signature` an HMAC-SHA256, with the storage's secret, of the method, the path and the
-expiry. The secret is kept in the storage folder, so a URL outlives a restart of the mock
-on the same database, as R2's outlive A2E's servers.
+its own: a reset forgets them), `name` the last part of the requested key; `expires` and
+`signature` sign it for one PUT (`_signing`, with the storage's key). The key is kept in
+the storage folder, so a URL outlives a restart of the mock on the same database, as R2's
+outlive A2E's servers; the mock signs all its file URLs with it (`Uploads.signer`).
 
 As R2's, the URL takes a PUT of the file with its `Content-Length` (the body is streamed to
-disk, never held whole) up to `max_bytes`; the same path without the query then serves the
-file (GET and HEAD, Range too, no token: it is the URL a task's `source_url` uses), with the
+disk, never held whole) up to `max_bytes`; the same path signed for reading (the answer's
+`url`, valid as long as the spec's `x-a2e-expires-after` says) then serves the file (GET
+and HEAD, Range too, no token: it is the URL a task's `source_url` uses), with the
 Content-Type it was PUT with. Unlike R2, each URL takes one completed PUT, so that a task's
 source cannot change under it. A refused PUT answers in A2E's error envelope (R2 itself
 answers S3's XML errors; the client reads both):
@@ -23,21 +24,20 @@ answers S3's XML errors; the client reads both):
     413  larger than max_bytes (as soon as the Content-Length says so)
     400  the body ended before its Content-Length
 
-A PUT that fails leaves nothing behind and the URL usable until it expires.
+A PUT that fails leaves nothing behind and the URL usable until it expires. A GET or HEAD
+whose signature is missing, wrong or expired gets the same 403, whether a file is there or
+not.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
-import math
 import os
 import re
 import secrets
 import shutil
 import tempfile
-import time
 import urllib.parse
 import wave
 from dataclasses import dataclass
@@ -51,9 +51,12 @@ from starlette.responses import FileResponse, Response
 from ._clock import Clock
 from ._errors import ApiError
 from ._http import Reply
+from ._signing import PUT, Signer
+from ._spec import URL_LIFETIME
 
 PREFIX = "/__mock/uploads/"
 ROUTE = "/__mock/uploads/{user_id}/{slot}/{name:path}"
+STORAGE_PATH = "/__mock/storage/"  # where transferToStorage's "copies" are served
 DEFAULT_MAX_BYTES = 2 * 1024**3  # our choice; R2 takes up to 5 GiB in one PUT
 DEFAULT_EXPIRES = 3600  # seconds a presigned URL stays valid (our choice)
 OCTET_STREAM = "application/octet-stream"
@@ -104,6 +107,7 @@ class Uploads:
         clock: Clock,
         max_bytes: int = DEFAULT_MAX_BYTES,
         expires: int = DEFAULT_EXPIRES,
+        url_lifetime: int = URL_LIFETIME,
     ) -> None:
         if max_bytes < 1:
             raise ValueError("max_upload_bytes must be at least 1")
@@ -115,6 +119,9 @@ class Uploads:
         self.clock = clock
         self.max_bytes = max_bytes
         self.expires = expires
+        # Signs every file URL of the mock (uploads, stored files, results) with this
+        # storage's key; reading URLs stay valid `url_lifetime` seconds.
+        self.signer = Signer(lambda: self._secret, clock, url_lifetime)
 
     @property
     def folder(self) -> Path:
@@ -129,8 +136,13 @@ class Uploads:
 
     @property
     def _secret(self) -> bytes:
+        """The signing key: kept in a given folder (made on first use), so that URLs
+        outlive a restart; random for this process with a temporary folder."""
         if self._key is None:
-            self._key = _secret(self.folder / _SECRET_FILE)
+            if self._given is None:
+                self._key = secrets.token_bytes(_SECRET_BYTES)
+            else:
+                self._key = _secret(self.folder / _SECRET_FILE)
         return self._key
 
     def _existing(self) -> Path | None:
@@ -150,23 +162,14 @@ class Uploads:
     def presign(self, user_id: str, key: str, base_url: str) -> Presigned:
         """A new URL for one PUT into `user_id`'s storage, named after `key`'s last part."""
         slot = _Slot(user_id, secrets.token_hex(16), _file_name(key))
-        expires = math.ceil(self.clock.now()) + self.expires  # valid at least `expires` s
-        query = urllib.parse.urlencode(
-            {"expires": expires, "signature": self._sign("PUT", slot, expires)}
-        )
-        return Presigned(f"{base_url}{slot.path}?{query}", f"{base_url}{slot.path}", self.expires)
+        put = self.signer.url(base_url, slot.path, use=PUT, lifetime=self.expires)
+        return Presigned(put, self.signer.url(base_url, slot.path), self.expires)
 
-    def _sign(self, method: str, slot: _Slot, expires: int) -> str:
-        message = f"{method}\n{slot.user_id}\n{slot.slot}\n{slot.name}\n{expires}"
-        return hmac.new(
-            self._secret, message.encode("utf-8", "surrogatepass"), "sha256"
-        ).hexdigest()
-
-    # The storage's own HTTP: PUT with the signature, GET and HEAD without
+    # The storage's own HTTP: PUT, GET and HEAD, each with its signature
 
     async def put(self, request: Request, params: dict[str, str]) -> Reply:
+        self.signer.check(request.scope["path"], request.scope["query_string"], use=PUT)
         slot = _slot(params)
-        self._check_signature(request, slot)
         data, meta = self._files(slot, self.folder)
         if data.exists():
             raise ApiError(
@@ -197,10 +200,15 @@ class Uploads:
             partial.unlink(missing_ok=True)
         etag = f'"{digest.hexdigest()}"'
         info = {"name": slot.name, "type": content_type, "size": size, "etag": etag}
-        _write_atomically(meta, orjson.dumps(info))
+        try:
+            _write_atomically(meta, orjson.dumps(info))
+        except BaseException:  # e.g. the disk filled up: the URL stays usable
+            data.unlink(missing_ok=True)
+            raise
         return Reply(Response(b"", headers={"etag": etag}), "200")
 
     async def get(self, request: Request, params: dict[str, str]) -> Reply:
+        self.signer.check(request.scope["path"], request.scope["query_string"])
         slot = _slot(params)
         found = self.find(slot)
         if found is None:
@@ -233,24 +241,6 @@ class Uploads:
         folder = (root or self._existing() or Path(os.devnull)) / slot.user_id
         return folder / f"{slot.slot}.data", folder / f"{slot.slot}.json"
 
-    def _check_signature(self, request: Request, slot: _Slot) -> None:
-        query = request.query_params
-        expires, signature = query.get("expires"), query.get("signature")
-        if not expires or not signature:
-            raise ApiError(
-                403,
-                "signature: missing: PUT to the presigned URL exactly as the API answered it",
-            )
-        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
-            raise ApiError(403, "signature: does not match this URL (it was changed)")
-        if not hmac.compare_digest(self._sign("PUT", slot, int(expires)), signature):
-            raise ApiError(403, "signature: does not match this URL (it was changed)")
-        if self.clock.now() > int(expires):
-            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(expires)))
-            raise ApiError(
-                403, f"signature: the presigned URL expired at {when}: ask for a new one"
-            )
-
     def _declared_size(self, request: Request) -> int:
         declared = request.headers.get("content-length")
         if declared is None:
@@ -271,8 +261,9 @@ class Uploads:
     # What else the mock does with stored files
 
     def local_file(self, url: str, base_url: str) -> tuple[Path, dict[str, Any]] | None:
-        """The stored file that `url` (a URL of this mock's storage) serves, if any."""
-        if not url.startswith(f"{base_url}{PREFIX}"):
+        """The stored file that `url` (a URL of this mock's storage, validly signed) serves,
+        if any."""
+        if not url.startswith(f"{base_url}{PREFIX}") or not self.signer.valid(url, base_url):
             return None
         parts = urllib.parse.urlsplit(url).path[len(PREFIX) :].split("/", 2)
         if len(parts) != 3:
@@ -349,23 +340,27 @@ def _content_type(value: Any) -> str:
 
 
 def _secret(path: Path) -> bytes:
-    """The storage's signing key: made once (readable by its owner only), then reused."""
+    """The storage's signing key: made once (readable by its owner only), then reused.
+
+    The key appears whole or not at all (written aside, then linked into place), so a
+    write the disk refuses leaves nothing behind and the next call tries again."""
     for _ in range(50):
         with contextlib.suppress(FileNotFoundError):
             secret = path.read_bytes()
             if len(secret) == _SECRET_BYTES:
                 return secret
-            if secret:
-                raise ValueError(f"{path} is not a signing key of the mock's storage")
+            raise ValueError(f"{path} is not a signing key of the mock's storage")
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            time.sleep(0.01)  # another mock is writing it: read it again
-            continue
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(secrets.token_bytes(_SECRET_BYTES))
-            stream.flush()
-            os.fsync(stream.fileno())
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(secrets.token_bytes(_SECRET_BYTES))
+                stream.flush()
+                os.fsync(stream.fileno())
+            with contextlib.suppress(FileExistsError):  # another mock made it first: use it
+                os.link(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     raise ValueError(f"{path}: could not read the storage's signing key")
 
 

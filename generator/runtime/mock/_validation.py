@@ -79,7 +79,7 @@ class OperationValidator:
         except orjson.JSONDecodeError as error:
             raise ApiError(400, _json_problem(str(error))) from None
         if not self._body.is_valid(body):
-            raise ApiError(422, _describe(self._body, body, None))
+            raise ApiError(422, _describe(self._body, body, None, spec.listed))
         for name in spec.url_fields:
             if name in body and not _has_host(body[name]):
                 raise ApiError(422, f"{name}: must be an absolute URL with a host")
@@ -126,10 +126,22 @@ def _coerce(param: ParamSpec, raw: str) -> Any:
     return raw
 
 
-def _describe(validator: jsonschema_rs.Validator, value: Any, where: str | None) -> str:
-    problems = []
+def _describe(
+    validator: jsonschema_rs.Validator,
+    value: Any,
+    where: str | None,
+    listed: Mapping[str, str] | None = None,
+) -> str:
+    problems: list[str] = []
     for error in validator.iter_errors(value):
-        problems.append(_problem(error, where))
+        name = error.instance_path[0] if len(error.instance_path) == 1 else None
+        if listed and isinstance(name, str) and name in listed and isinstance(value[name], str):
+            problem = f"{name}: {listed[name]}"  # not in the list (the type is right)
+        else:
+            problem = _problem(error, where)
+        if problem in problems:
+            continue
+        problems.append(problem)
         if len(problems) == _MAX_ERRORS:
             break
     return "; ".join(problems) or f"{where or 'request body'}: is invalid"

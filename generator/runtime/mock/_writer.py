@@ -7,7 +7,9 @@ write at once on the event loop.
 A batch runs as one plain transaction. Only when one of its writes raises is the batch
 rolled back and replayed with a savepoint per write, so that the failing write fails alone
 and the others are committed (each write must be safe to run again after a rollback: SQL
-on the connection, and a `Deferred` that forgets what a rollback undid).
+on the connection, and a `Deferred` that forgets what a rollback undid). When SQLite rolls
+back the whole transaction itself (a full disk, an I/O error), or the COMMIT fails, every
+write of the batch fails with that error: none is answered as stored.
 
 Every `conn.execute` releases the GIL and has to win it back from the busy event loop, so
 the writer thread keeps its statements per batch few: ops may leave work to a `Deferred`
@@ -81,17 +83,31 @@ class InlineWriter(Writer):
         try:
             value = op(self._conn)
             self._deferred.flush(self._conn)
+            self._conn.execute("COMMIT")
         except BaseException:
             self._deferred.discard()
-            self._conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
         self.commits += 1
         return value
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+
+
+class RefusingWriter(Writer):
+    """Refuses every write with `refusal()` (a database served read-only)."""
+
+    def __init__(self, refusal: Callable[[], Exception]) -> None:
+        self._refusal = refusal
+
+    async def run(self, op: Op[T], *, deferred_only: bool = False) -> T:
+        raise self._refusal()
+
+    def close(self) -> None:
+        pass
 
 
 @dataclass
@@ -150,8 +166,9 @@ class ThreadWriter(Writer):
                     break
                 batch.append(more)
             self._commit(batch)
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error):  # e.g. a full disk: the WAL stays, intact
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with contextlib.suppress(sqlite3.Error):
             self._conn.close()
 
     def _commit(self, batch: list[_Job[Any]]) -> None:
@@ -205,6 +222,8 @@ class ThreadWriter(Writer):
                     self._deferred.flush(conn)
                 except Exception as error:
                     self._deferred.discard()
+                    if not conn.in_transaction:  # SQLite rolled it all back (a full disk)
+                        raise
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
                     outcomes.append((job, None, error))

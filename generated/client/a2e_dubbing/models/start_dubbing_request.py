@@ -20,9 +20,10 @@ class StartDubbingRequest:
     Attributes:
         source_url (str): URL of the audio, or of a video whose audio is used. A2E must be able to fetch it.
         target_lang (str): A language code such as `en`, `zh` or `pt-BR`: one of the `value`s that List
-            available languages answers. A code of this syntax that is not in that list is
-            refused with 422 (our choice: which codes A2E's dubbing accepts is unknown). The
-            syntax is our choice too, wide enough for every code seen in clients.
+            available languages answers. The codes this document lists are the ones it knows,
+            from clients (which codes A2E's dubbing accepts is unknown): the mock offers exactly
+            these and refuses any other with 422. A2E may offer more, so the client sends any
+            code it is given, and the live conformance mode compares A2E's list with this one.
              Example: en.
         name (str | None): A name for the task, shown in A2E's web UI (limits are our choice).
         source_lang (str): The language spoken in the source, or `auto` to let A2E detect it. Default: 'auto'.
