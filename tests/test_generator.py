@@ -141,7 +141,11 @@ def _expected_rule(operation: Op) -> str:
 
 def test_the_retry_rule_follows_the_http_method_and_the_spec(tmp_path: Path) -> None:
     rules = _retry_rules(SPEC_PATH.read_text(), tmp_path)
-    assert rules == {o.operation_id: _expected_rule(o) for o in api.operations()}
+    assert rules == {
+        o.operation_id: _expected_rule(o)
+        for o in api.operations()
+        if "x-a2e-client" in o.definition  # the others are the mock's alone
+    }
     assert set(rules.values()) == {"idempotent", "look-up", "once"}  # the spec has each rule
     assert rules[api.op("dubbing.start").operation_id] == "look-up"  # spends credits
 

@@ -51,6 +51,7 @@ def test_every_client_method_of_the_spec_is_a_command_with_its_parameters() -> N
     in_spec = {
         op.definition["x-a2e-client"]: op.definition.get("x-a2e-cli")
         for op in load_spec().operations
+        if "x-a2e-client" in op.definition  # the others are the mock's alone
     }
     # The resource of a presigned upload (x-a2e-presign) has `upload`, the command `upload`.
     in_spec |= {
