@@ -47,7 +47,14 @@ from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._records import task_spec
 from generator._renames import Alias, KeywordAlias, aliases, keyword_aliases
-from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
+from generator._render import (
+    RUNTIME_DIR,
+    TEMPLATES_DIR,
+    copy_runtime,
+    install_filters,
+    render_to,
+)
+from generator._unasync import unasync_package
 
 DISTRIBUTION = "a2e-dubbing"
 PACKAGE = "a2e_dubbing"
@@ -452,6 +459,7 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         raise GenerationError(f"openapi-python-client: {details}")
     _drop_unshipped(package_dir)
     copy_runtime("client", package_dir)
+    unasync_package(package_dir, RUNTIME_DIR / "client")
     # openapi-python-client's environment is lenient (its templates need that): an unknown
     # attribute renders as "". Ours go through a strict overlay of it, with its own cache so
     # that no template compiled for the lenient one is reused.

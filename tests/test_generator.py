@@ -273,3 +273,26 @@ def test_edits_apply_in_order_and_exactly_once(tmp_path: Path) -> None:
     edit.write_text("<<<<<<< upstream\nb\n=======\n")
     with pytest.raises(GenerationError, match="without its"):
         read_hunks(edit)
+
+
+def test_the_sync_code_is_generated_from_the_async_code() -> None:
+    """One source per sync/async pair: generator/runtime/client/_async/, which unasync turns
+    into the package's _sync/; no sync twin is kept by hand."""
+    import tokenize
+
+    from generator._render import RUNTIME_DIR
+
+    runtime = RUNTIME_DIR / "client"
+    sources = sorted((runtime / "_async").glob("*.py"))
+    assert {p.name for p in sources} >= {"__init__.py", "_http.py", "_retrying.py"}
+    assert not (runtime / "_sync").exists()
+    package = OUTPUT_DIR / "client" / generator._client.PACKAGE
+    for source in sources:
+        made = package / "_sync" / source.name
+        with made.open("rb") as stream:
+            words = {t.string for t in tokenize.tokenize(stream.readline)}
+        assert not words & {"async", "await", "AsyncAPIClient", "AsyncClient"}, made
+        assert (package / "_async" / source.name).read_text().partition("\n")[2] == (
+            source.read_text()
+        ), f"{source.name} is copied as it is"
+    assert "class SyncAPIClient(" in (package / "_sync" / "_http.py").read_text()

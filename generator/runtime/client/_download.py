@@ -34,7 +34,8 @@ from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
 if TYPE_CHECKING:
     import httpx
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._async._http import AsyncAPIClient
+    from ._sync._http import SyncAPIClient
 
 # Called with (bytes received so far, Content-Length or None) before the first chunk and
 # after each one; with AsyncA2E it may return an awaitable, which is awaited.

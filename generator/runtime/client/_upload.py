@@ -38,8 +38,9 @@ from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
 if TYPE_CHECKING:
     import httpx
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._async._http import AsyncAPIClient
     from ._retry import Attempts, RetryPolicy
+    from ._sync._http import SyncAPIClient
 
 # Called with (bytes sent so far, the file's size) before the first chunk and after each
 # one (again from 0 when a retry starts over); with AsyncA2E it may return an awaitable.

@@ -1,0 +1,67 @@
+"""The sync code of the client, generated from its async code by unasync.
+
+`generator/runtime/client/_async/` is the single source of each sync/async pair: it is
+copied into the package as `_async/`, and unasync writes `_sync/` from it: `async` and
+`await` go, and the names below (and unasync's own: `__aenter__`, `AsyncIterator`, a class
+`AsyncX` -> `SyncX`, ...) become their sync counterparts, in code and in its strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+ASYNC_DIR = "_async"
+SYNC_DIR = "_sync"
+# Names whose sync counterpart is not unasync's rule (`AsyncX` -> `SyncX`).
+UNASYNC_NAMES = {
+    "AsyncA2E": "A2E",  # the clients, named in docstrings
+    "AsyncClient": "Client",  # httpx
+    "AsyncRetrying": "Retrying",  # tenacity
+    "aclose": "close",
+    "aread": "read",
+    "_async_sleep": "_sleep",
+    "async_bounded": "bounded",
+    "async_client": "sync_client",
+}
+_WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
+def _rule(source: Path, target: Path) -> Any:
+    import unasync  # type: ignore[import-untyped,unused-ignore]
+
+    class Rule(unasync.Rule):  # type: ignore[misc]
+        """unasync's rule, also applied to the words of strings (docstrings, messages)."""
+
+        def _unasync_tokens(self, tokens: Iterable[Any]) -> Iterator[Any]:
+            for token in super()._unasync_tokens(tokens):
+                if token.name == "STRING":
+                    token = token._replace(
+                        src=_WORD.sub(lambda m: self._unasync_name(m.group()), token.src)
+                    )
+                yield token
+
+    return Rule(str(source), str(target), additional_replacements=UNASYNC_NAMES)
+
+
+def unasync_package(package_dir: Path, runtime_dir: Path) -> list[Path]:
+    """Copy `runtime_dir/_async/` into the package and write its sync twin, `_sync/`;
+    return the files written."""
+    import shutil
+
+    import unasync  # type: ignore[import-untyped,unused-ignore]
+
+    source = runtime_dir / ASYNC_DIR
+    if not source.is_dir():
+        return []
+    async_dir = package_dir / ASYNC_DIR
+    shutil.copytree(source, async_dir, ignore=shutil.ignore_patterns("__pycache__"))
+    files = sorted(async_dir.glob("*.py"))
+    unasync.unasync_files([str(f) for f in files], [_rule(async_dir, package_dir / SYNC_DIR)])
+    (package_dir / SYNC_DIR / "__init__.py").write_text(
+        f'"""The sync code of the client, generated from `{ASYNC_DIR}/` by unasync."""\n',
+        encoding="utf-8",
+    )
+    return [*files, *sorted((package_dir / SYNC_DIR).glob("*.py"))]
