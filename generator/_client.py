@@ -64,11 +64,16 @@ TEMPLATES = TEMPLATES_DIR / "client"
 UNSHIPPED = ("api", "client.py", "errors.py")
 # Its helpers of the models (`Unset`), private here: the models import them from there.
 PRIVATE = {"types.py": "_types.py"}
-# Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base classes.
+# Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base
+# classes (sync, async) by their modules in the package.
 BEHAVIOURS = {
-    None: ("_base_client.SyncResource", "_base_client.AsyncResource"),
-    "tasks": ("_task_resource.SyncTaskResource", "_task_resource.AsyncTaskResource"),
+    None: (("_base_client.SyncResource",), ("_base_client.AsyncResource",)),
+    "tasks": (
+        ("_sync._task_resource.SyncTaskResource",),
+        ("_async._task_resource.AsyncTaskResource",),
+    ),
 }
+UPLOAD_MIXINS = (("_upload.SyncUploadMixin",), ("_upload.AsyncUploadMixin",))
 
 
 # The kinds of path and query parameter a method sends as they are (httpx writes them).
@@ -362,12 +367,20 @@ class Resource:
     name: str
     class_name: str
     description: UntrustedString
-    sync_base: str
-    async_base: str
+    sync_bases: tuple[str, ...]  # dotted paths in the package
+    async_bases: tuple[str, ...]
     methods: tuple[Method, ...]
     task_model: str | None  # for `tasks` resources: the record `get` returns
     lookup: TaskLookup | None  # for `tasks` resources with an operation to recover
     presign: Presign | None = None  # for the resource of an x-a2e-presign operation: `upload`
+
+    def bases(self, is_async: bool) -> str:
+        """The base classes of the sync or async resource class, as Python code."""
+        paths = self.async_bases if is_async else self.sync_bases
+        names = [path.rpartition(".")[2] for path in paths]
+        if self.task_model:
+            names[0] += f'["{self.task_model}"]'
+        return ", ".join(names)
 
 
 @dataclass(frozen=True)
@@ -416,6 +429,12 @@ class ClientView:
             r.presign is not None or any(p.upload for m in r.methods for p in m.params)
             for r in self.resources
         )
+
+    @property
+    def base_imports(self) -> list[tuple[str, str]]:
+        """(module, class) of every base class of the resources."""
+        paths = {p for r in self.resources for p in (*r.sync_bases, *r.async_bases)}
+        return sorted((p.rpartition(".")[0], p.rpartition(".")[2]) for p in paths)
 
     @property
     def resource_models(self) -> list[str]:
@@ -672,11 +691,11 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
         behaviour = tag.get("x-a2e-behaviour")
         if behaviour not in BEHAVIOURS:
             raise GenerationError(f"tag {name}: unknown x-a2e-behaviour {behaviour!r}")
-        sync_base, async_base = BEHAVIOURS[behaviour]
+        sync_bases, async_bases = BEHAVIOURS[behaviour]
         presign = _presign(parsed, name, methods)
         if presign is not None:
-            sync_base += ", _upload.SyncUploadMixin"
-            async_base += ", _upload.AsyncUploadMixin"
+            sync_bases += UPLOAD_MIXINS[0]
+            async_bases += UPLOAD_MIXINS[1]
         task_model = None
         lookup = None
         if behaviour == "tasks":
@@ -692,8 +711,8 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
                 name=name,
                 class_name=_class_name(name),
                 description=UntrustedString(str(tag.get("description", ""))),
-                sync_base=sync_base,
-                async_base=async_base,
+                sync_bases=sync_bases,
+                async_bases=async_bases,
                 methods=tuple(methods),
                 task_model=task_model,
                 lookup=lookup,

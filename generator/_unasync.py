@@ -25,7 +25,12 @@ UNASYNC_NAMES = {
     "_async_sleep": "_sleep",
     "async_bounded": "bounded",
     "async_client": "sync_client",
+    "async_to_raw_response_wrapper": "to_raw_response_wrapper",
+    "_async_notify": "_notify",
+    "asyncio": "time",  # for `asyncio.sleep`: an async source uses no other part of asyncio
 }
+# In strings (docstrings' examples): `async for`/`async with` -> `for`/`with`, no `await`.
+_ASYNC_WORDS = re.compile(r"\basync (?=for\b|with\b)|\bawait ")
 _WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
 
@@ -38,9 +43,9 @@ def _rule(source: Path, target: Path) -> Any:
         def _unasync_tokens(self, tokens: Iterable[Any]) -> Iterator[Any]:
             for token in super()._unasync_tokens(tokens):
                 if token.name == "STRING":
-                    token = token._replace(
-                        src=_WORD.sub(lambda m: self._unasync_name(m.group()), token.src)
-                    )
+                    text = _ASYNC_WORDS.sub("", token.src)
+                    text = _WORD.sub(lambda m: self._unasync_name(m.group()), text)
+                    token = token._replace(src=text)
                 yield token
 
     return Rule(str(source), str(target), additional_replacements=UNASYNC_NAMES)

@@ -13,7 +13,11 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from . import _base_client, _options, _response, _runtime, _task_resource, _upload
+from . import _options, _response, _runtime, _upload
+from ._async._task_resource import AsyncTaskResource
+from ._base_client import AsyncResource, SyncResource
+from ._sync._task_resource import SyncTaskResource
+from ._upload import AsyncUploadMixin, SyncUploadMixin
 
 if TYPE_CHECKING:
     import os
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
     )
 
 
-class Dubbing(_task_resource.SyncTaskResource["DubbingTask"]):
+class Dubbing(SyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
     _id_field = "task_id"
@@ -357,7 +361,7 @@ class DubbingWithRawResponse:
         self.delete = _response.to_raw_response_wrapper(resource.delete)
 
 
-class AsyncDubbing(_task_resource.AsyncTaskResource["DubbingTask"]):
+class AsyncDubbing(AsyncTaskResource["DubbingTask"]):
     """Start, follow and delete dubbing tasks."""
 
     _id_field = "task_id"
@@ -684,7 +688,7 @@ class AsyncDubbingWithRawResponse:
         self.delete = _response.async_to_raw_response_wrapper(resource.delete)
 
 
-class Account(_base_client.SyncResource):
+class Account(SyncResource):
     """The caller's account (credits)."""
 
     @property
@@ -747,7 +751,7 @@ class AccountWithRawResponse:
         self.remaining_coins = _response.to_raw_response_wrapper(resource.remaining_coins)
 
 
-class AsyncAccount(_base_client.AsyncResource):
+class AsyncAccount(AsyncResource):
     """The caller's account (credits)."""
 
     @property
@@ -810,7 +814,7 @@ class AsyncAccountWithRawResponse:
         self.remaining_coins = _response.async_to_raw_response_wrapper(resource.remaining_coins)
 
 
-class Languages(_base_client.SyncResource):
+class Languages(SyncResource):
     """Languages A2E offers."""
 
     @property
@@ -878,7 +882,7 @@ class LanguagesWithRawResponse:
         self.list = _response.to_raw_response_wrapper(resource.list)
 
 
-class AsyncLanguages(_base_client.AsyncResource):
+class AsyncLanguages(AsyncResource):
     """Languages A2E offers."""
 
     @property
@@ -946,7 +950,7 @@ class AsyncLanguagesWithRawResponse:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
 
 
-class Storage(_base_client.SyncResource, _upload.SyncUploadMixin):
+class Storage(SyncResource, SyncUploadMixin):
     """A2E's own file storage."""
 
     @property
@@ -1075,7 +1079,7 @@ class StorageWithRawResponse:
         self.presigned_upload_url = _response.to_raw_response_wrapper(resource.presigned_upload_url)
 
 
-class AsyncStorage(_base_client.AsyncResource, _upload.AsyncUploadMixin):
+class AsyncStorage(AsyncResource, AsyncUploadMixin):
     """A2E's own file storage."""
 
     @property
