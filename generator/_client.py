@@ -66,14 +66,17 @@ UNSHIPPED = ("api", "client.py", "errors.py")
 PRIVATE = {"types.py": "_types.py"}
 # Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base
 # classes (sync, async) by their modules in the package.
-BEHAVIOURS = {
+BEHAVIOURS: dict[str | None, tuple[tuple[str, ...], tuple[str, ...]]] = {
     None: (("_base_client.SyncResource",), ("_base_client.AsyncResource",)),
     "tasks": (
         ("_sync._task_resource.SyncTaskResource",),
         ("_async._task_resource.AsyncTaskResource",),
     ),
 }
-UPLOAD_MIXINS = (("_upload.SyncUploadMixin",), ("_upload.AsyncUploadMixin",))
+UPLOAD_MIXINS: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("_upload.SyncUploadMixin",),
+    ("_upload.AsyncUploadMixin",),
+)
 
 
 # The kinds of path and query parameter a method sends as they are (httpx writes them).
