@@ -26,7 +26,9 @@ UNASYNC_NAMES = {
     "async_bounded": "bounded",
     "async_client": "sync_client",
     "async_to_raw_response_wrapper": "to_raw_response_wrapper",
-    "_async_notify": "_notify",
+    "async_notify": "notify",
+    "aiter_bytes": "iter_bytes",
+    "_async": "_sync",  # the package of a module (`from .._async._http import ...`)
     "asyncio": "time",  # for `asyncio.sleep`: an async source uses no other part of asyncio
 }
 # In strings (docstrings' examples): `async for`/`async with` -> `for`/`with`, no `await`.

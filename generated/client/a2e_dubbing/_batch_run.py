@@ -43,6 +43,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from . import _runtime
+from ._async._download import download as download_async
 from ._batch_events import (
     BatchEvent,
     BatchPlanned,
@@ -76,7 +77,6 @@ from ._download import (
     DownloadHTTPError,
     ResultNotReadyError,
     _secrets_of,
-    download_async,
     record_field,
 )
 from ._errors import (

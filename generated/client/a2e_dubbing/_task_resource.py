@@ -115,17 +115,3 @@ def _reads(options: RequestOptions | None) -> dict[str, Any]:
     if options is None:
         return {}
     return {"timeout": options.timeout, "max_retries": options.max_retries}
-
-
-def _notify(on_update: Callable[[Any], object], task: Any) -> None:
-    """Tell `wait`'s caller of a new status."""
-    on_update(task)
-
-
-async def _async_notify(on_update: Callable[[Any], object], task: Any) -> None:
-    """Tell `wait`'s caller of a new status; await what it returns when that is awaitable."""
-    import inspect
-
-    update = on_update(task)
-    if inspect.isawaitable(update):
-        await update

@@ -153,3 +153,18 @@ def renamed_keywords(
         return accepting
 
     return decorate
+
+
+def notify(callback: Callable[..., object], *args: Any) -> None:
+    """Call a caller's callback (`on_update`, `on_progress`)."""
+    callback(*args)
+
+
+async def async_notify(callback: Callable[..., object], *args: Any) -> None:
+    """Call a caller's callback; await what it returns when that is awaitable (an async
+    client takes coroutine functions there)."""
+    import inspect
+
+    update = callback(*args)
+    if inspect.isawaitable(update):
+        await update

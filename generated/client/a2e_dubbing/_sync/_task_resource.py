@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from .._base_client import SyncResource
-from .._download import SyncDownloadMixin
 from .._errors import A2EError
 from .._lookup import Found, Lookup
 from .._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
 from .._response import APIResponse, to_raw_response_wrapper
 from .._retry import SyncCall
-from .._task_resource import PageCursor, Polling, TaskT, _notify, _reads
+from .._runtime import notify
+from .._task_resource import PageCursor, Polling, TaskT, _reads
+from ._download import SyncDownloadMixin
 
 if TYPE_CHECKING:
     import httpx
@@ -127,7 +128,7 @@ class SyncTaskResource(SyncResource, SyncDownloadMixin[TaskT], Generic[TaskT]):
                     raise
                 raise timed_out from error
             if polling.changed(task) and on_update is not None:
-                _notify(on_update, task)
+                notify(on_update, task)
             if polling.finished(task):
                 return task
             time.sleep(polling.next_delay(task))

@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from .._base_client import AsyncResource
-from .._download import AsyncDownloadMixin
 from .._errors import A2EError
 from .._lookup import Found, Lookup
 from .._options import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, for_reads
 from .._response import APIResponse, async_to_raw_response_wrapper
 from .._retry import AsyncCall
-from .._task_resource import PageCursor, Polling, TaskT, _async_notify, _reads
+from .._runtime import async_notify
+from .._task_resource import PageCursor, Polling, TaskT, _reads
+from ._download import AsyncDownloadMixin
 
 if TYPE_CHECKING:
     import httpx
@@ -126,7 +127,7 @@ class AsyncTaskResource(AsyncResource, AsyncDownloadMixin[TaskT], Generic[TaskT]
                     raise
                 raise timed_out from error
             if polling.changed(task) and on_update is not None:
-                await _async_notify(on_update, task)
+                await async_notify(on_update, task)
             if polling.finished(task):
                 return task
             await asyncio.sleep(polling.next_delay(task))
