@@ -74,8 +74,8 @@ BEHAVIOURS: dict[str | None, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 UPLOAD_MIXINS: tuple[tuple[str, ...], tuple[str, ...]] = (
-    ("_upload.SyncUploadMixin",),
-    ("_upload.AsyncUploadMixin",),
+    ("_sync._upload.SyncUploadMixin",),
+    ("_async._upload.AsyncUploadMixin",),
 )
 
 

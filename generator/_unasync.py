@@ -27,6 +27,7 @@ UNASYNC_NAMES = {
     "async_client": "sync_client",
     "async_to_raw_response_wrapper": "to_raw_response_wrapper",
     "async_notify": "notify",
+    "async_in_thread": "in_thread",
     "aiter_bytes": "iter_bytes",
     "_async": "_sync",  # the package of a module (`from .._async._http import ...`)
     "asyncio": "time",  # for `asyncio.sleep`: an async source uses no other part of asyncio

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import _options, _response, _runtime, _upload
 from ._async._task_resource import AsyncTaskResource
+from ._async._upload import AsyncUploadMixin
 from ._base_client import AsyncResource, SyncResource
 from ._sync._task_resource import SyncTaskResource
-from ._upload import AsyncUploadMixin, SyncUploadMixin
+from ._sync._upload import SyncUploadMixin
 
 if TYPE_CHECKING:
     import os

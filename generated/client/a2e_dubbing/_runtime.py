@@ -169,3 +169,15 @@ async def async_notify(callback: Callable[..., object], *args: Any) -> None:
     update = callback(*args)
     if inspect.isawaitable(update):
         await update
+
+
+def in_thread(function: Callable[..., R], *args: Any) -> R:
+    """`function(*args)` (the async client runs it in a worker thread)."""
+    return function(*args)
+
+
+async def async_in_thread(function: Callable[..., R], *args: Any) -> R:
+    """`function(*args)` in a worker thread, so that blocking I/O does not stop the loop."""
+    import asyncio
+
+    return await asyncio.to_thread(function, *args)
