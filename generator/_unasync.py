@@ -56,20 +56,62 @@ def _rule(source: Path, target: Path) -> Any:
 
 def unasync_package(package_dir: Path, runtime_dir: Path) -> list[Path]:
     """Copy `runtime_dir/_async/` into the package and write its sync twin, `_sync/`;
-    return the files written."""
+    return the files written. The sync files of the same sources are taken from the
+    generator's cache when there (importing unasync costs more than the rest of it)."""
     import shutil
-
-    import unasync  # type: ignore[import-untyped,unused-ignore]
 
     source = runtime_dir / ASYNC_DIR
     if not source.is_dir():
         return []
-    async_dir = package_dir / ASYNC_DIR
+    async_dir, sync_dir = package_dir / ASYNC_DIR, package_dir / SYNC_DIR
     shutil.copytree(source, async_dir, ignore=shutil.ignore_patterns("__pycache__"))
     files = sorted(async_dir.glob("*.py"))
-    unasync.unasync_files([str(f) for f in files], [_rule(async_dir, package_dir / SYNC_DIR)])
-    (package_dir / SYNC_DIR / "__init__.py").write_text(
-        f'"""The sync code of the client, generated from `{ASYNC_DIR}/` by unasync."""\n',
-        encoding="utf-8",
-    )
-    return [*files, *sorted((package_dir / SYNC_DIR).glob("*.py"))]
+    cached = _cache_dir() / _fingerprint(files)
+    if cached.is_dir():
+        shutil.copytree(cached, sync_dir)
+    else:
+        import unasync  # type: ignore[import-untyped,unused-ignore]
+
+        unasync.unasync_files([str(f) for f in files], [_rule(async_dir, sync_dir)])
+        (sync_dir / "__init__.py").write_text(
+            f'"""The sync code of the client, generated from `{ASYNC_DIR}/` by unasync."""\n',
+            encoding="utf-8",
+        )
+        _store(sync_dir, cached)
+    return [*files, *sorted(sync_dir.glob("*.py"))]
+
+
+def _cache_dir() -> Path:
+    from generator._verify import _cache_dir as mypy_cache
+
+    return mypy_cache().parent / "unasync"
+
+
+def _fingerprint(files: list[Path]) -> str:
+    """What the sync files depend on: the async sources, the names, this module, unasync."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("unasync").encode())
+    digest.update(Path(__file__).read_bytes())
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _store(sync_dir: Path, cached: Path) -> None:
+    """Keep a copy of `sync_dir` at `cached` (written aside, then renamed: whole or absent)."""
+    import contextlib
+    import shutil
+    import tempfile
+
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(dir=cached.parent, prefix=".tmp-"))
+    shutil.copytree(sync_dir, aside, dirs_exist_ok=True)
+    try:
+        aside.rename(cached)
+    except OSError:  # another generator stored it first
+        shutil.rmtree(aside, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        for old in sorted(cached.parent.iterdir(), key=lambda p: p.stat().st_mtime)[:-8]:
+            shutil.rmtree(old, ignore_errors=True)

@@ -301,3 +301,22 @@ def test_the_sync_code_is_generated_from_the_async_code() -> None:
             source.read_text()
         ), f"{source.name} is copied as it is"
     assert "class SyncAPIClient(" in (package / "_sync" / "_http.py").read_text()
+
+
+def test_the_cached_sync_code_is_what_unasync_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator._render import RUNTIME_DIR
+    from generator._unasync import unasync_package
+    from generator._verify import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache" / "mypy"))
+    trees = []
+    for run in ("fresh", "cached"):
+        package = tmp_path / run
+        package.mkdir()
+        unasync_package(package, RUNTIME_DIR / "client")
+        trees.append({p.name: p.read_bytes() for p in (package / "_sync").glob("*.py")})
+        monkeypatch.setitem(sys.modules, "unasync", None)  # the second run cannot import it
+    assert trees[0] == trees[1]
+    assert "_http.py" in trees[0]
