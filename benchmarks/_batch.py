@@ -476,7 +476,7 @@ async def _naive_main(base_url: str, out: Path, sources: Sequence[str]) -> dict[
     async def one(client: Any, source: str, language: str) -> None:
         try:
             task = await client.dubbing.start(source_url=source, target_lang=language)
-            done = await client.dubbing.wait(task.id)
+            done = await client.dubbing.wait(task.task_id)
             await client.dubbing.download(done, f"{out}{os.sep}")
         except A2EError as error:
             errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1

@@ -198,8 +198,8 @@ def test_the_proxy_records_what_a_client_does(
     url, out, next_line = proxy
     with A2E(api_key=a2e_mock_server.token, base_url=url) as client:
         task = client.dubbing.start(source_url="https://example.com/b.mp3", target_lang="ja")
-        assert client.dubbing.get(task.id).id == task.id
-        client.dubbing.delete(task.id)
+        assert client.dubbing.get(task.task_id).task_id == task.task_id
+        client.dubbing.delete(task.task_id)
     names = sorted(p.name.split(".")[0] for p in out.glob("*.json"))
     assert names == ["delete_dubbing_task", "get_dubbing_task", "start_dubbing"]
     _checked(sorted(out.glob("*.json")), spec, a2e_mock_server.token)
@@ -208,7 +208,7 @@ def test_the_proxy_records_what_a_client_does(
     files = {p.name.split(".")[0]: p for p in out.glob("*.json")}
     start = api.call("dubbing.start")["url"]
     assert printed[0] == f"recorded POST {start} 200 -> {files['start_dubbing']}\n"
-    deleted = api.op("dubbing.delete").path.replace("{_id}", task.id)
+    deleted = api.op("dubbing.delete").path.replace("{_id}", task.task_id)
     assert printed[2] == f"recorded DELETE {deleted} 200 -> {files['delete_dubbing_task']}\n"
     assert not any(a2e_mock_server.token in line for line in printed)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 def test_the_client_dubs_against_the_mock(a2e_client):
     task = a2e_client.dubbing.start(source_url="https://example.com/a.mp3", target_lang="en")
-    done = a2e_client.dubbing.wait(task.id, timeout=60, poll_interval=0.2)
+    done = a2e_client.dubbing.wait(task.task_id, timeout=60, poll_interval=0.2)
     assert done.result_url
 
 def test_the_cli_dubs_against_the_mock(a2e_mock_server):

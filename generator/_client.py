@@ -1,8 +1,9 @@
 """Render the client package `a2e_dubbing` into `generated/client/`.
 
-openapi-python-client renders the models and the per-operation functions (with our template
-overrides); we then render the high-level client (`A2E`, `AsyncA2E` and their resources) from
-the same parsed data, and copy the hand-written runtime they share.
+openapi-python-client renders the models (with our template overrides); we then render the
+client (`A2E`, `AsyncA2E` and their resources, whose methods build their requests from the
+spec) from the same parsed data, and copy the hand-written runtime they share.
+openapi-python-client's per-operation layer (`api/`, `client.py`, `errors.py`) is not shipped.
 """
 
 from __future__ import annotations
@@ -11,17 +12,26 @@ import contextlib
 import dataclasses
 import io
 import re
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import attrs
-from jinja2 import Environment, StrictUndefined, UndefinedError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    UndefinedError,
+)
 from openapi_python_client import TEMPLATE_FILTERS, Project
 from openapi_python_client.parser.properties import ModelProperty, Property
 from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.enum_property import EnumProperty
 from openapi_python_client.parser.properties.float import FloatProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.none import NoneProperty
@@ -32,21 +42,45 @@ from openapi_python_client.strings import PythonIdentifier
 
 from generator._batch import batch_view
 from generator._commands import cli_view
+from generator._edits import EditingLoader
 from generator._names import wire_name
 from generator._parse import FIELD_PREFIX, GenerationError, Operation, ParsedSpec
 from generator._records import task_spec
 from generator._renames import Alias, KeywordAlias, aliases, keyword_aliases
-from generator._render import TEMPLATES_DIR, copy_runtime, install_filters, render_to
+from generator._render import (
+    RUNTIME_DIR,
+    TEMPLATES_DIR,
+    copy_runtime,
+    install_filters,
+    render_to,
+)
+from generator._unasync import unasync_package
 
 DISTRIBUTION = "a2e-dubbing"
 PACKAGE = "a2e_dubbing"
 TEMPLATES = TEMPLATES_DIR / "client"
-# Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base classes.
-BEHAVIOURS = {
-    None: ("_resource.SyncResource", "_resource.AsyncResource"),
-    "tasks": ("_tasks.SyncTaskResource", "_tasks.AsyncTaskResource"),
+# What openapi-python-client renders besides the models: its per-operation functions, their
+# client and their errors. The package ships its own layer instead (`_resources.py`).
+UNSHIPPED = ("api", "client.py", "errors.py")
+# Its helpers of the models (`Unset`), private here: the models import them from there.
+PRIVATE = {"types.py": "_types.py"}
+# Resource behaviours a tag can ask for with `x-a2e-behaviour`; each names runtime base
+# classes (sync, async) by their modules in the package.
+BEHAVIOURS: dict[str | None, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    None: (("_base_client.SyncResource",), ("_base_client.AsyncResource",)),
+    "tasks": (
+        ("_sync._task_resource.SyncTaskResource",),
+        ("_async._task_resource.AsyncTaskResource",),
+    ),
 }
+UPLOAD_MIXINS: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("_sync._upload.SyncUploadMixin",),
+    ("_async._upload.AsyncUploadMixin",),
+)
 
+
+# The kinds of path and query parameter a method sends as they are (httpx writes them).
+_SCALAR_PARAMETERS = (StringProperty, IntProperty, FloatProperty, BooleanProperty, EnumProperty)
 
 # Methods whose operations are idempotent by HTTP semantics (RFC 9110, 9.2.2); the spec's
 # `x-a2e-idempotent` overrides the method's rule for one operation.
@@ -118,10 +152,9 @@ class Param:
     annotation: str
     default: str | None  # Python code; None when the keyword is required
     description: UntrustedString | None
-    target: str  # the keyword of openapi-python-client's `_get_kwargs`, or of the body model
+    target: str  # the body model's attribute (a body field), else the wire name
     wire: str  # the name in the request (body field, query or path parameter)
-    in_body: bool
-    unset_when_none: bool  # a query or path parameter without a default: None leaves it out
+    location: str  # "body", "path" or "query"
     maximum: int | None  # the schema's maximum, if any
     upload: str | None = None  # x-a2e-upload: the class of the resource that uploads a file
 
@@ -174,7 +207,6 @@ class Method:
     resource: str
     name: str
     operation: Operation
-    module: str
     params: tuple[Param, ...]
     body_model: str | None
     returns: Returns
@@ -256,6 +288,14 @@ class Method:
         return self.params
 
     @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
+
+    @property
     def args_doc(self) -> tuple[UntrustedString, ...]:
         """`keyword: description` of every keyword, the per-call options included, wrapped."""
         docs = [(p.name, _param_doc(p).get_untrusted_value()) for p in self.params]
@@ -330,12 +370,20 @@ class Resource:
     name: str
     class_name: str
     description: UntrustedString
-    sync_base: str
-    async_base: str
+    sync_bases: tuple[str, ...]  # dotted paths in the package
+    async_bases: tuple[str, ...]
     methods: tuple[Method, ...]
     task_model: str | None  # for `tasks` resources: the record `get` returns
     lookup: TaskLookup | None  # for `tasks` resources with an operation to recover
     presign: Presign | None = None  # for the resource of an x-a2e-presign operation: `upload`
+
+    def bases(self, is_async: bool) -> str:
+        """The base classes of the sync or async resource class, as Python code."""
+        paths = self.async_bases if is_async else self.sync_bases
+        names = [path.rpartition(".")[2] for path in paths]
+        if self.task_model:
+            names[0] += f'["{self.task_model}"]'
+        return ", ".join(names)
 
 
 @dataclass(frozen=True)
@@ -386,6 +434,12 @@ class ClientView:
         )
 
     @property
+    def base_imports(self) -> list[tuple[str, str]]:
+        """(module, class) of every base class of the resources."""
+        paths = {p for r in self.resources for p in (*r.sync_bases, *r.async_bases)}
+        return sorted((p.rpartition(".")[0], p.rpartition(".")[2]) for p in paths)
+
+    @property
     def resource_models(self) -> list[str]:
         return sorted({m for r in self.resources for method in r.methods for m in method.models})
 
@@ -398,6 +452,13 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         parsed.config, output_path=package_dir, package_name_override=PACKAGE, overwrite=False
     )
     project = Project(openapi=parsed.data, config=config, custom_template_path=TEMPLATES)
+    # Our own templates first, then openapi-python-client's with our edits (generator/_edits).
+    project.env.loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(TEMPLATES)),
+            EditingLoader(PackageLoader("openapi_python_client"), TEMPLATES / "edits"),
+        ]
+    )
     install_filters(project.env)
     project.env.globals.update(
         view=view,
@@ -418,7 +479,9 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
     if errors:
         details = "; ".join(f"{e.header}: {e.detail}" for e in errors)
         raise GenerationError(f"openapi-python-client: {details}")
+    _drop_unshipped(package_dir)
     copy_runtime("client", package_dir)
+    unasync_package(package_dir, RUNTIME_DIR / "client")
     # openapi-python-client's environment is lenient (its templates need that): an unknown
     # attribute renders as "". Ours go through a strict overlay of it, with its own cache so
     # that no template compiled for the lenient one is reused.
@@ -444,6 +507,22 @@ def render_client(parsed: ParsedSpec, project_dir: Path, *, version: str) -> Non
         )
     _render_strictly(strict, "_batch_spec.py.jinja", package_dir / "_batch_spec.py", batch=batch)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def _drop_unshipped(package_dir: Path) -> None:
+    """Remove what openapi-python-client renders but the package does not ship: its
+    per-operation layer (the resources build their requests themselves); make its helpers
+    of the models private."""
+    for name in UNSHIPPED:
+        target = package_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        else:
+            raise GenerationError(f"openapi-python-client rendered no {name}: update UNSHIPPED")
+    for name, private in PRIVATE.items():
+        (package_dir / name).rename(package_dir / private)
 
 
 def _render_strictly(strict: Environment, template: str, target: Path, **context: Any) -> None:
@@ -615,11 +694,11 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
         behaviour = tag.get("x-a2e-behaviour")
         if behaviour not in BEHAVIOURS:
             raise GenerationError(f"tag {name}: unknown x-a2e-behaviour {behaviour!r}")
-        sync_base, async_base = BEHAVIOURS[behaviour]
+        sync_bases, async_bases = BEHAVIOURS[behaviour]
         presign = _presign(parsed, name, methods)
         if presign is not None:
-            sync_base += ", _upload.SyncUploadMixin"
-            async_base += ", _upload.AsyncUploadMixin"
+            sync_bases += UPLOAD_MIXINS[0]
+            async_bases += UPLOAD_MIXINS[1]
         task_model = None
         lookup = None
         if behaviour == "tasks":
@@ -635,8 +714,8 @@ def _resources(parsed: ParsedSpec) -> tuple[Resource, ...]:
                 name=name,
                 class_name=_class_name(name),
                 description=UntrustedString(str(tag.get("description", ""))),
-                sync_base=sync_base,
-                async_base=async_base,
+                sync_bases=sync_bases,
+                async_bases=async_bases,
                 methods=tuple(methods),
                 task_model=task_model,
                 lookup=lookup,
@@ -723,20 +802,22 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         uploaders = _uploaders(parsed)
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             where = f"{op.operation_id}: request body property {wire_name(prop)}"
-            keyword = parsed.keywords.keyword(wire_name(prop), where)
+            keyword = parsed.names.keyword(wire_name(prop), where)
             raw = fields.get(wire_name(prop), {})
             schema = parsed.resolve(raw)
-            param = _param(prop, keyword, in_body=True, schema=schema)
+            param = _param(prop, keyword, location="body", schema=schema)
             target = raw.get("x-a2e-upload") if isinstance(raw, dict) else None
             if target is not None:
                 param = _upload_param(param, uploaders.get(str(target)), where)
             params.append(param)
-    for _, prop, raw in parsed.parameters(op):
+    for location, prop, raw in parsed.parameters(op):
         where = f"{op.operation_id}: parameter {wire_name(prop)}"
-        keyword = parsed.keywords.keyword(wire_name(prop), where)
+        keyword = parsed.names.keyword(wire_name(prop), where)
         schema = parsed.resolve(raw.get("schema", {}))
+        if not isinstance(prop, _SCALAR_PARAMETERS):
+            raise GenerationError(f"{where}: only string, number, boolean and enum parameters")
         params.append(
-            _param(prop, keyword, in_body=False, schema=schema, about=raw.get("description"))
+            _param(prop, keyword, location=location, schema=schema, about=raw.get("description"))
         )
     params.sort(key=lambda p: p.default is not None)
     returns = _returns(parsed, op)
@@ -750,7 +831,6 @@ def _method(parsed: ParsedSpec, op: Operation, resource: str, name: str) -> Meth
         resource=resource,
         name=name,
         operation=op,
-        module=f"api.{op.tag}.{endpoint.name}",
         params=tuple(params),
         body_model=body_model,
         returns=returns,
@@ -776,7 +856,7 @@ def _recover(
         wire_name(p): str(p.python_name)
         for p in (*(model.required_properties or ()), *(model.optional_properties or ()))
     }
-    by_wire = {p.wire: p for p in params if p.in_body}
+    by_wire = {p.wire: p for p in params if p.location == "body"}
     fields = []
     for wire in recover["match"]:
         if wire not in by_wire or wire not in record:
@@ -819,21 +899,19 @@ def _param(
     prop: Property,
     name: str,
     *,
-    in_body: bool,
+    location: str,
     schema: Any,
     about: Any = None,
 ) -> Param:
     """A keyword of a method; `about` is a query or path parameter's own description."""
     annotation = prop.get_type_string(no_optional=True).as_unembedded_code()
     default: str | None = None
-    unset_when_none = False
     if not prop.required:
         if prop.default is not None:
             default = prop.default.python_code.as_unembedded_code()
         else:
             annotation = f"{annotation} | None"
-            default = "None"
-            unset_when_none = not in_body  # a model field takes None for "absent"
+            default = "None"  # left out of the request
     maximum = schema.get("maximum") if isinstance(schema, dict) else None
     return Param(
         name=PythonIdentifier(name, FIELD_PREFIX),
@@ -842,10 +920,9 @@ def _param(
         description=(
             UntrustedString(about) if isinstance(about, str) else getattr(prop, "description", None)
         ),
-        target=str(prop.python_name),
+        target=str(prop.python_name) if location == "body" else wire_name(prop),
         wire=wire_name(prop),
-        in_body=in_body,
-        unset_when_none=unset_when_none,
+        location=location,
         maximum=maximum if isinstance(maximum, int) and not isinstance(maximum, bool) else None,
     )
 

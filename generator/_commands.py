@@ -187,7 +187,7 @@ def _params(
     wires = dict(_wire_params(parsed, op))
     positional_given = False
     for param in method.params:
-        prop, location, schema, description = wires[(param.in_body, param.target)]
+        prop, location, schema, description = wires[(param.location, param.wire)]
         required = param.default is None
         positional = required and not positional_given
         positional_given |= positional
@@ -223,8 +223,8 @@ def _params(
 
 def _wire_params(
     parsed: ParsedSpec, op: Operation
-) -> Iterator[tuple[tuple[bool, str], tuple[Property, str, dict[str, Any], str]]]:
-    """(in body, Python name) -> (property, location, raw schema, raw description)."""
+) -> Iterator[tuple[tuple[str, str], tuple[Property, str, dict[str, Any], str]]]:
+    """(location, wire name) -> (property, location, raw schema, raw description)."""
     endpoint = op.endpoint
     if endpoint.bodies:
         model = endpoint.bodies[0].prop
@@ -235,13 +235,10 @@ def _wire_params(
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
             item = raw.get(wire_name(prop), {})
             description = str(item.get("description", "")) if isinstance(item, dict) else ""
-            yield (True, str(prop.python_name)), (prop, "body", item, description)
+            yield ("body", wire_name(prop)), (prop, "body", item, description)
     for location, prop, item in parsed.parameters(op):
         description = str(item.get("description", ""))
-        yield (
-            (False, str(prop.python_name)),
-            (prop, location, item.get("schema", {}), description),
-        )
+        yield (location, wire_name(prop)), (prop, location, item.get("schema", {}), description)
 
 
 def _kind(prop: Any) -> tuple[str, str, tuple[str, ...]]:

@@ -62,6 +62,18 @@ EXTENSIONS: dict[str, tuple[frozenset[str], dict[str, Any]]] = {
             },
         },
     ),
+    "x-a2e-python-renamed-from": (
+        frozenset({"schema"}),
+        {
+            "type": "object",
+            "required": ["name", "since"],
+            "additionalProperties": False,
+            "properties": {
+                "name": _IDENTIFIER,
+                "since": {"type": "string", "pattern": _SEMVER},
+            },
+        },
+    ),
     "x-a2e-balance": (frozenset({"schema"}), {"const": True}),
     "x-a2e-expires-after": (frozenset({"schema"}), {"type": "integer", "minimum": 1}),
     "x-a2e-presign": (

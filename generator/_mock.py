@@ -2,7 +2,7 @@
 
 The spec's data (routes, parameter and body schemas, documented statuses, examples, the
 body limit `info.x-a2e-max-body-bytes`, the task record's fields and the lifecycle) is
-rendered into `_spec.py` and `_routes.py`; the behaviour is the hand-written runtime in
+rendered into `_spec.py` and `_handler_table.py`; the behaviour is the hand-written runtime in
 generator/runtime/mock/, copied once. Each operation is answered by the runtime function
 named after its operationId (snake case) in `_handlers.py`.
 """
@@ -37,7 +37,7 @@ REPO_ROOT = RUNTIME_DIR.parent.parent
 # The recorded exchanges with the real API: input data, like the spec.
 RECORDINGS_DIR = RUNTIME_DIR.parent.parent / "contract_tests" / "recordings"
 # Generated modules; a runtime module of the same name would be overwritten.
-GENERATED = ("__init__", "_meta", "_routes", "_spec")
+GENERATED = ("__init__", "_meta", "_handler_table", "_spec")
 MAX_BODY_EXTENSION = "x-a2e-max-body-bytes"  # in info: the largest request body, in bytes
 
 

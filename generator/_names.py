@@ -1,10 +1,12 @@
-"""One wire name, one Python name: the attributes of models and the keywords of methods.
+"""One wire name, one Python name: the attributes of models, the keywords of methods and
+the options of the CLI.
 
-An attribute is the wire name with its leading underscores dropped (`_id` -> `id`;
-openapi-python-client would say `field_id`), in every model, request bodies included. A
-keyword is the attribute name unless the spec declares `x-a2e-python-name` on a parameter
-or on a request body property; every occurrence of one wire name as a keyword gets the same
-name, and no keyword may shadow a builtin (`id`, `type`, `list`, ...) or be a Python keyword.
+A wire name's Python name is the one the spec declares with `x-a2e-python-name` (on a
+parameter, a request body property or a schema property; every declaration of one wire
+name must agree), else the wire name with its leading underscores dropped (`_id` -> `id`;
+openapi-python-client would say `field_id`) in snake case. It is the same in every model,
+request bodies included, and in every method; no keyword may shadow a builtin (`id`,
+`type`, `list`, ...) or be a Python keyword, so such a wire name needs a declaration.
 """
 
 from __future__ import annotations
@@ -45,12 +47,12 @@ def is_reserved(name: str) -> bool:
     return name in _RESERVED
 
 
-def apply_attribute_names(data: GeneratorData) -> None:
-    """Name every property of every model the same way, request bodies' models included
+def apply_attribute_names(data: GeneratorData, names: PythonNames) -> None:
+    """Name every property of every model by `names`, request bodies' models included
     (openapi-python-client keeps a separate copy of an inline body's model per endpoint)."""
     for model in _all_models(data):
         for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
-            prop.python_name = PythonIdentifier(attribute_name(wire_name(prop)), FIELD_PREFIX)
+            prop.python_name = PythonIdentifier(names.attribute(wire_name(prop)), FIELD_PREFIX)
 
 
 def _all_models(data: GeneratorData) -> Iterator[ModelProperty]:
@@ -80,16 +82,16 @@ class Declared:
 
 
 @dataclass
-class KeywordNames:
-    """The keyword of each wire name, from the spec's `x-a2e-python-name` declarations."""
+class PythonNames:
+    """The Python name of each wire name, from the spec's `x-a2e-python-name` declarations."""
 
     declared: dict[str, Declared] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_spec(cls, occurrences: Iterable[tuple[str, dict[str, Any], str]]) -> KeywordNames:
+    def from_spec(cls, occurrences: Iterable[tuple[str, dict[str, Any], str]]) -> PythonNames:
         """`occurrences`: (wire name, its parameter or property definition, where) for every
-        parameter and request body property of every operation."""
+        parameter and request body property of every operation, and every schema property."""
         names = cls()
         for wire, definition, where in occurrences:
             declared = definition.get(PYTHON_NAME)
@@ -112,6 +114,11 @@ class KeywordNames:
                     f"says {earlier.keyword!r}: one wire name has one Python name"
                 )
         return names
+
+    def attribute(self, wire: str) -> str:
+        """The attribute a model uses for `wire`."""
+        found = self.declared.get(wire)
+        return found.keyword if found is not None else attribute_name(wire)
 
     def keyword(self, wire: str, where: str) -> str:
         """The keyword a method uses for `wire`; a reserved one is recorded as a problem."""

@@ -21,7 +21,7 @@ from openapi_python_client.strings import PythonIdentifier
 from generator._names import (
     FIELD_PREFIX,
     PYTHON_NAME,
-    KeywordNames,
+    PythonNames,
     apply_attribute_names,
     wire_name,
 )
@@ -60,7 +60,7 @@ class ParsedSpec:
     config: Config
     operations: tuple[Operation, ...]
     models_by_schema: dict[str, ModelProperty] = field(repr=False)
-    keywords: KeywordNames = field(default_factory=KeywordNames, repr=False)
+    names: PythonNames = field(default_factory=PythonNames, repr=False)
 
     def resolve(self, node: Any) -> Any:
         """Follow local `$ref`s until a node without one."""
@@ -124,7 +124,6 @@ def parse(spec_path: Path) -> ParsedSpec:
     models = {
         str(root): model for model in data.models for root in model.roots if isinstance(root, str)
     }
-    apply_attribute_names(data)
     parsed = ParsedSpec(
         path=spec_path,
         document=document,
@@ -133,13 +132,37 @@ def parse(spec_path: Path) -> ParsedSpec:
         operations=tuple(_operations(document, data)),
         models_by_schema=models,
     )
-    keywords = KeywordNames.from_spec(_keyword_occurrences(parsed))
-    for wire, _definition, where in _keyword_occurrences(parsed):
-        keywords.keyword(wire, where)  # records a keyword that would shadow a builtin
-    if keywords.problems:
-        raise GenerationError("Python names:\n" + "\n".join(f"  - {p}" for p in keywords.problems))
-    object.__setattr__(parsed, "keywords", keywords)
+    keywords = _keyword_occurrences(parsed)
+    names = PythonNames.from_spec([*keywords, *_schema_occurrences(document)])
+    for wire, _definition, where in keywords:
+        names.keyword(wire, where)  # records a keyword that would shadow a builtin
+    if names.problems:
+        raise GenerationError("Python names:\n" + "\n".join(f"  - {p}" for p in names.problems))
+    apply_attribute_names(data, names)
+    object.__setattr__(parsed, "names", names)
     return parsed
+
+
+def _schema_occurrences(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """(wire name, definition, where) of every property of the component schemas, nested
+    ones included."""
+    found: list[tuple[str, dict[str, Any], str]] = []
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    stack: list[tuple[str, Any]] = [(f"schema {name}", s) for name, s in schemas.items()]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, list):
+            stack += [(where, item) for item in node]
+        if not isinstance(node, dict):
+            continue
+        for name, prop in (node.get("properties") or {}).items():
+            if isinstance(prop, dict):
+                found.append((str(name), prop, f"{where}: property {name}"))
+                stack.append((f"{where}.{name}", prop))
+        for key in ("items", "allOf", "oneOf", "anyOf", "additionalProperties"):
+            if key in node:
+                stack.append((where, node[key]))
+    return found
 
 
 VALUES_FROM = "x-a2e-values-from"

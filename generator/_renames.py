@@ -1,21 +1,42 @@
-"""Renamed fields (`x-a2e-renamed-from: {name, since}`): the client's deprecated aliases.
+"""Renamed fields: the client's deprecated aliases.
 
-While the packages' major version is the one of `since`, each model that has the renamed
-property keeps the former name as a read-only alias, and each method whose request body
-has it accepts the former keyword; both emit `DeprecationWarning`. The next major version
-drops them (which `python -m generator diff` reports as breaking).
+A field renamed on the wire (`x-a2e-renamed-from: {name, since}`, `name` the former wire
+name), or only in Python (`x-a2e-python-renamed-from: {name, since}`, `name` the former
+attribute or keyword): while the packages' major version is the one of `since`, each model
+that has the property keeps the former name as a read-only alias, and each method whose
+request body has it accepts the former keyword; both emit `DeprecationWarning`. The next
+major version drops them (which `python -m generator diff` reports as breaking).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from packaging.version import Version
 
-from generator._names import attribute_name, wire_name
+from generator._names import wire_name
 from generator._parse import GenerationError, ParsedSpec
 
 RENAMED_FROM = "x-a2e-renamed-from"
+PYTHON_RENAMED_FROM = "x-a2e-python-renamed-from"
+
+
+@dataclass(frozen=True)
+class _Former:
+    """A renamed property's former name: on the wire (`wire`), or in Python only."""
+
+    name: str
+    wire: bool
+    since: Version
+
+
+def _former(prop: Any) -> _Former | None:
+    for key in (RENAMED_FROM, PYTHON_RENAMED_FROM):
+        rename = prop.get(key) if isinstance(prop, dict) else None
+        if isinstance(rename, dict):
+            return _Former(str(rename["name"]), key == RENAMED_FROM, Version(str(rename["since"])))
+    return None
 
 
 @dataclass(frozen=True)
@@ -36,9 +57,9 @@ def aliases(parsed: ParsedSpec, version: str) -> dict[str, tuple[Alias, ...]]:
     found: dict[str, tuple[Alias, ...]] = {}
     for schema_name, schema in schemas.items():
         renamed = {
-            str(name): prop[RENAMED_FROM]
+            str(name): former
             for name, prop in (schema.get("properties") or {}).items()
-            if isinstance(prop, dict) and isinstance(prop.get(RENAMED_FROM), dict)
+            if (former := _former(prop)) is not None
         }
         if not renamed:
             continue
@@ -46,17 +67,17 @@ def aliases(parsed: ParsedSpec, version: str) -> dict[str, tuple[Alias, ...]]:
         fields = (*(model.required_properties or ()), *(model.optional_properties or ()))
         props = {wire_name(p): p for p in fields}
         kept = []
-        for name, rename in renamed.items():
-            since = Version(str(rename["since"]))
+        for name, former in renamed.items():
+            since = former.since
+            old = parsed.names.attribute(former.name) if former.wire else former.name
             if since > current:
                 raise GenerationError(
                     f"{schema_name}.{name}: {RENAMED_FROM}.since {since} is later than the "
                     f"packages' version {current} (info.x-a2e-package-version)"
                 )
-            old = attribute_name(str(rename["name"]))
             if old in {str(p.python_name) for p in props.values()}:
                 raise GenerationError(
-                    f"{schema_name}.{name}: {RENAMED_FROM} names {rename['name']!r}, which the "
+                    f"{schema_name}.{name}: {RENAMED_FROM} names {old!r}, which the "
                     "schema still has"
                 )
             if since.major != current.major:
@@ -89,12 +110,12 @@ def keyword_aliases(parsed: ParsedSpec, version: str) -> dict[str, tuple[Keyword
         )
         kept = []
         for name, prop in (schema.get("properties") or {}).items():
-            rename = prop.get(RENAMED_FROM) if isinstance(prop, dict) else None
-            if not isinstance(rename, dict) or Version(str(rename["since"])).major != current.major:
-                continue
             where = f"{op.operation_id}: request body property {name}"
-            old = parsed.keywords.keyword(str(rename["name"]), where)
-            new = parsed.keywords.keyword(str(name), where)
+            former = _former(prop)
+            if former is None or former.since.major != current.major:
+                continue
+            old = parsed.names.keyword(former.name, where) if former.wire else former.name
+            new = parsed.names.keyword(str(name), where)
             kept.append(KeywordAlias(old, new, f"{current.major + 1}.0.0"))
         if kept:
             found[op.operation_id] = tuple(kept)

@@ -103,6 +103,11 @@ def _edit_instead(relative: Path, project: str) -> str:
     then = "then run `python -m generator generate`."
     if len(relative.parts) == 2 and (RUNTIME_DIR / project / relative.name).is_file():
         return f"Edit generator/runtime/{project}/{relative.name}, {then}"
+    if len(relative.parts) == 3 and relative.parts[1] in ("_async", "_sync"):
+        source = f"generator/runtime/{project}/_async/{relative.name}"
+        if (RUNTIME_DIR / project / "_async" / relative.name).is_file():
+            made = "" if relative.parts[1] == "_async" else "Made by unasync from its async twin: "
+            return f"{made}Edit {source}, {then}"
     for candidate in (relative.name, f"project/{relative.name}"):
         if len(relative.parts) <= 2 and (TEMPLATES_DIR / project / f"{candidate}.jinja").is_file():
             return f"Edit generator/templates/{project}/{candidate}.jinja or {SPEC_NAME}, {then}"

@@ -2,7 +2,8 @@
 
 The surface is what a user of `a2e_dubbing` touches: the names the package exports
 (`__all__`: clients, errors, models), the resources the clients hold (`client.dubbing`,
-...), and the per-operation functions of `a2e_dubbing.api`, with every public member,
+...), and in packages before 2.0.0 the per-operation functions of `a2e_dubbing.api` (so
+that their removal is reported), with every public member,
 parameter, type annotation and docstring. griffe's own breaking-change check
 (`griffe.find_breaking_changes`) runs over the package and over each resource class (they
 live in a private module, which it skips); a walk over both surfaces adds what it does not

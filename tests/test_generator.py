@@ -216,3 +216,107 @@ def test_the_pinned_versions_are_the_installed_ones() -> None:
     pyproject = (REPO_ROOT / "pyproject.toml").read_text()
     for name, version in PINNED.items():
         assert f'"{name}=={version}"' in pyproject
+
+
+def test_an_operation_without_x_a2e_client_gets_no_method(tmp_path: Path) -> None:
+    """Such an operation is the mock's alone: the client renders without it, and ships no
+    per-operation module for it (nor for any other)."""
+    from generator._client import UNSHIPPED, render_client
+    from generator._parse import parse
+
+    operation = api.op("dubbing.list_processing")
+    lines = f"      x-a2e-client: {operation.name}\n      x-a2e-cli: processing\n"
+    spec = SPEC_PATH.read_text()
+    assert spec.count(lines) == 1
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec.replace(lines, ""))
+    parsed = parse(path)
+    assert operation.operation_id in {op.operation_id for op in parsed.operations}
+    project = tmp_path / "client"
+    render_client(parsed, project, version=package_version(parsed.document))
+    package = project / generator._client.PACKAGE
+    resources = (package / "_resources.py").read_text()
+    assert operation.path not in resources
+    assert "def list_processing(" not in resources
+    assert api.op("dubbing.list").path in resources  # the others are there
+    assert not any((package / name).exists() for name in UNSHIPPED)
+
+
+def test_an_edit_whose_upstream_text_moved_fails_naming_the_hunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openapi-python-client's templates are used with small edits; a newer version whose
+    template no longer has an edit's text fails generation, pointing at the edit."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    edit = templates / "client" / "edits" / "str_enum.py.jinja.edit"
+    text = edit.read_text(encoding="utf-8")
+    assert "from enum import StrEnum\n=======" in text
+    edit.write_text(text.replace("from enum import StrEnum\n=", "from enum import OldEnum\n="))
+    monkeypatch.setattr(generator._client, "TEMPLATES", templates / "client")
+    with pytest.raises(GenerationError, match=r"str_enum\.py\.jinja\.edit:\d+: .* 0 times"):
+        build(SPEC_PATH, tmp_path / "out")
+
+
+def test_edits_apply_in_order_and_exactly_once(tmp_path: Path) -> None:
+    from generator._edits import apply, read_hunks
+
+    edit = tmp_path / "t.edit"
+    edit.write_text(
+        "# a comment\n<<<<<<< upstream\nb\n=======\nB\nB2\n>>>>>>> ours\n"
+        "<<<<<<< upstream\nc\n=======\n>>>>>>> ours\n"
+    )
+    hunks = read_hunks(edit)
+    assert apply("a\nb\nc\n", hunks, "t") == "a\nB\nB2\n"
+    with pytest.raises(GenerationError, match="2 times"):
+        apply("b\nb\nc\n", hunks, "t")
+    edit.write_text("<<<<<<< upstream\nb\n=======\n")
+    with pytest.raises(GenerationError, match="without its"):
+        read_hunks(edit)
+
+
+def test_the_sync_code_is_generated_from_the_async_code() -> None:
+    """One source per sync/async pair: generator/runtime/client/_async/, which unasync turns
+    into the package's _sync/; no sync twin is kept by hand."""
+    import tokenize
+
+    from generator._render import RUNTIME_DIR
+
+    runtime = RUNTIME_DIR / "client"
+    sources = sorted((runtime / "_async").glob("*.py"))
+    assert {p.name for p in sources} >= {
+        "__init__.py",
+        "_http.py",
+        "_retrying.py",
+        "_task_resource.py",
+    }
+    assert not (runtime / "_sync").exists()
+    package = OUTPUT_DIR / "client" / generator._client.PACKAGE
+    for source in sources:
+        made = package / "_sync" / source.name
+        with made.open("rb") as stream:
+            words = {t.string for t in tokenize.tokenize(stream.readline)}
+        assert not words & {"async", "await", "AsyncAPIClient", "AsyncClient"}, made
+        assert (package / "_async" / source.name).read_text().partition("\n")[2] == (
+            source.read_text()
+        ), f"{source.name} is copied as it is"
+    assert "class SyncAPIClient(" in (package / "_sync" / "_http.py").read_text()
+
+
+def test_the_cached_sync_code_is_what_unasync_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator._render import RUNTIME_DIR
+    from generator._unasync import unasync_package
+    from generator._verify import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache" / "mypy"))
+    trees = []
+    for run in ("fresh", "cached"):
+        package = tmp_path / run
+        package.mkdir()
+        unasync_package(package, RUNTIME_DIR / "client")
+        trees.append({p.name: p.read_bytes() for p in (package / "_sync").glob("*.py")})
+        monkeypatch.setitem(sys.modules, "unasync", None)  # the second run cannot import it
+    assert trees[0] == trees[1]
+    assert "_http.py" in trees[0]

@@ -241,6 +241,44 @@ def test_one_wire_name_cannot_have_two_python_names(tmp_path: Path) -> None:
         build(_spec(tmp_path, edit), tmp_path / "out")
 
 
+def test_every_wire_name_has_one_python_name_in_models_methods_and_cli_options() -> None:
+    """Across the model attributes, the method keywords and the CLI options the spec makes."""
+    from generator._client import client_view
+    from generator._commands import cli_view
+    from generator._names import wire_name
+    from generator._parse import parse
+    from generator._release import package_version
+
+    parsed = parse(SPEC_PATH)
+    view = client_view(parsed, version=package_version(parsed.document))
+    names: dict[str, set[str]] = {}
+    for model in parsed.data.models:
+        for prop in (*(model.required_properties or ()), *(model.optional_properties or ())):
+            names.setdefault(wire_name(prop), set()).add(str(prop.python_name))
+    for resource in view.resources:
+        for method in resource.methods:
+            for param in method.params:
+                names.setdefault(param.wire, set()).add(str(param.name))
+    for command in cli_view(parsed, view.resources).commands:
+        for option in command.params:
+            if option.wire:  # not a request field (`upload`'s file, ...)
+                names.setdefault(option.wire, set()).add(option.name)
+    assert {wire: found for wire, found in names.items() if len(found) > 1} == {}
+    assert names[api.record().id.wire] == {api.op("dubbing.get").params[0].keyword}
+
+
+def test_a_schema_property_cannot_disagree_with_a_parameter_on_the_python_name(
+    tmp_path: Path,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        schemas = document["components"]["schemas"]
+        record = schemas[api.record().schema]["properties"][api.record().id.wire]
+        record["x-a2e-python-name"] = "record_id"
+
+    with pytest.raises(GenerationError, match="one wire name has one Python name"):
+        build(_spec(tmp_path, edit), tmp_path / "out")
+
+
 # The output is linted and type-checked
 
 

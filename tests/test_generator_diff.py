@@ -41,6 +41,7 @@ def _document() -> dict[str, Any]:
         for prop in (schema.get("properties") or {}).values():
             if isinstance(prop, dict):
                 prop.pop("x-a2e-renamed-from", None)
+                prop.pop("x-a2e-python-renamed-from", None)
     return document
 
 

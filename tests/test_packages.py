@@ -46,9 +46,9 @@ CLIENT_SCRIPT = textwrap.dedent(
     with A2E(api_key="sk_fresh", http_client=http) as client:
         task = client.dubbing.start(source_url="https://example.com/a.mp3", target_lang="en")
         try:
-            client.dubbing.get(task.id)
+            client.dubbing.get(task.task_id)
         except NotFoundError as error:
-            print(task.id, task.current_status, error.status_code)
+            print(task.task_id, task.current_status, error.status_code)
     """
 ).replace("@START@", START)
 
@@ -81,7 +81,7 @@ USER_TESTS = textwrap.dedent(
 
     def test_my_dubbing_flow(a2e_client: A2E) -> None:
         task = a2e_client.dubbing.start(source_url="https://example.com/a.mp3", target_lang="en")
-        done = a2e_client.dubbing.wait(task.id, timeout=30, poll_interval=0.05)
+        done = a2e_client.dubbing.wait(task.task_id, timeout=30, poll_interval=0.05)
         assert done.current_status == "completed"
         assert httpx.get(done.result_url).headers["content-type"] == "audio/wav"
 
@@ -95,7 +95,7 @@ USER_TESTS = textwrap.dedent(
         # No name of its own: a named start first reads the task list, which nothing recorded.
         with A2E(api_key="sk_replay") as client:
             task = client.dubbing.start(source_url="https://example.com/x.wav", target_lang="en")
-        assert task.id == "66ea4dd87db10c73fa29b570"
+        assert task.task_id == "66ea4dd87db10c73fa29b570"
     """
 ).replace("@COINS@", COINS)
 

@@ -43,7 +43,7 @@ def test_the_spinner_turns_while_waiting(a2e_mock_server_factory: Factory) -> No
 def test_markup_in_task_names_is_shown_literally(command: str, a2e_mock_server: MockServer) -> None:
     with A2E(api_key=a2e_mock_server.token, base_url=a2e_mock_server.url) as client:
         ids = [
-            client.dubbing.start(source_url=SOURCE, target_lang="fr", name=name).id
+            client.dubbing.start(source_url=SOURCE, target_lang="fr", name=name).task_id
             for name in HOSTILE_NAMES
         ]
     argv = cli("list", "--size", "10") if command == "list" else cli("get", ids[1])

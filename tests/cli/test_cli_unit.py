@@ -232,7 +232,7 @@ def test_ctrl_c_stops_waiting_and_says_how_to_resume(
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         delete = api.route(router, "dubbing.delete", task_id=TASK_ID)
-        monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
+        monkeypatch.setattr("a2e_dubbing._task_resource.time.sleep", interrupted)
         assert run("wait", TASK_ID) == 130
     assert f"Resume with: a2e-dubbing wait {TASK_ID}" in capsys.readouterr().err
     assert not delete.called
@@ -518,7 +518,7 @@ def test_ctrl_c_on_a_terminal_shows_the_status_then_the_resume_command(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("a2e_dubbing._tasks.time.sleep", interrupted)
+    monkeypatch.setattr("a2e_dubbing._task_resource.time.sleep", interrupted)
     with respx.mock(base_url=BASE_URL) as router:
         api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         assert run("wait", TASK_ID) == 130

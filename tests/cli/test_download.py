@@ -343,7 +343,7 @@ def test_an_unfinished_task_has_no_result_yet(tmp_path: Path) -> None:
         api.route(router, "dubbing.get").respond(json=ok(task(status="processing")))
         with pytest.raises(ResultNotReadyError, match="no result to download yet") as caught:
             A2E(api_key=KEY).dubbing.download(TASK_ID, tmp_path)
-    assert caught.value.task.id == TASK_ID
+    assert caught.value.task.task_id == TASK_ID
     assert files(tmp_path) == []
 
 
@@ -432,10 +432,10 @@ def test_the_mocks_result_downloads_as_a_valid_wav(
             source_url="https://example.com/a.mp3", target_lang="fr", name="episode 1"
         )
         httpx.post(
-            f"{a2e_mock_server.url}/__mock/tasks/{started.id}/complete",
+            f"{a2e_mock_server.url}/__mock/tasks/{started.task_id}/complete",
             headers=a2e_mock_server.headers,
         ).raise_for_status()
-        saved = client.dubbing.download(started.id, tmp_path)
+        saved = client.dubbing.download(started.task_id, tmp_path)
     assert saved == tmp_path / "episode 1.wav"
     with wave.open(str(saved)) as sound:
         assert sound.getnframes() > 0

@@ -152,7 +152,7 @@ def test_the_limit_is_set_per_client_and_per_copy() -> None:
         small = client.with_options(max_response_bytes=100)
         with pytest.raises(ResponseTooLargeError):
             small.dubbing.get(TASK_ID)
-        assert client.dubbing.get(TASK_ID).id == TASK_ID
+        assert client.dubbing.get(TASK_ID).task_id == TASK_ID
     assert route.call_count == 2  # too large is not retried
 
 

@@ -193,7 +193,7 @@ def test_raw_response_of_a_start_whose_answer_was_lost_is_the_look_ups() -> None
     found = api.which(raw.http_request.method, raw.http_request.url.path)
     assert found is not None
     assert found.name == "dubbing.list_processing"
-    assert raw.parse().id == created[RECORD.id.wire]
+    assert raw.parse().task_id == created[RECORD.id.wire]
 
 
 def test_async_raw_responses() -> None:

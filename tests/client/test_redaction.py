@@ -215,7 +215,7 @@ def test_a_lost_start_logs_its_look_up_without_the_key(
         got = A2E(api_key=KEY).dubbing.start(
             source_url="https://e.com/a.mp3", target_lang="en", name="n"
         )
-    assert got.id == created[RECORD.id.wire]
+    assert got.task_id == created[RECORD.id.wire]
     assert "looking for the record" in caplog.text
     assert "found the record" in caplog.text
     assert KEY not in caplog.text

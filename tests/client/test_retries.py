@@ -66,7 +66,7 @@ def test_a_read_is_retried_until_it_succeeds(
             side_effect=_failing_then_ok(failure, failure)
         )
         got = A2E(api_key=KEY, max_retries=2).dubbing.get(TASK_ID)
-    assert got.id == TASK_ID
+    assert got.task_id == TASK_ID
     assert route.call_count == 3
     assert len(waits) == 2
     assert all(0 <= w <= 8.0 for w in waits)
@@ -185,7 +185,7 @@ async def test_async_reads_retry_too(waits: list[float]) -> None:
         )
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.get(TASK_ID)
-    assert got.id == TASK_ID
+    assert got.task_id == TASK_ID
     assert route.call_count == 3
     assert len(waits) == 2
 

@@ -271,7 +271,7 @@ def _check(ledger: Ledger, call: int, outcome: Any) -> None:
     if isinstance(outcome, BaseException):
         assert isinstance(outcome, A2EError), repr(outcome)
         return
-    assert created == [outcome.id], f"returned {outcome.id}, created {created}"
+    assert created == [outcome.task_id], f"returned {outcome.task_id}, created {created}"
 
 
 @pytest.fixture

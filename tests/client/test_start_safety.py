@@ -116,7 +116,7 @@ def test_a_lost_answer_returns_the_task_it_created_without_sending_again(lost: s
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
     assert got.name == "my interview"
 
 
@@ -127,7 +127,7 @@ def test_a_task_that_finished_at_once_is_found_in_the_records() -> None:
         got = _start(A2E(api_key=KEY))
     assert a2e.start.call_count == 1
     assert a2e.records.called
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 def test_without_a_name_a_unique_one_is_sent_and_used_to_find_the_task() -> None:
@@ -157,7 +157,7 @@ def test_an_old_task_with_the_same_fields_is_not_taken_for_ours() -> None:
         a2e.created.append(old)
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 2
-    assert got.id != old[ID]
+    assert got.task_id != old[ID]
 
 
 def test_a_request_that_never_reached_a2e_is_sent_again_without_looking() -> None:
@@ -178,7 +178,7 @@ def test_a_refusal_that_created_nothing_is_sent_again_after_looking(refusal: str
     assert a2e.processing.call_count == 1
     assert a2e.records.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 @pytest.mark.parametrize("lost", ["429-after", "408-after"])
@@ -188,7 +188,7 @@ def test_a_task_created_before_a_429_or_408_is_found_not_started_again(lost: str
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
@@ -198,7 +198,7 @@ def test_a_failure_that_created_nothing_is_sent_again_after_looking() -> None:
     assert a2e.start.call_count == 2
     assert a2e.processing.call_count == 1
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 def test_when_every_attempt_fails_the_error_is_raised_and_nothing_was_created() -> None:
@@ -215,7 +215,7 @@ def test_a_lost_answer_on_the_last_attempt_is_still_found() -> None:
         a2e = FakeA2E(router, "503-before", "dropped")
         got = _start(A2E(api_key=KEY, max_retries=1))
     assert a2e.start.call_count == 2
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 def test_with_no_retries_a_lost_answer_is_still_found_not_resent() -> None:
@@ -223,7 +223,7 @@ def test_with_no_retries_a_lost_answer_is_still_found_not_resent() -> None:
         a2e = FakeA2E(router, "dropped")
         got = _start(A2E(api_key=KEY, max_retries=0))
     assert a2e.start.call_count == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 def test_with_no_retries_a_refused_connection_is_raised() -> None:
@@ -252,7 +252,7 @@ async def test_async_start_keeps_the_same_rule(lost: str) -> None:
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 @pytest.mark.anyio
@@ -263,7 +263,7 @@ async def test_async_start_looks_for_the_task_after_a_429() -> None:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1
     assert a2e.processing.call_count == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 @pytest.mark.anyio
@@ -283,7 +283,7 @@ def test_a_lost_answer_is_still_looked_for_after_a_429_in_between() -> None:
         got = _start(A2E(api_key=KEY, max_retries=3))
     assert a2e.start.call_count == 2  # dropped, then refused with 429; then it was found
     assert len(a2e.created) == 1
-    assert got.id == a2e.created[0][ID]
+    assert got.task_id == a2e.created[0][ID]
 
 
 ODD_CREATED = [
@@ -304,7 +304,7 @@ def test_a_record_with_an_odd_created_at_never_raises_nor_matches(created: str) 
         a2e.created.append(odd)
         got = _start(A2E(api_key=KEY), name="my interview")
     assert a2e.start.call_count == 2
-    assert got.id != odd[ID]
+    assert got.task_id != odd[ID]
 
 
 @pytest.mark.anyio
@@ -319,7 +319,7 @@ async def test_async_a_record_with_an_odd_created_at_never_raises_nor_matches(
         async with AsyncA2E(api_key=KEY) as client:
             got = await client.dubbing.start(source_url=SOURCE, target_lang="en")
     assert a2e.start.call_count == 1  # the dropped start's task was found
-    assert got.id == a2e.created[1][ID]
+    assert got.task_id == a2e.created[1][ID]
 
 
 def test_the_look_up_walks_every_page_back_to_the_call() -> None:
@@ -348,5 +348,5 @@ def test_the_look_up_walks_every_page_back_to_the_call() -> None:
         a2e.records.side_effect = paged
         got = _start(A2E(api_key=KEY))
     assert a2e.start.call_count == 1
-    assert got.id == "77aa4dd87db10c73fa29b571"
+    assert got.task_id == "77aa4dd87db10c73fa29b571"
     assert a2e.records.call_count == 3  # pages of 100: the lost task is on the third

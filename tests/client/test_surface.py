@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import subprocess
 import sys
@@ -66,43 +67,11 @@ def test_the_key_never_shows(caplog: pytest.LogCaptureFixture) -> None:
     assert "Bearer" not in shown
 
 
-def _low_level_clients() -> list[object]:
-    from a2e_dubbing.client import AuthenticatedClient, Client
-
-    return [
-        AuthenticatedClient(base_url=BASE_URL, token=KEY),
-        Client(base_url=BASE_URL, headers={"Authorization": f"Bearer {KEY}"}),
-        Client(base_url=BASE_URL, cookies={"session": KEY}, httpx_args={"auth": ("me", KEY)}),
-    ]
-
-
-@pytest.mark.parametrize("client", _low_level_clients(), ids=["token", "headers", "cookies"])
-def test_the_key_never_shows_in_the_low_level_clients(client: object) -> None:
-    from a2e_dubbing.api.account import get_remaining_coins
-
-    assert "sk_test" not in repr(client)
-    with respx.mock(base_url=BASE_URL) as router:
-        route = api.route(router, "account.remaining_coins").respond(
-            json=ok({"coins": 1, "diamonds": 0})
-        )
-        get_remaining_coins.sync_detailed(client=client)  # type: ignore[arg-type]
-    assert route.called
-    assert "sk_test" not in repr(client)
-
-
-@pytest.mark.anyio
-async def test_the_key_never_shows_in_the_low_level_client_after_an_async_request() -> None:
-    from a2e_dubbing.api.account import get_remaining_coins
-    from a2e_dubbing.client import AuthenticatedClient
-
-    client = AuthenticatedClient(base_url=BASE_URL, token=KEY)
-    with respx.mock(base_url=BASE_URL) as router:
-        route = api.route(router, "account.remaining_coins").respond(
-            json=ok({"coins": 1, "diamonds": 0})
-        )
-        await get_remaining_coins.asyncio_detailed(client=client)
-    assert route.calls.last.request.headers["authorization"] == f"Bearer {KEY}"
-    assert "sk_test" not in repr(client)
+@pytest.mark.parametrize("module", ["api", "client", "errors", "api.dubbing"])
+def test_the_package_has_one_client_surface(module: str) -> None:
+    """openapi-python-client's per-operation layer is not shipped: the resources are the API."""
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"a2e_dubbing.{module}")
 
 
 def test_a_key_that_cannot_be_a_header_is_refused_without_echoing_it() -> None:
@@ -172,3 +141,10 @@ def test_importing_the_client_loads_no_models_no_attrs_no_tenacity() -> None:
     heavy = {"attrs", "tenacity", "asyncio", "secrets"} & loaded
     assert heavy == set()
     assert not any(name.startswith("a2e_dubbing.models.") for name in loaded)
+
+
+def test_the_records_former_id_attribute_still_works_with_a_deprecation_warning() -> None:
+    record = DubbingTask.from_dict(task())
+    with pytest.warns(DeprecationWarning, match=r"DubbingTask\.id is deprecated.*`task_id`"):
+        former = record.id  # type: ignore[attr-defined,unused-ignore]
+    assert former == record.task_id == task()[api.record().id.wire]

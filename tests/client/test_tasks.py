@@ -22,7 +22,7 @@ from a2e_dubbing import (
     WaitTimeoutError,
     _retry,
 )
-from a2e_dubbing._tasks import PageCursor, Polling
+from a2e_dubbing._task_resource import PageCursor, Polling
 
 from contract_tests import _api as api
 from contract_tests._api import Field
@@ -63,7 +63,7 @@ def test_wait_raises_task_failed_with_the_task_and_a2es_reason() -> None:
         )
         with pytest.raises(TaskFailedError, match="no speech found") as caught:
             A2E(api_key=KEY).dubbing.wait(TASK_ID, poll_interval=0.001)
-    assert caught.value.task.id == TASK_ID
+    assert caught.value.task.task_id == TASK_ID
     assert caught.value.task.current_status == "failed"
 
 
@@ -224,7 +224,7 @@ async def test_async_wait_raises_task_failed() -> None:
         async with AsyncA2E(api_key=KEY) as client:
             with pytest.raises(TaskFailedError, match="no speech found") as caught:
                 await client.dubbing.wait(TASK_ID, poll_interval=0.001)
-    assert caught.value.task.id == TASK_ID
+    assert caught.value.task.task_id == TASK_ID
     assert caught.value.task.current_status == "failed"
 
 

@@ -118,8 +118,8 @@ async def fields(drill: Drill) -> None:
         task = await dubbing.start(
             source_url=BODY["source_url"], target_lang="fr", voice_id="v-2", speed=0.75
         )
-        again = await dubbing.get(task.id)
-    drill.seen["client"] = {"voice_id": again.voice_id, "speed": again.speed, "id": task.id}
+        again = await dubbing.get(task.task_id)
+    drill.seen["client"] = {"voice_id": again.voice_id, "speed": again.speed, "id": task.task_id}
 
 
 async def status(drill: Drill) -> None:
@@ -153,7 +153,7 @@ async def status(drill: Drill) -> None:
     ):
         waited = await client.dubbing.start(source_url=BODY["source_url"], target_lang="fr")
         done = await client.dubbing.wait(
-            waited.id, timeout=60, poll_interval=0.01, on_update=on_update
+            waited.task_id, timeout=60, poll_interval=0.01, on_update=on_update
         )
     drill.seen["waited"] = {"updates": updates, "result_url": done.result_url}
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._store import SCHEMA_VERSION
-from a2e_dubbing_mock._tasks import TaskRow
+from a2e_dubbing_mock._task_records import TaskRow
 
 from contract_tests._api import call, lifecycle
 from tests.mock.conftest import (

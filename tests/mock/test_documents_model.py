@@ -12,7 +12,7 @@ from typing import Any
 from a2e_dubbing_mock._ids import new_id
 from a2e_dubbing_mock._spec import LIFECYCLE
 from a2e_dubbing_mock._store import Change, Store
-from a2e_dubbing_mock._tasks import (
+from a2e_dubbing_mock._task_records import (
     DOC_FAILURE_CODE,
     DOC_FAILURE_MESSAGE,
     UNFINISHED,

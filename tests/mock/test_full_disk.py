@@ -26,7 +26,7 @@ from a2e_dubbing_mock._disk import RETRY_AFTER_SECONDS, disk_error
 from a2e_dubbing_mock._ids import new_id
 from a2e_dubbing_mock._spec import LIFECYCLE
 from a2e_dubbing_mock._store import Store
-from a2e_dubbing_mock._tasks import TaskRow
+from a2e_dubbing_mock._task_records import TaskRow
 from a2e_dubbing_mock._writer import ThreadWriter
 
 from contract_tests._api import call

@@ -23,7 +23,7 @@ import httpx
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._disk import RETRY_AFTER_SECONDS
 from a2e_dubbing_mock._spec import LIFECYCLE
-from a2e_dubbing_mock._tasks import cost_for
+from a2e_dubbing_mock._task_records import cost_for
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (

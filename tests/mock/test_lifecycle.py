@@ -11,7 +11,7 @@ import httpx
 import pytest
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
 from a2e_dubbing_mock._lifecycle import Lifecycle
-from a2e_dubbing_mock._tasks import iso_ms
+from a2e_dubbing_mock._task_records import iso_ms
 
 from tests.mock.conftest import (
     AUTH,

@@ -11,7 +11,7 @@ from typing import Any
 
 from a2e_dubbing_mock import _store
 from a2e_dubbing_mock._lifecycle import moved
-from a2e_dubbing_mock._tasks import TaskRow
+from a2e_dubbing_mock._task_records import TaskRow
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from a2e_dubbing_mock._store import SCHEMA_VERSION, Store
-from a2e_dubbing_mock._tasks import TaskRow
+from a2e_dubbing_mock._task_records import TaskRow
 
 pytestmark = pytest.mark.anyio
 TENANTS = ("a" * 64, "b" * 64)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from a2e_dubbing import _meta as client_meta
-from a2e_dubbing_mock import _spec, _tasks
+from a2e_dubbing_mock import _spec, _task_records
 from a2e_dubbing_mock._shape import CONST, REQUEST
 
 from contract_tests._api import answer_example
@@ -75,7 +75,7 @@ def test_both_packages_carry_what_the_spec_declares(parsed: ParsedSpec) -> None:
 
 
 def test_the_mock_makes_every_source_the_generator_accepts() -> None:
-    assert set(_tasks._MADE) == set(SOURCES)
+    assert set(_task_records._MADE) == set(SOURCES)
 
 
 def test_a_record_field_without_a_source_fails_naming_it_and_the_fix(parsed: ParsedSpec) -> None:
@@ -223,7 +223,7 @@ def test_a_bad_hint_on_a_request_property_fails(parsed: ParsedSpec) -> None:
 def test_the_compiled_record_keeps_order_leaves_out_and_never_runs_spec_text() -> None:
     from a2e_dubbing_mock._shape import FieldSpec
     from a2e_dubbing_mock._spec import LIFECYCLE
-    from a2e_dubbing_mock._tasks import TaskRow, compile_record
+    from a2e_dubbing_mock._task_records import TaskRow, compile_record
 
     odd = "x'}; raise SystemExit('ran') #\"\n"
     fields = (

@@ -21,7 +21,7 @@ import pytest
 from a2e_dubbing_mock import _ids, create_app
 from a2e_dubbing_mock._ids import new_id, trace_id
 from a2e_dubbing_mock._store import Store
-from a2e_dubbing_mock._tasks import TaskRow
+from a2e_dubbing_mock._task_records import TaskRow
 from a2e_dubbing_mock._writer import ThreadWriter, Writer
 
 from tests.mock.conftest import AUTH, ID, SEED_BODY, START

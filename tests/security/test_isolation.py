@@ -23,7 +23,7 @@ async def _tenant(url: str, token: str, rng: random.Random) -> list[str]:
             task = await client.dubbing.start(
                 source_url=f"https://e.com/{rng.random()}.mp3", target_lang="en"
             )
-            ids.append(task.id)
+            ids.append(task.task_id)
             await asyncio.sleep(0)
         return ids
 
@@ -38,8 +38,8 @@ async def _intrude(url: str, token: str, foreign: list[str], own: set[str]) -> t
                     await attempt(task_id)
                 except NotFoundError:
                     refused += 1
-        listed = {t.id async for t in client.dubbing.iter(page_size=7)}
-        processing = {t.id for t in await client.dubbing.list_processing()}
+        listed = {t.task_id async for t in client.dubbing.iter(page_size=7)}
+        processing = {t.task_id for t in await client.dubbing.list_processing()}
         return refused, len((listed | processing) - own)
 
 

@@ -161,8 +161,8 @@ class Worker:
         source = f"https://media.example.com/soak/{self.rng.getrandbits(48):012x}.mp3"
         name = f"soak-{self.rng.getrandbits(64):016x}"
         task = await self.client.dubbing.start(source_url=source, target_lang="fr", name=name)
-        self.ledger.acknowledged[task.id] = (self.token, name, source)
-        self.mine.append(task.id)
+        self.ledger.acknowledged[task.task_id] = (self.token, name, source)
+        self.mine.append(task.task_id)
 
     async def get(self) -> None:
         await self.client.dubbing.get(self.rng.choice(self.mine))

@@ -56,7 +56,7 @@ async def _start_until_killed(
                 )
             except APIConnectionError:
                 return
-            acknowledged.append((token, task.id))
+            acknowledged.append((token, task.task_id))
 
 
 def test_kill_9_under_load_keeps_every_acknowledged_task_and_processing_resumes(

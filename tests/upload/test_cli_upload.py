@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from a2e_dubbing import _cli, _upload
+from a2e_dubbing import _cli
+from a2e_dubbing._sync import _upload
 from a2e_dubbing_mock.pytest_plugin import MockServer
 
 from tests.cli._terminal import cli, cli_env, on_terminal

@@ -114,7 +114,7 @@ def test_start_uploads_a_local_file_once_then_starts_with_its_url(
     (path,) = stored(a2e_mock_server)
     assert path.read_bytes() == talk.read_bytes()
     assert httpx.get(task.source_url).content == talk.read_bytes()
-    assert [t.id for t in tasks] == [task.id]
+    assert [t.task_id for t in tasks] == [task.task_id]
     assert task.duration == 3.0  # the mock reads an uploaded WAV's length
 
 
@@ -149,7 +149,7 @@ def test_a_lost_start_after_an_upload_finds_its_task_without_a_second_upload_or_
         )
         tasks = list(client.dubbing.iter())
     (path,) = stored(a2e_mock_server)
-    assert [t.id for t in tasks] == [task.id]
+    assert [t.task_id for t in tasks] == [task.task_id]
     assert task.source_url == tasks[0].source_url
     assert httpx.get(task.source_url).content == path.read_bytes() == talk.read_bytes()
 

@@ -156,7 +156,7 @@ def _check(fakes: Fakes, source: Path, outcome: Any) -> None:
     (stored,) = fakes.files.values()
     assert stored == source.read_bytes()
     (made,) = fakes.tasks
-    assert outcome.id == made["_id"]  # the task this call made, no other
+    assert outcome.task_id == made["_id"]  # the task this call made, no other
     assert outcome.source_url == f"{FILES}/files/1"
 
 

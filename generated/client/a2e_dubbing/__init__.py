@@ -5,7 +5,7 @@ from a2e_dubbing import A2E
 
 client = A2E()  # reads A2E_API_KEY
 task = client.dubbing.start(source_url="https://example.com/talk.mp3", target_lang="en")
-task = client.dubbing.wait(task.id)
+task = client.dubbing.wait(task.task_id)
 print(task.result_url)
 """
 

@@ -29,7 +29,8 @@ from ._options import Body, Headers, NotGiven, Query
 if TYPE_CHECKING:
     import httpx
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._async._http import AsyncAPIClient
+    from ._sync._http import SyncAPIClient
 
 PathLike = str | os.PathLike[str]
 

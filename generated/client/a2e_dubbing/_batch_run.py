@@ -43,6 +43,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from . import _runtime
+from ._async._download import download as download_async
 from ._batch_events import (
     BatchEvent,
     BatchPlanned,
@@ -76,7 +77,6 @@ from ._download import (
     DownloadHTTPError,
     ResultNotReadyError,
     _secrets_of,
-    download_async,
     record_field,
 )
 from ._errors import (
@@ -92,7 +92,7 @@ from ._lookup import Found, Lookup
 from ._meta import FAILURE_FIELDS, FAILURE_STATUS, ID_FIELD, RESULT_FIELD, RESULT_STATUS
 from ._response import async_to_raw_response_wrapper
 from ._retry import RetryEvent, worth_retrying
-from ._tasks import PageCursor
+from ._task_resource import PageCursor
 from ._upload import retryable as upload_retryable
 
 START_ROUNDS = 4  # a start whose outcome stayed unknown is looked up and sent again this often

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._async._http import AsyncAPIClient
 from ._resources import (
     Account,
     AsyncAccount,
@@ -14,6 +14,7 @@ from ._resources import (
     Languages,
     Storage,
 )
+from ._sync._http import SyncAPIClient
 
 __all__ = ["A2E", "AsyncA2E"]
 

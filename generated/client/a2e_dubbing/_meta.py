@@ -19,7 +19,7 @@ FAILURE_STATUS = "failed"
 FAILURE_FIELDS = ("faild_message", "failed_message", "failed_code")
 # Attributes of a task record that downloads and the CLI read (x-a2e-mock hints: id, status,
 # result; the name is the field of the start's x-a2e-recover.unique). None: not in the record.
-ID_FIELD = "id"
+ID_FIELD = "task_id"
 STATUS_FIELD = "current_status"
 RESULT_FIELD = "result_url"
 NAME_FIELD = "name"

@@ -100,6 +100,12 @@ def sync_client(timeout: float | httpx.Timeout | None) -> httpx.Client:
     return httpx.Client(timeout=timeout, transport=transport)
 
 
+def async_client(timeout: float | httpx.Timeout | None) -> httpx.AsyncClient:
+    """httpx's own async client with its default settings (`AsyncA2E` bounds each exchange
+    with `asyncio.timeout` instead, see `_deadline.async_bounded`)."""
+    return httpx.AsyncClient(timeout=timeout)
+
+
 def deadline_aware(transport: httpx.HTTPTransport) -> bool:
     """Make `transport`'s connections keep the deadline; False when this httpx does not
     allow it (its connection pool has changed), and the deadline is then kept between the

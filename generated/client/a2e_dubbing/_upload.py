@@ -19,19 +19,18 @@ the usual `APIError`s.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
 import stat
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ._errors import A2EError
-from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
+from ._options import Body, Headers, NotGiven, Query
 
 # Imported where used, so that `import a2e_dubbing` stays light: httpx, tenacity, json,
 # mimetypes, asyncio, inspect.
@@ -39,7 +38,6 @@ from ._options import NOT_GIVEN, Body, Headers, NotGiven, Query
 if TYPE_CHECKING:
     import httpx
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient
     from ._retry import Attempts, RetryPolicy
 
 # Called with (bytes sent so far, the file's size) before the first chunk and after each
@@ -167,52 +165,6 @@ class Source:
                 f"cannot upload {self.path}: it changed size while being uploaded", path=self.path
             )
         return stream
-
-    def chunks(self, progress: Callable[[int, int], object] | None) -> Iterator[bytes]:
-        """The file's bytes, in chunks, exactly `size` of them."""
-        sent = 0
-        with self.open() as stream:
-            if progress is not None:
-                progress(0, self.size)
-            while sent < self.size:
-                chunk = stream.read(min(CHUNK_SIZE, self.size - sent))
-                if not chunk:
-                    raise UploadSourceError(
-                        f"cannot upload {self.path}: it shrank while being uploaded",
-                        path=self.path,
-                    )
-                sent += len(chunk)
-                yield chunk
-                if progress is not None:
-                    progress(sent, self.size)
-
-    async def achunks(self, progress: Callable[[int, int], Any] | None) -> AsyncIterator[bytes]:
-        """The async twin of `chunks`: the file is read in a worker thread, chunk by chunk."""
-        import asyncio
-        import inspect
-
-        async def report(sent: int) -> None:
-            if progress is not None:
-                update = progress(sent, self.size)
-                if inspect.isawaitable(update):
-                    await update
-
-        sent = 0
-        stream = await asyncio.to_thread(self.open)
-        try:
-            await report(0)
-            while sent < self.size:
-                chunk = await asyncio.to_thread(stream.read, min(CHUNK_SIZE, self.size - sent))
-                if not chunk:
-                    raise UploadSourceError(
-                        f"cannot upload {self.path}: it shrank while being uploaded",
-                        path=self.path,
-                    )
-                sent += len(chunk)
-                yield chunk
-                await report(sent)
-        finally:
-            stream.close()
 
 
 def _source_error(path: Path, error: OSError) -> UploadSourceError:
@@ -440,99 +392,6 @@ def _retrying(policy: RetryPolicy, attempts: Attempts) -> dict[str, Any]:
     }
 
 
-def _read_limited(chunks: Iterator[bytes]) -> bytes:
-    kept = bytearray()
-    for chunk in chunks:
-        kept += chunk[: MAX_ERROR_BYTES - len(kept)]
-        if len(kept) >= MAX_ERROR_BYTES:
-            break
-    return bytes(kept)
-
-
-def put_sync(
-    http: httpx.Client,
-    put: _Put,
-    *,
-    timeout: Any,
-    policy: RetryPolicy,
-    attempts: Attempts,
-    on_progress: ProgressCallback | None,
-) -> None:
-    """PUT the file of `put`, retrying as the module says."""
-    import httpx
-    import tenacity
-
-    def attempt() -> None:
-        request = put.request(http, put.source.chunks(on_progress), timeout)
-        try:
-            with contextlib.closing(http.send(request, stream=True)) as response:
-                content = b"" if response.is_success else _read_limited(response.iter_bytes())
-        except (httpx.HTTPError, httpx.StreamError) as error:
-            raise put.connection_error(error) from error
-        put.failed_status(response.status_code)
-        if put.answered(response.status_code, response.headers, content):
-            return
-        try:
-            head = http.build_request("HEAD", put.url, timeout=timeout)
-            head.headers.pop("Authorization", None)
-            answer = http.send(head)
-        except httpx.HTTPError as error:
-            raise put.connection_error(error) from error
-        put.confirmed(answer.status_code, answer.headers)
-
-    from . import _retry
-
-    tenacity.Retrying(sleep=lambda s: _retry._sleep(s), **_retrying(policy, attempts))(attempt)
-
-
-async def put_async(
-    http: httpx.AsyncClient,
-    put: _Put,
-    *,
-    timeout: Any,
-    policy: RetryPolicy,
-    attempts: Attempts,
-    on_progress: ProgressCallback | None,
-) -> None:
-    """The async twin of `put_sync`; `on_progress` may return an awaitable."""
-    import httpx
-    import tenacity
-
-    async def attempt() -> None:
-        request = put.request(http, put.source.achunks(on_progress), timeout)
-        try:
-            response = await http.send(request, stream=True)
-            try:
-                content = b""
-                if not response.is_success:
-                    kept = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        kept += chunk[: MAX_ERROR_BYTES - len(kept)]
-                        if len(kept) >= MAX_ERROR_BYTES:
-                            break
-                    content = bytes(kept)
-            finally:
-                await response.aclose()
-        except (httpx.HTTPError, httpx.StreamError) as error:
-            raise put.connection_error(error) from error
-        put.failed_status(response.status_code)
-        if put.answered(response.status_code, response.headers, content):
-            return
-        try:
-            head = http.build_request("HEAD", put.url, timeout=timeout)
-            head.headers.pop("Authorization", None)
-            answer = await http.send(head)
-        except httpx.HTTPError as error:
-            raise put.connection_error(error) from error
-        put.confirmed(answer.status_code, answer.headers)
-
-    from . import _retry
-
-    await tenacity.AsyncRetrying(
-        sleep=lambda s: _retry._async_sleep(s), **_retrying(policy, attempts)
-    )(attempt)
-
-
 def _secrets_of(client: Any) -> tuple[str, ...]:
     from ._download import _secrets_of as secrets
 
@@ -570,121 +429,3 @@ def _reads(
         "extra_query": extra_query,
         "extra_body": extra_body,
     }
-
-
-_UPLOAD_DOC = """Upload a local file to A2E's storage and return the URL where it is served.
-
-        Use the URL as a task's `source_url` (`dubbing.start` takes the `Path` itself and
-        does this first). The file is streamed in chunks of 256 KiB: memory stays constant
-        whatever its size.
-
-        Args:
-            path: The local file (a `str` or `os.PathLike`).
-            content_type: Its media type; by default guessed from its extension
-                (`application/octet-stream` when unknown).
-            on_progress: Called as `on_progress(bytes_sent, total)` before the first chunk
-                and after each one (from 0 again when a retry starts over).
-            timeout: Timeout of the presign request and of each read and write of the
-                upload (the client's by default).
-            max_retries: Retries of the presign request and of the upload (the client's by
-                default).
-            extra_headers: Headers to add to the presign request (never sent to the
-                storage, which gets no header of the client).
-            extra_query: Query parameters to add to the presign request.
-            extra_body: JSON properties to add to the presign request's body.
-
-        Returns:
-            The file's URL (no signature in it: it is the address A2E fetches).
-
-        Raises:
-            UploadSourceError: The file cannot be read (nothing was sent).
-            UploadHTTPError: The storage refused the upload (`status_code`).
-            UploadConnectionError: The storage could not be reached, or stopped answering.
-            APIError: A2E refused the presign request.
-
-        Retries: the presign request is idempotent; the upload is sent again, from the
-        start of the file, after a connection error, a timeout, 408, 429 or a 5xx. A
-        presigned URL takes one upload: when a retry finds it used after an attempt whose
-        answer was lost, a file of the same size at the file's URL means that attempt
-        stored it.
-        """
-
-
-class SyncUploadMixin:
-    """Adds `upload` to the resource of the spec's presign operation (`x-a2e-presign`)."""
-
-    _client: SyncAPIClient
-
-    def _presign(self, name: str, options: dict[str, Any]) -> tuple[str, str]:
-        """(URL to PUT to, the file's URL) of a new presigned upload (generated)."""
-        raise NotImplementedError
-
-    def upload(
-        self,
-        path: PathLike,
-        *,
-        content_type: str | None = None,
-        on_progress: ProgressCallback | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-    ) -> str:
-        source = Source.of(path, content_type)
-        options = _reads(timeout, max_retries, extra_headers, extra_query, extra_body)
-        put_url, url = self._presign(upload_key(source.path), options)
-        client = self._client
-        put_sync(
-            client._http,
-            _Put(put_url, url, source, _secrets_of(client)),
-            timeout=client.timeout if isinstance(timeout, NotGiven) else timeout,
-            policy=_policy(client, max_retries),
-            attempts=_attempts(client),
-            on_progress=on_progress,
-        )
-        return url
-
-
-class AsyncUploadMixin:
-    """The async twin of `SyncUploadMixin`."""
-
-    _client: AsyncAPIClient
-
-    async def _presign(self, name: str, options: dict[str, Any]) -> tuple[str, str]:
-        """(URL to PUT to, the file's URL) of a new presigned upload (generated)."""
-        raise NotImplementedError
-
-    async def upload(
-        self,
-        path: PathLike,
-        *,
-        content_type: str | None = None,
-        on_progress: ProgressCallback | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-    ) -> str:
-        source = Source.of(path, content_type)
-        options = _reads(timeout, max_retries, extra_headers, extra_query, extra_body)
-        put_url, url = await self._presign(upload_key(source.path), options)
-        client = self._client
-        await put_async(
-            client._http,
-            _Put(put_url, url, source, _secrets_of(client)),
-            timeout=client.timeout if isinstance(timeout, NotGiven) else timeout,
-            policy=_policy(client, max_retries),
-            attempts=_attempts(client),
-            on_progress=on_progress,
-        )
-        return url
-
-
-SyncUploadMixin.upload.__doc__ = _UPLOAD_DOC
-AsyncUploadMixin.upload.__doc__ = _UPLOAD_DOC.replace(
-    "and after each one (from 0 again when a retry starts over).",
-    "and after each one (from 0 again when a retry starts over); it may be a\n"
-    "                coroutine function. The file is read in a worker thread.",
-)

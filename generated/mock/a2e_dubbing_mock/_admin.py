@@ -45,7 +45,7 @@ from ._errors import ApiError
 from ._http import Reply, Target, base_url, data_response, file_response, read_body
 from ._ratelimit import RateLimiter
 from ._spec import LIFECYCLE
-from ._tasks import ID_FIELD, RESULT_PATH, RESULT_SUFFIX, TaskRow, record, result_url
+from ._task_records import ID_FIELD, RESULT_PATH, RESULT_SUFFIX, TaskRow, record, result_url
 from ._uploads import ROUTE as UPLOAD_ROUTE
 from ._uploads import STORAGE_PATH
 

@@ -22,6 +22,7 @@ from ._context import Call, Handler, State
 from ._disk import disk_error
 from ._errors import ApiError, ConnectionDropped, InjectedFault
 from ._faults import Fault, FaultDice, parse_fault
+from ._handler_table import HANDLERS
 from ._http import (
     JSON,
     Reply,
@@ -37,7 +38,6 @@ from ._http import (
 from ._lifecycle import Lifecycle
 from ._operation import OperationSpec
 from ._ratelimit import RateLimiter
-from ._routes import HANDLERS
 from ._routing import router, spec_path
 from ._spec import OPERATIONS, SCHEMAS
 from ._store import Store

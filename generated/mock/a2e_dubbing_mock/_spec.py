@@ -390,7 +390,12 @@ SCHEMAS: Final[dict[str, Any]] = {
             "updatedAt",
         ],
         "properties": {
-            "_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "id"},
+            "_id": {
+                "$ref": "#/components/schemas/ObjectId",
+                "x-a2e-mock": "id",
+                "x-a2e-python-name": "task_id",
+                "x-a2e-python-renamed-from": {"name": "id", "since": "2.0.0"},
+            },
             "user_id": {"$ref": "#/components/schemas/ObjectId", "x-a2e-mock": "tenant"},
             "name": {"type": "string", "x-a2e-mock": {"default": ""}},
             "source_url": {"type": "string", "format": "uri"},

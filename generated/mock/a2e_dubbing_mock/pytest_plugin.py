@@ -3,7 +3,7 @@
 
     def test_my_dubbing_flow(a2e_client):             # an A2E client on a live mock
         task = a2e_client.dubbing.start(source_url="https://example.com/a.mp3", target_lang="en")
-        assert a2e_client.dubbing.wait(task.id).result_url
+        assert a2e_client.dubbing.wait(task.task_id).result_url
 
 Fixtures:
     a2e_mock_server        a live mock on a free 127.0.0.1 port, with its own database (per test)

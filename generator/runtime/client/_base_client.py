@@ -1,5 +1,7 @@
-"""The HTTP side of `A2E` and `AsyncA2E`: key, base URL, timeouts, retries, the envelope,
-per-call options, raw answers and the limit on an answer's size."""
+"""What `A2E` and `AsyncA2E` share: key, base URL, timeouts, retry policy, the envelope,
+per-call options, raw answers and the limit on an answer's size; and the base classes of
+their resources. Sending is `_async/_http.py`'s (`AsyncAPIClient`) and its generated twin's
+(`_sync/_http.py`, `SyncAPIClient`)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ import logging
 import os
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -29,10 +30,12 @@ from ._logs import logger, setup_from_env
 from ._meta import DEFAULT_BASE_URL, VERSION
 from ._options import NOT_GIVEN, NotGiven, RequestOptions, merged_body
 from ._redact import Redactor
-from ._retry import Attempts, OnRetry, RetryPolicy, retry_async, retry_sync
+from ._retry import OnRetry, RetryPolicy
 
 if TYPE_CHECKING:
+    from ._async._http import AsyncAPIClient
     from ._lookup import Found
+    from ._sync._http import SyncAPIClient
 
 T = TypeVar("T")
 Parse = Callable[[Any], T]
@@ -165,18 +168,21 @@ class _BaseClient:
         return f"{type(self).__name__}(base_url={Redactor().url(self.base_url)!r})"
 
     def _prepare(
-        self, kwargs: Mapping[str, Any], options: RequestOptions | None
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+        options: RequestOptions | None,
     ) -> tuple[str, str, dict[str, Any]]:
-        """Method, URL and httpx options of a request built by an `api` module's `_get_kwargs`,
-        with the call's options applied."""
+        """Method, URL and httpx options of a request, with the call's options applied; a
+        query parameter that is None is left out."""
         headers = self._headers
-        if "headers" in kwargs:
-            headers = {**kwargs["headers"], **headers}
         request: dict[str, Any] = {"headers": headers, "timeout": self.timeout}
-        if "params" in kwargs:
-            request["params"] = kwargs["params"]
-        if "json" in kwargs:
-            request["json"] = kwargs["json"]
+        if query is not None:
+            request["params"] = {k: v for k, v in query.items() if v is not None}
+        if body is not None:
+            request["json"] = body
         if options is not None:
             if options.extra_headers:
                 request["headers"] = {**headers, **options.extra_headers}
@@ -186,7 +192,7 @@ class _BaseClient:
                 request["json"] = merged_body(request.get("json"), options.extra_body)
             if not isinstance(options.timeout, NotGiven):
                 request["timeout"] = options.timeout
-        return str(kwargs["method"]).upper(), self.base_url + str(kwargs["url"]), request
+        return method.upper(), self.base_url + path, request
 
     def _policy_for(self, options: RequestOptions | None) -> RetryPolicy:
         if options is None or isinstance(options.max_retries, NotGiven):
@@ -282,7 +288,7 @@ def connection_error(exc: Exception, where: Where) -> APIConnectionError:
     )
 
 
-def _body_error(exc: Exception, status: int, where: Where, limit: int) -> A2EError:
+def body_error(exc: Exception, status: int, where: Where, limit: int) -> A2EError:
     url = where.redactor().url(where.url)
     if isinstance(exc, _body.TooLarge):
         return ResponseTooLargeError(limit=limit, status_code=status, method=where.method, url=url)
@@ -301,294 +307,24 @@ def _body_error(exc: Exception, status: int, where: Where, limit: int) -> A2EErr
     )
 
 
-_BODY_ERRORS = (_body.TooLarge, _body.DeadlinePassed, zlib.error)
+BODY_ERRORS = (_body.TooLarge, _body.DeadlinePassed, zlib.error)
 
 
-def _recovered(found: Found | None, raw: bool) -> Any:
+def recovered(found: Found | None, raw: bool) -> Any:
     if found is None:
         return None
     return found.response.found(found.result) if raw else found.result
 
 
-class SyncAPIClient(_BaseClient):
-    """Sends requests with an `httpx.Client` (its own, or the caller's)."""
+class SyncResource:
+    """A group of operations of `A2E` (`client.dubbing`, ...)."""
 
-    _http: httpx.Client
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        on_retry: OnRetry | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-            on_retry=on_retry,
-        )
-        self._owns_http = http_client is None
-        if http_client is None:
-            from ._transport import sync_client
-
-            http_client = sync_client(timeout)
-        self._http = http_client
-
-    def close(self) -> None:
-        """Close the HTTP connections (not those of a caller's own `http_client`, nor those
-        of a copy made by `with_options`)."""
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def _exchange(
-        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
-    ) -> tuple[httpx.Response, bytes]:
-        limited = self._limited(request, deadline, where)
-        status = 0
-        try:
-            response = self._http.send(
-                self._http.build_request(where.method, where.url, **limited), stream=True
-            )
-            status = response.status_code
-            try:
-                content = _body.read(response, self.max_response_bytes, deadline)
-            finally:
-                response.close()
-        except httpx.RequestError as exc:
-            raise connection_error(exc, where) from exc
-        except _BODY_ERRORS as exc:
-            raise _body_error(exc, status, where, self.max_response_bytes) from None
-        except httpx.InvalidURL as exc:
-            raise A2EError(where.redactor().text(f"invalid URL: {exc}")) from None
-        return response, content
-
-    def _request(
-        self,
-        kwargs: Mapping[str, Any],
-        *,
-        parse: Parse[T],
-        options: RequestOptions | None = None,
-        operation: str = "",
-        idempotent: bool = True,
-        recover: Callable[[], Found | None] | None = None,
-        gone_is_done: bool = False,
-    ) -> T:
-        raw = _response.RAW.get()
-        if raw:
-            _response.RAW.set(False)  # the reads this call makes on its own stay plain
-        method, url, request = self._prepare(kwargs, options)
-        where = Where(method, url, request["headers"])
-        deadline = _deadline.current()
-        last: list[Any] = []
-
-        def send() -> T:
-            started = time.monotonic()
-            response, content = self._exchange(request, deadline, where)
-            if raw:
-                last[:] = [response, content]
-            envelope = self._answered(response, content, where, started)
-            return self._finish(raw, parse, response, content, envelope, where)  # type: ignore[no-any-return]
-
-        try:
-            return send()
-        except A2EError as error:
-            policy = self._policy_for(options)
-            can_recover = recover is not None
-            if not policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
-                raise
-            attempts = Attempts(
-                operation or method,
-                method,
-                where.redactor().url(url),
-                idempotent,
-                self.on_retry,
-                deadline,
-            )
-
-            def gone() -> T:
-                if raw and last:
-                    return _response.APIResponse(  # type: ignore[return-value]
-                        last[0], last[1], {}, lambda: parse(None), recovered=True
-                    )
-                return parse(None)
-
-            def look() -> T | None:
-                assert recover is not None
-                found: T | None = _recovered(recover(), raw)
-                return found
-
-            return retry_sync(
-                send,
-                error,
-                policy,
-                attempts,
-                recover=look if recover is not None else None,
-                gone=gone if gone_is_done else None,
-            )
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
 
 
-class AsyncAPIClient(_BaseClient):
-    """Sends requests with an `httpx.AsyncClient` (its own, or the caller's)."""
+class AsyncResource:
+    """A group of operations of `AsyncA2E`."""
 
-    _http: httpx.AsyncClient
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        on_retry: OnRetry | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-            on_retry=on_retry,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
-
-    async def close(self) -> None:
-        """Close the HTTP connections (not those of a caller's own `http_client`, nor those
-        of a copy made by `with_options`)."""
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    async def _exchange(
-        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
-    ) -> tuple[httpx.Response, bytes]:
-        limited = self._limited(request, deadline, where)
-        if deadline is None:
-            return await self._exchange_now(limited, None, where)
-        import asyncio
-
-        try:
-            async with asyncio.timeout(deadline.remaining()):
-                return await self._exchange_now(limited, deadline, where)
-        except TimeoutError:
-            deadline.reached = True
-            raise _body_error(_body.DeadlinePassed(), 0, where, self.max_response_bytes) from None
-
-    async def _exchange_now(
-        self, request: dict[str, Any], deadline: _deadline.Deadline | None, where: Where
-    ) -> tuple[httpx.Response, bytes]:
-        status = 0
-        try:
-            response = await self._http.send(
-                self._http.build_request(where.method, where.url, **request), stream=True
-            )
-            status = response.status_code
-            try:
-                content = await _body.aread(response, self.max_response_bytes, deadline)
-            finally:
-                await response.aclose()
-        except httpx.RequestError as exc:
-            raise connection_error(exc, where) from exc
-        except _BODY_ERRORS as exc:
-            raise _body_error(exc, status, where, self.max_response_bytes) from None
-        except httpx.InvalidURL as exc:
-            raise A2EError(where.redactor().text(f"invalid URL: {exc}")) from None
-        return response, content
-
-    async def _request(
-        self,
-        kwargs: Mapping[str, Any],
-        *,
-        parse: Parse[T],
-        options: RequestOptions | None = None,
-        operation: str = "",
-        idempotent: bool = True,
-        recover: Callable[[], Awaitable[Found | None]] | None = None,
-        gone_is_done: bool = False,
-    ) -> T:
-        raw = _response.RAW.get()
-        if raw:
-            _response.RAW.set(False)  # the reads this call makes on its own stay plain
-        method, url, request = self._prepare(kwargs, options)
-        where = Where(method, url, request["headers"])
-        deadline = _deadline.current()
-        last: list[Any] = []
-
-        async def send() -> T:
-            started = time.monotonic()
-            response, content = await self._exchange(request, deadline, where)
-            if raw:
-                last[:] = [response, content]
-            envelope = self._answered(response, content, where, started)
-            return self._finish(raw, parse, response, content, envelope, where)  # type: ignore[no-any-return]
-
-        try:
-            return await send()
-        except A2EError as error:
-            policy = self._policy_for(options)
-            can_recover = recover is not None
-            if not policy.should_retry(error, idempotent=idempotent, can_recover=can_recover):
-                raise
-            attempts = Attempts(
-                operation or method,
-                method,
-                where.redactor().url(url),
-                idempotent,
-                self.on_retry,
-                deadline,
-            )
-
-            def gone() -> T:
-                if raw and last:
-                    return _response.APIResponse(  # type: ignore[return-value]
-                        last[0], last[1], {}, lambda: parse(None), recovered=True
-                    )
-                return parse(None)
-
-            async def look() -> T | None:
-                assert recover is not None
-                found: T | None = _recovered(await recover(), raw)
-                return found
-
-            return await retry_async(
-                send,
-                error,
-                policy,
-                attempts,
-                recover=look if recover is not None else None,
-                gone=gone if gone_is_done else None,
-            )
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

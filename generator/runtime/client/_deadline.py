@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    contextmanager,
+    nullcontext,
+)
 from contextvars import ContextVar
+from typing import Any
 
 import httpx
 
@@ -70,6 +76,23 @@ class Deadline:
 def current() -> Deadline | None:
     """The deadline the requests being made now must keep, if any."""
     return _CURRENT.get()
+
+
+def bounded(deadline: Deadline | None) -> AbstractContextManager[None]:
+    """The bound of one exchange of `A2E`: none of its own, its transport cuts each socket
+    operation to the time left (`_transport`)."""
+    del deadline
+    return nullcontext()
+
+
+def async_bounded(deadline: Deadline | None) -> AbstractAsyncContextManager[Any]:
+    """The bound of one exchange of `AsyncA2E`: the time `deadline` leaves, with
+    `asyncio.timeout` (`TimeoutError` when it passes), which holds with any transport."""
+    if deadline is None:
+        return nullcontext()
+    import asyncio  # only async callers pay for it
+
+    return asyncio.timeout(deadline.remaining())
 
 
 def _cut(seconds: float | None, left: float) -> float:

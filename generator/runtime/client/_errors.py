@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._meta import FAILURE_FIELDS
+from ._meta import FAILURE_FIELDS, ID_FIELD, STATUS_FIELD
 
 
 class A2EError(Exception):
@@ -115,7 +115,7 @@ class TaskFailedError(A2EError):
 
     def __init__(self, task: Any) -> None:
         reason = _failure_reason(task)
-        super().__init__(f"dubbing task {getattr(task, 'id', '?')} failed: {reason}")
+        super().__init__(f"dubbing task {getattr(task, ID_FIELD, '?')} failed: {reason}")
         self.task = task
 
 
@@ -124,11 +124,11 @@ class WaitTimeoutError(A2EError, TimeoutError):
     no poll answered in time)."""
 
     def __init__(self, task: Any, timeout: float, *, task_id: str | None = None) -> None:
-        shown = getattr(task, "id", None) or task_id or "?"
+        shown = getattr(task, ID_FIELD, None) or task_id or "?"
         if task is None:
             state = f"gave no answer within {timeout:g}s"
         else:
-            state = f"is still {getattr(task, 'current_status', '?')} after {timeout:g}s"
+            state = f"is still {getattr(task, STATUS_FIELD, '?')} after {timeout:g}s"
         super().__init__(f"dubbing task {shown} {state}; the task goes on: wait again to follow it")
         self.task = task
         self.timeout = timeout

@@ -1,4 +1,5 @@
-"""When to retry and how long to wait; the waiting itself is tenacity's.
+"""When to retry and how long to wait; the loop is `_async/_retrying.py` (and its
+generated twin, `_sync/_retrying.py`), the waiting itself tenacity's.
 
 Each operation's rule comes from the spec (`x-a2e-idempotent`, `x-a2e-recover`):
 
@@ -24,7 +25,6 @@ from ._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    NotFoundError,
     ResponseTooLargeError,
 )
 from ._logs import logger
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from ._deadline import Deadline
 
 T = TypeVar("T")
+# A call with no arguments, as the retry loops take them (the sync one's by unasync).
+AsyncCall = Callable[[], Awaitable[T]]
+SyncCall = Callable[[], T]
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
@@ -190,7 +193,8 @@ class Attempts:
         )
 
 
-def _retrying_kwargs(policy: RetryPolicy, attempts: Attempts, can_recover: bool) -> dict[str, Any]:
+def retrying_kwargs(policy: RetryPolicy, attempts: Attempts, can_recover: bool) -> dict[str, Any]:
+    """tenacity's settings for the calls of one rule (`_async/_retrying.retry`)."""
     import tenacity
 
     stop_after = tenacity.stop_after_attempt(policy.max_retries + 1)
@@ -223,115 +227,3 @@ async def _async_sleep(seconds: float) -> None:
     import asyncio  # only async callers pay for it
 
     await asyncio.sleep(seconds)
-
-
-def retry_sync(
-    send: Callable[[], T],
-    first_error: A2EError,
-    policy: RetryPolicy,
-    attempts: Attempts,
-    *,
-    recover: Callable[[], T | None] | None = None,
-    gone: Callable[[], T] | None = None,
-) -> T:
-    """Go on after `first_error` (attempt 1, already made) until success or the policy stops.
-
-    `recover` looks for the effect of a call whose answer was lost (see the module doc).
-    `gone` is the result of a delete whose earlier attempt may have succeeded: a 404 on a
-    retry then means the record is already gone, not that the call failed. No retry starts
-    that could not begin before the deadline.
-    """
-    import tenacity
-
-    pending: list[A2EError] = [first_error]
-    lost: list[A2EError] = [first_error] if answer_may_be_lost(first_error) else []
-
-    def look() -> T | None:
-        assert recover is not None
-        attempts.looking(lost[0])
-        found = recover()
-        attempts.found(found is not None)
-        return found
-
-    def attempt() -> T:
-        if pending:
-            raise pending.pop()
-        if recover is not None and lost:
-            found = look()
-            if found is not None:
-                return found
-        try:
-            return send()
-        except NotFoundError:
-            if gone is not None and lost:
-                return gone()
-            raise
-        except A2EError as error:
-            if not lost and answer_may_be_lost(error):  # once possible, stays possible
-                lost.append(error)
-            raise
-
-    retrying = tenacity.Retrying(
-        sleep=lambda s: _sleep(s), **_retrying_kwargs(policy, attempts, recover is not None)
-    )
-    try:
-        return retrying(attempt)
-    except A2EError:
-        # Out of attempts: the last call may still have been carried out.
-        found = look() if recover is not None and lost else None
-        if found is None:
-            raise
-        return found
-
-
-async def retry_async(
-    send: Callable[[], Awaitable[T]],
-    first_error: A2EError,
-    policy: RetryPolicy,
-    attempts: Attempts,
-    *,
-    recover: Callable[[], Awaitable[T | None]] | None = None,
-    gone: Callable[[], T] | None = None,
-) -> T:
-    """The async twin of `retry_sync`."""
-    import tenacity
-
-    pending: list[A2EError] = [first_error]
-    lost: list[A2EError] = [first_error] if answer_may_be_lost(first_error) else []
-
-    async def look() -> T | None:
-        assert recover is not None
-        attempts.looking(lost[0])
-        found = await recover()
-        attempts.found(found is not None)
-        return found
-
-    async def attempt() -> T:
-        if pending:
-            raise pending.pop()
-        if recover is not None and lost:
-            found = await look()
-            if found is not None:
-                return found
-        try:
-            return await send()
-        except NotFoundError:
-            if gone is not None and lost:
-                return gone()
-            raise
-        except A2EError as error:
-            if not lost and answer_may_be_lost(error):  # once possible, stays possible
-                lost.append(error)
-            raise
-
-    retrying = tenacity.AsyncRetrying(
-        sleep=lambda s: _async_sleep(s), **_retrying_kwargs(policy, attempts, recover is not None)
-    )
-    try:
-        return await retrying(attempt)
-    except A2EError:
-        # Out of attempts: the last call may still have been carried out.
-        found = await look() if recover is not None and lost else None
-        if found is None:
-            raise
-        return found

@@ -77,6 +77,16 @@ def list_of(parse: Callable[[Mapping[str, Any]], T]) -> Callable[[Any], list[T]]
     return parse_list
 
 
+def expand_path(template: str, values: Mapping[str, Any]) -> str:
+    """The spec's path `template` with each `{name}` replaced by its value, percent-encoded."""
+    from urllib.parse import quote
+
+    path = template
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    return path
+
+
 def ignore_data(data: Any) -> None:
     """For operations whose `data` is undocumented: nothing to parse."""
     del data
@@ -113,7 +123,7 @@ def warn_renamed(old: str, new: str, removed_in: str) -> None:
     import warnings
 
     warnings.warn(
-        f"{old} is deprecated: A2E renamed it; use `{new}` (the old name goes in {removed_in})",
+        f"{old} is deprecated: it was renamed; use `{new}` (the old name goes in {removed_in})",
         DeprecationWarning,
         stacklevel=3,
     )
@@ -143,3 +153,30 @@ def renamed_keywords(
         return accepting
 
     return decorate
+
+
+def notify(callback: Callable[..., object], *args: Any) -> None:
+    """Call a caller's callback (`on_update`, `on_progress`)."""
+    callback(*args)
+
+
+async def async_notify(callback: Callable[..., object], *args: Any) -> None:
+    """Call a caller's callback; await what it returns when that is awaitable (an async
+    client takes coroutine functions there)."""
+    import inspect
+
+    update = callback(*args)
+    if inspect.isawaitable(update):
+        await update
+
+
+def in_thread(function: Callable[..., R], *args: Any) -> R:
+    """`function(*args)` (the async client runs it in a worker thread)."""
+    return function(*args)
+
+
+async def async_in_thread(function: Callable[..., R], *args: Any) -> R:
+    """`function(*args)` in a worker thread, so that blocking I/O does not stop the loop."""
+    import asyncio
+
+    return await asyncio.to_thread(function, *args)

@@ -17,7 +17,7 @@ from ._errors import ApiError
 from ._ids import new_id
 from ._languages import listed
 from ._spec import EXAMPLES, PRESIGN, RECORD
-from ._tasks import (
+from ._task_records import (
     ID_FIELD,
     UNFINISHED,
     ResultURL,

@@ -7,7 +7,7 @@ from ._clock import Clock
 from ._errors import ApiError
 from ._spec import LIFECYCLE
 from ._store import Change, Store
-from ._tasks import DOC_FAILURE_CODE, DOC_FAILURE_MESSAGE, ID_FIELD, UNFINISHED, TaskRow
+from ._task_records import DOC_FAILURE_CODE, DOC_FAILURE_MESSAGE, ID_FIELD, UNFINISHED, TaskRow
 
 PATH = LIFECYCLE.path
 STEPS = len(PATH) - 1  # from the initial word to the result

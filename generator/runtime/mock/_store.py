@@ -16,7 +16,7 @@ and the gaps above it, then the page is one index seek, so any page costs what t
 one does (plus the gaps above it).
 
 A task is a row of columns for what queries need (tenant, position, status, times, the
-next automatic step, cost) and one JSON document, `doc`, for the rest (see `_tasks`), so
+next automatic step, cost) and one JSON document, `doc`, for the rest (see `_task_records`), so
 a field added to the spec needs no new layout. Nothing in the layout depends on the
 spec's status words: `unfinished` (1 or 0) is computed from the lifecycle when a task is
 written, and when a database is opened by a mock generated from another lifecycle, the
@@ -45,7 +45,7 @@ from typing import Any
 from ._disk import on_read_only_file_system, read_only_mode
 from ._ids import new_id
 from ._spec import LIFECYCLE
-from ._tasks import (
+from ._task_records import (
     DOC_DURATION,
     DOC_FAILURE_CODE,
     DOC_FAILURE_MESSAGE,

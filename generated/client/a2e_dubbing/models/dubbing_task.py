@@ -9,8 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import _runtime
+from .._types import UNSET, Unset
 from ..models.dubbing_status import DubbingStatus
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DubbingTask")
 
@@ -22,7 +22,7 @@ class DubbingTask:
     `failed_code`; they are optional here.
 
         Attributes:
-            id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
+            task_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
                 66ea4dd87db10c73fa29b570.
             user_id (str): A 24-digit lowercase hexadecimal id, as every A2E record id seen so far. Example:
                 66ea4dd87db10c73fa29b570.
@@ -50,7 +50,7 @@ class DubbingTask:
             failed_code (None | str): Newer modules' failure code (official-sibling); optional.
     """
 
-    id: str
+    task_id: str
     user_id: str
     name: str
     source_url: str
@@ -70,7 +70,7 @@ class DubbingTask:
     _present: frozenset[str] = _attrs_field(init=False, factory=frozenset, repr=False, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        task_id = self.task_id
 
         user_id = self.user_id
 
@@ -103,7 +103,7 @@ class DubbingTask:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "_id": id,
+                "_id": task_id,
                 "user_id": user_id,
                 "name": name,
                 "source_url": source_url,
@@ -137,7 +137,7 @@ class DubbingTask:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = _runtime.expect(d.pop("_id"), (str,), "_id")
+        task_id = _runtime.expect(d.pop("_id"), (str,), "_id")
 
         user_id = _runtime.expect(d.pop("user_id"), (str,), "user_id")
 
@@ -196,7 +196,7 @@ class DubbingTask:
         failed_code = _parse_failed_code(d.pop("failed_code", UNSET))
 
         dubbing_task = cls(
-            id=id,
+            task_id=task_id,
             user_id=user_id,
             name=name,
             source_url=source_url,
@@ -235,3 +235,9 @@ class DubbingTask:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    @property
+    def id(self) -> str:
+        """Deprecated: renamed to `task_id` in 2.0.0; removed in 3.0.0."""
+        _runtime.warn_renamed("DubbingTask.id", "task_id", "3.0.0")
+        return self.task_id

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import _runtime
-from ..types import UNSET, Unset
+from .._types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.language import Language
