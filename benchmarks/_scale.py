@@ -146,7 +146,7 @@ def _settle(url: str, db: Path, timeout: float = 60.0) -> None:
     time.sleep(PROCESSING_SECONDS + 0.5)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        _api.task_count(url)  # each API request lets the mock write due steps
+        _api.data(url, "GET", _api.PROCESSING_PATH)  # stores the caller's due steps
         if _unfinished_in_db(db) == 0:
             return
         time.sleep(0.3)

@@ -266,11 +266,12 @@ async def test_a_failed_commit_fails_every_write_of_its_batch(tmp_path: Path) ->
     assert (after, stored) == (9, [9])
 
 
-async def test_steps_by_time_are_never_written_so_a_full_disk_does_not_stop_them(
+async def test_steps_by_time_go_on_while_the_disk_is_full(
     tmp_path: Path, disk: Disk, clock: ManualClock
 ) -> None:
-    """Steps by time are derived when a task is read, never written on their own: on a
-    full disk the task still moves on in every answer, and no write is even tried."""
+    """Steps by time are derived when a task is read: on a full disk the task still moves on
+    in every answer, and the list of unfinished tasks (which stores its tenant's due steps
+    when it can) answers as if they were stored."""
     db = tmp_path / "steps.sqlite3"
     app = create_app(db=db, clock=clock, processing_seconds=10)
     try:
@@ -284,8 +285,12 @@ async def test_steps_by_time_are_never_written_so_a_full_disk_does_not_stop_them
                 assert answer.json()["data"][STATUS] == LIFECYCLE.result  # derived
                 listed = await http.get(PROCESSING, headers=AUTH)
                 assert [t[ID] for t in listed.json()["data"]] == []  # finished by time
-            assert disk.refused == refused  # nothing was written, nothing was refused
-            assert _stored_status(db, task[ID]) == LIFECYCLE.initial
+            assert _stored_status(db, task[ID]) == LIFECYCLE.initial  # the list's write refused
+            assert disk.refused > refused
+            disk.full = False
+            listed = await http.get(PROCESSING, headers=AUTH)
+            assert [t[ID] for t in listed.json()["data"]] == []
+            assert _stored_status(db, task[ID]) == LIFECYCLE.result  # stored once there is room
     finally:
         app.close()
 

@@ -57,6 +57,7 @@ async def list_dubbing_tasks(call: Call) -> Any:
 
 async def list_processing_dubbing_tasks(call: Call) -> Any:
     lifecycle = call.state.lifecycle
+    await lifecycle.settle(call.tenant.key)  # keeps the stored unfinished ones few
     now = lifecycle.now_ms()
     stored = call.state.store.unfinished(call.tenant.key, now, lifecycle.step_ms)
     rows = [lifecycle.view(r, now) for r in stored]

@@ -219,6 +219,11 @@ _ADVANCE_TASK = advance_sql(
     len(_PATH),
     f"id = :id AND tenant = :tenant AND next_ms <= :now AND status IN ({_moving(len(_PATH))})",
 )
+_ADVANCE_TENANT = advance_sql(
+    len(_PATH),
+    "seq IN (SELECT seq FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
+    f"AND next_ms <= :now AND status IN ({_moving(len(_PATH))}))",
+)
 _UNFINISHED_NOW = _UNFINISHED.format(finished_by=finished_by_sql(len(_PATH)))
 _PATH_WORDS = path_words(_PATH)
 _INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
@@ -514,6 +519,20 @@ class Store:
         def op(conn: sqlite3.Connection) -> int:
             pending.flush(conn)
             return conn.execute(_ADVANCE, args).rowcount
+
+        return await self._writer.run(op)
+
+    async def advance_tenant(self, tenant: str, now_ms: int, step_ms: int) -> int:
+        """Write the due steps of a tenant's tasks stored as unfinished; how many moved."""
+        tenant_id = self._tenant_id(tenant)
+        if tenant_id is None:
+            return 0
+        pending = self._pending
+        args = {"now": now_ms, "step": step_ms, "tenant": tenant_id, **_PATH_WORDS}
+
+        def op(conn: sqlite3.Connection) -> int:
+            pending.flush(conn)
+            return conn.execute(_ADVANCE_TENANT, args).rowcount
 
         return await self._writer.run(op)
 

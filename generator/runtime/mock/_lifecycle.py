@@ -4,6 +4,7 @@ time, or when an admin says so."""
 from __future__ import annotations
 
 from ._clock import Clock
+from ._disk import describe
 from ._errors import ApiError
 from ._spec import LIFECYCLE
 from ._store import Change, Store
@@ -43,10 +44,11 @@ class Lifecycle:
     With `processing_seconds` S a task takes S to go along the lifecycle's path, the same
     time at each word (`sent` for S/2, then `processing` for S/2, then `completed`). With
     None tasks move only through the admin calls. Reads derive the current state from the
-    stored one and the clock, so steps by time are never written on their own (no write
-    per step: under load that was two more writes per task, competing with the starts).
-    A task's due steps are written before an admin change to it (`catch_up_task`), and
-    `catch_up` writes every due step (PERSIST_ROWS tasks per write) when asked.
+    stored one and the clock, so steps by time are not written in the background (under
+    load that was two more writes per task, competing with the starts). A task's due steps
+    are written before an admin change to it, a tenant's when its unfinished tasks are
+    listed (`settle`), and `catch_up` writes every due step (PERSIST_ROWS tasks per
+    write) when asked.
     """
 
     # Tasks moved per write: a long write would hold up the starts queued behind it on
@@ -86,6 +88,19 @@ class Lifecycle:
         if step is None or row.next_ms is None:
             return row
         return moved(row, self.now_ms() if now_ms is None else now_ms, step)
+
+    async def settle(self, tenant: str) -> None:
+        """Write the due steps of `tenant`'s unfinished tasks, so that listing them stays an
+        index seek over the few still running (each task is written once, when it has
+        finished by the time it is listed). A disk that refuses, or a read-only store, is no
+        matter: the listing derives the steps anyway."""
+        if self._step_ms is None or not self._store.writable:
+            return
+        try:
+            await self._store.advance_tenant(tenant, self.now_ms(), self._step_ms)
+        except Exception as error:
+            if describe(error) is None:
+                raise
 
     async def catch_up(self) -> None:
         """Write every step whose time has come to the store."""
