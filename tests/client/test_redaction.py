@@ -243,3 +243,20 @@ def test_the_cli_never_shows_the_key(capsys: pytest.CaptureFixture[str]) -> None
         assert code == 1
         assert "rejected Bearer REDACTED" in out.err
         assert KEY not in out.out + out.err
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["sk_live.5f2b9c0d1e7a4b3c", "sk_abc123def.ghi456jkl.mno789", "sk_proj-1a2b3c.4d5e6f_7g8h"],
+)
+def test_a_key_the_client_was_never_told_about_is_redacted_whole(key: str) -> None:
+    """Another key a server echoes (not the client's own): every part of it, dots and all;
+    the sentence around it keeps its full stop."""
+    from a2e_dubbing._redact import Redactor
+
+    text = f'upstream said: {{"token": "{key}"}}; see {key}. Then retry'
+    clean = Redactor().text(text)
+    for part in key.removeprefix("sk_").split("."):
+        assert part not in clean, clean
+    assert clean.endswith("REDACTED. Then retry"), clean
+    assert key.encode() not in Redactor().bytes(text.encode())

@@ -18,8 +18,12 @@ from urllib.parse import quote
 REDACTED = "REDACTED"
 # Headers whose values are credentials.
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
-# `Bearer <token>` (RFC 6750 token characters; the space may arrive URL-encoded) and A2E keys.
-_PATTERN = r"(?i:(\bbearer(?:\s+|%20|\+))([A-Za-z0-9\-._~+/]+=*))|(\bsk_[A-Za-z0-9_\-]{6,})"
+# `Bearer <token>` (RFC 6750 token characters; the space may arrive URL-encoded) and A2E keys,
+# whole: parts joined by dots too (a full stop after one is not part of it).
+_PATTERN = (
+    r"(?i:(\bbearer(?:\s+|%20|\+))([A-Za-z0-9\-._~+/]+=*))"
+    r"|(\bsk_(?=[A-Za-z0-9_\-.]{6})[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)"
+)
 _TEXT = re.compile(_PATTERN)
 _BYTES = re.compile(_PATTERN.encode())
 _USERINFO = re.compile(r"(?<=://)[^/?#@\s]*@")
