@@ -39,8 +39,11 @@ def schemathesis_run(
         command += ["--seed", str(seed)]
     if mode is not None:
         command += ["--mode", mode]
-    with output.open("w") as out:
-        return subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+    with output.open("w") as out:  # its cache (.schemathesis/) goes beside the report
+        run = subprocess.run(
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=output.parent, check=False
+        )
+    return run.returncode
 
 
 def answer_violations(prism_log: str) -> list[str]:
