@@ -40,6 +40,8 @@ import hypothesis
 import pytest
 import schemathesis
 from a2e_dubbing_mock import ManualClock, MockApp, create_app
+from a2e_dubbing_mock._app import DEFAULT_PROCESSING_SECONDS
+from a2e_dubbing_mock._spec import LIFECYCLE
 from a2e_dubbing_mock.pytest_plugin import MockServer
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
@@ -307,13 +309,21 @@ def state_machine(
             self._own_step(_case(schema, "dubbing.get", auth, task_id=task_id))
 
         @precondition(lambda self: clock is not None and bool(self.book.live))
-        @rule(seconds=st.sampled_from([0.5, 1.0, 2.5, 5.0]), data=st.data())
-        def time_passes(self, seconds: float, data: st.DataObject) -> None:
-            """Time moves the tasks on: a live task read afterwards is where time took it."""
+        @rule(seconds=st.sampled_from([0.5, 1.0, 2.5, 5.0]))
+        def time_passes(self, seconds: float) -> None:
             assert clock is not None
             clock.advance(seconds)
-            task_id = data.draw(st.sampled_from(sorted(self.book.live)))
-            self._own_step(_case(schema, "dubbing.get", auth, task_id=task_id))
+
+        @precondition(lambda self: clock is not None and bool(self.book.live))
+        @rule()
+        def time_finishes_the_oldest_task(self) -> None:
+            """After its whole processing time, the oldest live task reads as finished (ids
+            are time first: the smallest is the oldest)."""
+            assert clock is not None
+            clock.advance(DEFAULT_PROCESSING_SECONDS + 0.5)
+            finished = self.book.seen[f"read {LIFECYCLE.result}"]
+            self._own_step(_case(schema, "dubbing.get", auth, task_id=min(self.book.live)))
+            assert self.book.seen[f"read {LIFECYCLE.result}"] == finished + 1
 
     Machine.__name__ = Machine.__qualname__ = "MockStateMachine"
     return Machine
