@@ -100,9 +100,6 @@ STEPS = (
         },
         keep=_created_id,
     ),
-    Step("details of a task", "getDubbingTask", values=_task("read_id")),
-    # the second form public clients use (the spec's conflict): the first live run settles it
-    Step("details of a task, id in the path", "getDubbingTaskByPath", values=_task("read_id")),
     Step(
         "details of an unknown id",
         "getDubbingTask",
@@ -121,6 +118,23 @@ STEPS = (
         values=_task("created_id"),
     ),
 )
+
+
+def _read_steps(spec: Spec) -> tuple[Step, ...]:
+    """A task's details by every GET whose one parameter is the record's id: where the
+    evidence conflicts the spec has more than one such form, and the first live run
+    settles which ones A2E serves."""
+    field = api.record(spec).id.wire
+    reads = [
+        op
+        for op in api.operations(spec)
+        if op.method == "GET" and [p.wire for p in op.params] == [field]
+    ]
+    return tuple(
+        Step(f"details of a task (id in the {op.params[0].where})", op.operation_id,
+             values=_task("read_id"))
+        for op in reads
+    )  # fmt: skip
 
 
 def _upload_steps(spec: Spec) -> tuple[Step, ...]:
@@ -203,6 +217,8 @@ def run_live(
     state: dict[str, Any] = {"source_url": source_url, "id_field": api.record(spec).id.wire}
     subjects: list[Subject] = []
     steps = list(STEPS)
+    started = next(i for i, step in enumerate(steps) if step.keep is _created_id)
+    steps[started + 1 : started + 1] = _read_steps(spec)  # after the start, when there is one
     steps[-1:-1] = _upload_steps(spec)  # before the delete of the task started here
     with (
         httpx.Client(base_url=base_url, timeout=timeout) as client,

@@ -153,10 +153,6 @@ _PAGE = (
 _TENANT = "SELECT id FROM tenants WHERE key = ?"
 _LAST_POS = "SELECT last_pos FROM tenants WHERE id = ?"
 _SPENT = "SELECT coins FROM tenants WHERE key = ?"
-_UNFINISHED = (
-    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
-    "AND NOT coalesce({finished_by}, 0) ORDER BY created_ms DESC, seq DESC"
-)
 _NEXT_DUE = "SELECT MIN(next_ms) FROM tasks WHERE next_ms IS NOT NULL"
 
 # The lifecycle's automatic path: a task at path[i] moves to path[i + 1] one step (`:step`
@@ -178,12 +174,15 @@ def due_sql(words: int) -> str:
     )
 
 
+def _stage(words: int) -> str:
+    """A task's place on a path of `words` words: 0 at the first, ... (NULL at the last)."""
+    return "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(words - 1)) + " END)"
+
+
 def finished_by_sql(words: int) -> str:
     """Whether a task's steps by time have taken it to the path's end by :now (NULL when
     it takes none): its last step is due (words - 2 - stage) steps after its next_ms."""
-    last = words - 1
-    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
-    return f"(next_ms + ({last - 1} - {stage}) * :step <= :now)"
+    return f"(next_ms + ({words - 2} - {_stage(words)}) * :step <= :now)"
 
 
 def advance_sql(words: int, where: str = "") -> str:
@@ -191,7 +190,7 @@ def advance_sql(words: int, where: str = "") -> str:
     (SQLite computes every SET expression from the row as it was): the steps of
     `_lifecycle.moved`."""
     last = words - 1
-    stage = "(CASE status " + " ".join(f"WHEN :w{i} THEN {i}" for i in range(last)) + " END)"
+    stage = _stage(words)
     # Steps due: one at next_ms, one more per :step since (all at once when :step is 0).
     taken = (
         f"min({last} - {stage}, "
@@ -216,15 +215,18 @@ _MOVING = _moving(len(_PATH))
 _DUE = due_sql(len(_PATH))
 _ADVANCE = advance_sql(len(_PATH))
 _ADVANCE_TASK = advance_sql(
-    len(_PATH),
-    f"id = :id AND tenant = :tenant AND next_ms <= :now AND status IN ({_moving(len(_PATH))})",
+    len(_PATH), f"id = :id AND tenant = :tenant AND next_ms <= :now AND status IN ({_MOVING})"
 )
 _ADVANCE_TENANT = advance_sql(
     len(_PATH),
     "seq IN (SELECT seq FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
-    f"AND next_ms <= :now AND status IN ({_moving(len(_PATH))}))",
+    f"AND next_ms <= :now AND status IN ({_MOVING}))",
 )
-_UNFINISHED_NOW = _UNFINISHED.format(finished_by=finished_by_sql(len(_PATH)))
+# The tenant's tasks stored as unfinished that time has not finished (see `unfinished`).
+_UNFINISHED = (
+    f"SELECT {_COLUMNS} FROM tasks WHERE tenant = :tenant AND unfinished = 1 "  # noqa: S608
+    f"AND NOT coalesce({finished_by_sql(len(_PATH))}, 0) ORDER BY created_ms DESC, seq DESC"
+)
 _PATH_WORDS = path_words(_PATH)
 _INSERT_COLUMNS = f"pos, tenant, cost, unfinished, {_COLUMNS}"
 _ROW_PLACEHOLDERS = "(" + _marks(len(TaskRow._fields) + 4) + ")"
@@ -420,7 +422,7 @@ class Store:
             return []
         args = {"tenant": tenant_id, "now": -1 if step_ms is None else now_ms, **_PATH_WORDS}
         args["step"] = step_ms or 0
-        return [_task(r) for r in self._read.execute(_UNFINISHED_NOW, args)]
+        return [_task(r) for r in self._read.execute(_UNFINISHED, args)]
 
     def spent(self, tenant: str) -> int:
         found = self._read.execute(_SPENT, (tenant,)).fetchone()
@@ -447,7 +449,7 @@ class Store:
             "page": (_PAGE, (1, 0, 10)),
             "last_pos": (_LAST_POS, (1,)),
             "spent": (_SPENT, ("t",)),
-            "unfinished": (_UNFINISHED_NOW, {"tenant": 1, "now": 0, "step": 1, **_PATH_WORDS}),
+            "unfinished": (_UNFINISHED, {"tenant": 1, "now": 0, "step": 1, **_PATH_WORDS}),
             "next_due": (_NEXT_DUE, ()),
             "due": (_DUE, due),
         }
@@ -513,40 +515,33 @@ class Store:
     async def advance_due(self, now_ms: int, step_ms: int, limit: int) -> int:
         """Move up to `limit` tasks whose time has come along the lifecycle's path, earliest
         first; how many moved (`limit`: maybe more are due)."""
-        pending = self._pending
-        args = {"now": now_ms, "step": step_ms, "limit": limit, **_PATH_WORDS}
-
-        def op(conn: sqlite3.Connection) -> int:
-            pending.flush(conn)
-            return conn.execute(_ADVANCE, args).rowcount
-
-        return await self._writer.run(op)
+        return await self._advance(_ADVANCE, {"now": now_ms, "step": step_ms, "limit": limit})
 
     async def advance_tenant(self, tenant: str, now_ms: int, step_ms: int) -> int:
         """Write the due steps of a tenant's tasks stored as unfinished; how many moved."""
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return 0
-        pending = self._pending
-        args = {"now": now_ms, "step": step_ms, "tenant": tenant_id, **_PATH_WORDS}
-
-        def op(conn: sqlite3.Connection) -> int:
-            pending.flush(conn)
-            return conn.execute(_ADVANCE_TENANT, args).rowcount
-
-        return await self._writer.run(op)
+        args = {"now": now_ms, "step": step_ms, "tenant": tenant_id}
+        return await self._advance(_ADVANCE_TENANT, args)
 
     async def advance_task(self, tenant: str, task_id: str, now_ms: int, step_ms: int) -> bool:
         """Write one task's steps whose time has come (`advance_due` for one task)."""
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             return False
-        pending = self._pending
-        args = {"now": now_ms, "step": step_ms, "id": task_id, "tenant": tenant_id, **_PATH_WORDS}
+        args = {"now": now_ms, "step": step_ms, "id": task_id, "tenant": tenant_id}
+        return await self._advance(_ADVANCE_TASK, args) > 0
 
-        def op(conn: sqlite3.Connection) -> bool:
+    async def _advance(self, sql: str, args: dict[str, Any]) -> int:
+        """Run one of the `advance_sql` statements (after the starts waiting to be stored);
+        how many tasks it moved."""
+        pending = self._pending
+        args = {**args, **_PATH_WORDS}
+
+        def op(conn: sqlite3.Connection) -> int:
             pending.flush(conn)
-            return conn.execute(_ADVANCE_TASK, args).rowcount > 0
+            return conn.execute(sql, args).rowcount
 
         return await self._writer.run(op)
 

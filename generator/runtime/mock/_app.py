@@ -37,7 +37,7 @@ from ._http import (
 from ._lifecycle import Lifecycle
 from ._operation import OperationSpec
 from ._ratelimit import RateLimiter
-from ._routing import router, spec_path
+from ._routing import Router, spec_path
 from ._spec import OPERATIONS, SCHEMAS
 from ._store import Store
 from ._uploads import DEFAULT_MAX_BYTES, Uploads, default_folder
@@ -120,7 +120,7 @@ class MockApp:
         # shutdown: every write a request waited for is committed, and a test harness may
         # start and stop the lifespan of one app many times (one per test) and keep
         # calling it. `close()` closes it (the CLI, fixtures, `with`).
-        self._router = router([*self._operations(), *admin.paths()], self._serve)
+        self._router = Router([*self._operations(), *admin.paths()], self._serve)
         self._closed = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

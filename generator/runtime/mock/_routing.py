@@ -88,8 +88,3 @@ def _group(parameter: str) -> str:
     """`{name}`: one segment; `{name:path}`: the rest of the path, slashes included."""
     name, _, kind = parameter.partition(":")
     return f"(?P<{name}>.+)" if kind == "path" else f"(?P<{name}>[^/]+)"
-
-
-def router(paths: Iterable[Route], serve: Serve) -> Router:
-    """The router over (path as `spec_path` writes it, targets by method, parameter names)."""
-    return Router(paths, serve)
